@@ -1,0 +1,1 @@
+Console.WriteLine("Amp.NET samples: coming with the connection layer.");
