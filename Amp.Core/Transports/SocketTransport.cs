@@ -1,0 +1,399 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Amp.Transports;
+
+/// <summary>
+/// A transport over a connected stream socket (TCP or Unix domain), built the Kestrel way: a receive
+/// loop fills the <see cref="Input"/> pipe and a send loop drains the <see cref="Output"/> pipe, so
+/// many small writes flushed together go out in one send.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Both pipes are bounded (<see cref="SocketTransportOptions.MaxReadBufferSize"/>,
+/// <see cref="SocketTransportOptions.MaxWriteBufferSize"/>): a peer that stops reading makes
+/// <see cref="PipeWriter.FlushAsync"/> wait, and an application that stops reading stops the receive loop.
+/// </para>
+/// <para>
+/// When the peer closes its sending side, <see cref="Input"/> completes normally. When the socket
+/// fails (for example a connection reset), <see cref="Input"/> completes with an <see cref="IOException"/>
+/// whose inner exception is the <see cref="SocketException"/>, and a later flush of <see cref="Output"/>
+/// throws the same kind of exception. Completing <see cref="Output"/> sends the bytes already flushed,
+/// then shuts down the sending side (the peer reads the end of its input); if <see cref="Output"/> is
+/// completed with an exception, unsent bytes are dropped before the shutdown.
+/// </para>
+/// </remarks>
+public sealed class SocketTransport : AmpTransport
+{
+    private const int MinimumReceiveBufferSize = 4096;
+
+    private readonly Socket _socket;
+    private readonly SocketTransportOptions _options;
+    private readonly Pipe _input;
+    private readonly Pipe _output;
+    private readonly Task _receiveTask;
+    private readonly Task _sendTask;
+    private readonly object _disposeLock = new();
+    private List<ArraySegment<byte>>? _sendSegments;
+    private Task? _disposeTask;
+    private volatile bool _closing;
+
+    private SocketTransport(Socket socket, AmpTransportRole role, SocketTransportOptions options)
+    {
+        _socket = socket;
+        _options = options;
+        Role = role;
+        if (socket.ProtocolType == ProtocolType.Tcp)
+        {
+            socket.NoDelay = options.NoDelay;
+        }
+
+        LocalEndPoint = socket.LocalEndPoint;
+        RemoteEndPoint = socket.RemoteEndPoint;
+        Description = EndPointText.Describe(socket);
+
+        MemoryPool<byte> pool = options.MemoryPool ?? MemoryPool<byte>.Shared;
+
+        // Application continuations run on the thread pool, never inside the loops; the loops resume
+        // inline when the application frees space, which only starts the next socket operation.
+        _input = new Pipe(new PipeOptions(
+            pool,
+            readerScheduler: PipeScheduler.ThreadPool,
+            writerScheduler: PipeScheduler.Inline,
+            pauseWriterThreshold: options.MaxReadBufferSize,
+            resumeWriterThreshold: options.MaxReadBufferSize / 2,
+            useSynchronizationContext: false));
+        _output = new Pipe(new PipeOptions(
+            pool,
+            readerScheduler: PipeScheduler.ThreadPool,
+            writerScheduler: PipeScheduler.ThreadPool,
+            pauseWriterThreshold: options.MaxWriteBufferSize,
+            resumeWriterThreshold: options.MaxWriteBufferSize / 2,
+            useSynchronizationContext: false));
+
+        // Task.Run keeps socket I/O out of the constructor (and out of the caller's synchronization context).
+        _receiveTask = Task.Run(ReceiveLoopAsync);
+        _sendTask = Task.Run(SendLoopAsync);
+    }
+
+    /// <inheritdoc/>
+    public override PipeReader Input => _input.Reader;
+
+    /// <inheritdoc/>
+    public override PipeWriter Output => _output.Writer;
+
+    /// <inheritdoc/>
+    public override AmpTransportRole Role { get; }
+
+    /// <summary>A description such as <c>tcp 127.0.0.1:40112-&gt;127.0.0.1:5000</c> (local, then remote).</summary>
+    public override string Description { get; }
+
+    /// <summary>The local end point of the socket, or <see langword="null"/> if the platform did not report one.</summary>
+    public EndPoint? LocalEndPoint { get; }
+
+    /// <summary>The remote end point of the socket, or <see langword="null"/> if the platform did not report one.</summary>
+    public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>Connects over TCP to <paramref name="host"/>, trying each of its addresses in turn.</summary>
+    /// <param name="host">A host name or an IP address literal.</param>
+    /// <param name="port">The TCP port.</param>
+    /// <param name="options">Socket settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the name lookup and the connection attempts.</param>
+    /// <returns>A connected transport with <see cref="AmpTransportRole.Initiator"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="host"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="port"/> is not a valid port.</exception>
+    /// <exception cref="SocketException">The name did not resolve or no address accepted the connection.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public static async Task<SocketTransport> ConnectTcpAsync(
+        string host,
+        int port,
+        SocketTransportOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        ArgumentOutOfRangeException.ThrowIfLessThan(port, IPEndPoint.MinPort);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+
+        IPAddress[] addresses = IPAddress.TryParse(host, out IPAddress? literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+        if (addresses.Length == 0)
+        {
+            throw new SocketException((int)SocketError.HostNotFound);
+        }
+
+        SocketException? lastError = null;
+        foreach (IPAddress address in addresses)
+        {
+            try
+            {
+                return await ConnectAsync(new IPEndPoint(address, port), options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException e)
+            {
+                lastError = e;
+            }
+        }
+
+        throw lastError!;
+    }
+
+    /// <summary>Connects to a Unix domain socket.</summary>
+    /// <param name="path">The socket file's path.</param>
+    /// <param name="options">Socket settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the connection attempt.</param>
+    /// <returns>A connected transport with <see cref="AmpTransportRole.Initiator"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="SocketException">Nothing listens at <paramref name="path"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public static Task<SocketTransport> ConnectUnixAsync(
+        string path,
+        SocketTransportOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return ConnectAsync(new UnixDomainSocketEndPoint(path), options, cancellationToken);
+    }
+
+    /// <summary>Connects to an end point: an <see cref="IPEndPoint"/>, a <see cref="DnsEndPoint"/> or a <see cref="UnixDomainSocketEndPoint"/>.</summary>
+    /// <param name="endPoint">Where to connect.</param>
+    /// <param name="options">Socket settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the connection attempt.</param>
+    /// <returns>A connected transport with <see cref="AmpTransportRole.Initiator"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="endPoint"/> is <see langword="null"/>.</exception>
+    /// <exception cref="SocketException">The connection was refused or failed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public static async Task<SocketTransport> ConnectAsync(
+        EndPoint endPoint,
+        SocketTransportOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        if (endPoint is DnsEndPoint dns)
+        {
+            return await ConnectTcpAsync(dns.Host, dns.Port, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        Socket socket = endPoint.AddressFamily == AddressFamily.Unix
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            return new SocketTransport(socket, AmpTransportRole.Initiator, options ?? new SocketTransportOptions());
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Wraps a socket a listener accepted.</summary>
+    internal static SocketTransport FromAccepted(Socket socket, SocketTransportOptions options) =>
+        new(socket, AmpTransportRole.Acceptor, options);
+
+    /// <summary>
+    /// Closes the connection: completes <see cref="Output"/>, waits up to
+    /// <see cref="SocketTransportOptions.CloseTimeout"/> for bytes already flushed to be sent, closes the
+    /// socket and waits for the receive and send loops to end. A read pending on <see cref="Input"/>
+    /// returns with <see cref="ReadResult.IsCompleted"/> (and whatever was received but not consumed);
+    /// a flush pending on <see cref="Output"/> returns with <see cref="FlushResult.IsCanceled"/>.
+    /// Safe to call more than once and concurrently; every call waits for the same tear-down.
+    /// </summary>
+    /// <remarks>Any use of <see cref="Input"/> or <see cref="Output"/> afterwards throws <see cref="InvalidOperationException"/>.</remarks>
+    /// <returns>A task that completes when the socket is closed and both loops have ended.</returns>
+    public override ValueTask DisposeAsync()
+    {
+        lock (_disposeLock)
+        {
+            _disposeTask ??= DisposeCoreAsync();
+            return new ValueTask(_disposeTask);
+        }
+    }
+
+    private async Task DisposeCoreAsync()
+    {
+        _output.Writer.CancelPendingFlush();
+        _output.Writer.Complete();
+        try
+        {
+            await _sendTask.WaitAsync(_options.CloseTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The peer is not taking our bytes; close anyway.
+        }
+
+        _closing = true;
+        _socket.Dispose();
+
+        // The receive loop may be waiting for the application to make room; let it see the close.
+        _input.Writer.CancelPendingFlush();
+        await Task.WhenAll(_receiveTask, _sendTask).ConfigureAwait(false);
+        _input.Reader.Complete();
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        PipeWriter writer = _input.Writer;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                if (_options.WaitForDataBeforeAllocatingBuffer)
+                {
+                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                }
+
+                Memory<byte> buffer = writer.GetMemory(MinimumReceiveBufferSize);
+                int received = await _socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+                if (received == 0)
+                {
+                    break;
+                }
+
+                writer.Advance(received);
+                FlushResult flush = await writer.FlushAsync().ConfigureAwait(false);
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            error = ToTransportError(e);
+        }
+        finally
+        {
+            await writer.CompleteAsync(error).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        PipeReader reader = _output.Reader;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                ReadResult result;
+                try
+                {
+                    result = await reader.ReadAsync().ConfigureAwait(false);
+                }
+                catch (Exception) when (!_closing)
+                {
+                    // The application completed Output with an exception: drop what is queued, then end the stream.
+                    break;
+                }
+
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                try
+                {
+                    if (result.IsCanceled)
+                    {
+                        break;
+                    }
+
+                    if (!buffer.IsEmpty)
+                    {
+                        await SendAsync(buffer).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    reader.AdvanceTo(buffer.End);
+                }
+
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+
+            if (!_closing)
+            {
+                _socket.Shutdown(SocketShutdown.Send);
+            }
+        }
+        catch (Exception e)
+        {
+            error = ToTransportError(e);
+        }
+        finally
+        {
+            await reader.CompleteAsync(error).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask SendAsync(ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.IsSingleSegment)
+        {
+            await SendAllAsync(buffer.First).ConfigureAwait(false);
+            return;
+        }
+
+        // Gather the segments into one send call when they are array-backed (the usual pools are).
+        List<ArraySegment<byte>> segments = _sendSegments ??= new List<ArraySegment<byte>>();
+        segments.Clear();
+        foreach (ReadOnlyMemory<byte> memory in buffer)
+        {
+            if (!MemoryMarshal.TryGetArray(memory, out ArraySegment<byte> segment))
+            {
+                segments.Clear();
+                await SendSegmentsOneByOneAsync(buffer).ConfigureAwait(false);
+                return;
+            }
+
+            segments.Add(segment);
+        }
+
+        int sent = await _socket.SendAsync(segments, SocketFlags.None).ConfigureAwait(false);
+        segments.Clear();
+        if (sent < buffer.Length)
+        {
+            await SendSegmentsOneByOneAsync(buffer.Slice(sent)).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask SendSegmentsOneByOneAsync(ReadOnlySequence<byte> buffer)
+    {
+        foreach (ReadOnlyMemory<byte> memory in buffer)
+        {
+            await SendAllAsync(memory).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> memory)
+    {
+        while (!memory.IsEmpty)
+        {
+            int sent = await _socket.SendAsync(memory, SocketFlags.None).ConfigureAwait(false);
+            memory = memory[sent..];
+        }
+    }
+
+    /// <summary>
+    /// Maps a loop's exception to what the application sees: nothing after a local close, an
+    /// <see cref="IOException"/> for socket failures.
+    /// </summary>
+    private Exception? ToTransportError(Exception e)
+    {
+        if (_closing)
+        {
+            return null;
+        }
+
+        return e is SocketException socketError
+            ? new IOException($"{Description}: {socketError.SocketErrorCode}: {socketError.Message}", socketError)
+            : e;
+    }
+}

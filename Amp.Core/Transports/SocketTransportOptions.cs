@@ -1,0 +1,86 @@
+using System.Buffers;
+
+namespace Amp.Transports;
+
+/// <summary>
+/// Settings for <see cref="SocketTransport"/> and <see cref="SocketListener"/>. The defaults are safe:
+/// each direction buffers at most about 1 MiB before applying backpressure.
+/// </summary>
+public sealed class SocketTransportOptions
+{
+    private long _maxReadBufferSize = 1024 * 1024;
+    private long _maxWriteBufferSize = 1024 * 1024;
+    private TimeSpan _closeTimeout = TimeSpan.FromSeconds(5);
+    private int _listenBacklog = 512;
+
+    /// <summary>The pool the pipe buffers come from; <see langword="null"/> means <see cref="MemoryPool{T}.Shared"/>.</summary>
+    public MemoryPool<byte>? MemoryPool { get; set; }
+
+    /// <summary>
+    /// How many received bytes may wait unread in <see cref="AmpTransport.Input"/> before the transport
+    /// stops receiving (the peer then sees TCP backpressure). Receiving resumes below half of it.
+    /// Default 1 MiB.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public long MaxReadBufferSize
+    {
+        get => _maxReadBufferSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _maxReadBufferSize = value;
+        }
+    }
+
+    /// <summary>
+    /// How many flushed bytes may wait unsent in <see cref="AmpTransport.Output"/> before
+    /// <see cref="System.IO.Pipelines.PipeWriter.FlushAsync"/> waits for the socket to take them.
+    /// Flushing resumes below half of it. Default 1 MiB.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public long MaxWriteBufferSize
+    {
+        get => _maxWriteBufferSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _maxWriteBufferSize = value;
+        }
+    }
+
+    /// <summary>Whether Nagle's algorithm is disabled on TCP sockets. Default <see langword="true"/> (no delay).</summary>
+    public bool NoDelay { get; set; } = true;
+
+    /// <summary>
+    /// Whether the transport waits for data with a zero-byte receive before renting a buffer, so idle
+    /// connections hold no receive buffer. Default <see langword="true"/>.
+    /// </summary>
+    public bool WaitForDataBeforeAllocatingBuffer { get; set; } = true;
+
+    /// <summary>
+    /// How long <see cref="SocketTransport.DisposeAsync"/> waits for bytes already flushed to
+    /// <see cref="AmpTransport.Output"/> to be sent before it closes the socket anyway. Default 5 seconds.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan CloseTimeout
+    {
+        get => _closeTimeout;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            _closeTimeout = value;
+        }
+    }
+
+    /// <summary>The pending-connection queue length of a <see cref="SocketListener"/>. Default 512.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public int ListenBacklog
+    {
+        get => _listenBacklog;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _listenBacklog = value;
+        }
+    }
+}
