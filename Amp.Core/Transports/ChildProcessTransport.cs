@@ -146,7 +146,15 @@ public sealed class ChildProcessTransport : AmpTransport
 
     private async Task DisposeCoreAsync()
     {
-        _streams.Output.CancelPendingFlush();
+        try
+        {
+            _streams.Output.CancelPendingFlush();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Output was already completed: no flush is pending.
+        }
+
         try
         {
             // Closing the stream directly, not completing Output, so unflushed bytes cannot block the close.

@@ -126,8 +126,7 @@ public sealed class StreamTransport : AmpTransport
 
     private async Task DisposeCoreAsync()
     {
-        _input.CancelPendingRead();
-        _output.CancelPendingFlush();
+        CancelPendingOperations();
 
         if (!_leaveOpen)
         {
@@ -143,6 +142,26 @@ public sealed class StreamTransport : AmpTransport
 
         // Completing with an exception tells the stream writer to drop unflushed bytes instead of writing them.
         await CompleteQuietlyAsync(_output, new ObjectDisposedException(nameof(StreamTransport))).ConfigureAwait(false);
+    }
+
+    private void CancelPendingOperations()
+    {
+        // A stream reader or writer the application already completed throws here; nothing is pending then.
+        try
+        {
+            _input.CancelPendingRead();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        try
+        {
+            _output.CancelPendingFlush();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     private static async ValueTask DisposeQuietlyAsync(Stream stream)
