@@ -1,0 +1,76 @@
+namespace Amp.Boxes;
+
+/// <summary>What kind of box this is, found in one pass over its keys.</summary>
+internal enum BoxKind
+{
+    Empty,
+    Answer,
+    Error,
+    Command,
+}
+
+/// <summary>
+/// The reserved keys of a received box, picked out in one pass. Precedence is Twisted's:
+/// <c>_answer</c>, then <c>_error</c>, then <c>_command</c>; a box with none of them is "empty".
+/// </summary>
+internal ref struct BoxHeader
+{
+    public ReadOnlySpan<byte> Ask;
+    public ReadOnlySpan<byte> Answer;
+    public ReadOnlySpan<byte> Command;
+    public ReadOnlySpan<byte> Error;
+    public ReadOnlySpan<byte> ErrorCode;
+    public ReadOnlySpan<byte> ErrorDescription;
+    public bool HasAsk;
+    public bool HasAnswer;
+    public bool HasCommand;
+    public bool HasError;
+    public bool HasErrorCode;
+    public bool HasErrorDescription;
+
+    public readonly BoxKind Kind =>
+        HasAnswer ? BoxKind.Answer : HasError ? BoxKind.Error : HasCommand ? BoxKind.Command : BoxKind.Empty;
+
+    public static BoxHeader Read(in AmpBoxView box)
+    {
+        var header = default(BoxHeader);
+        foreach (AmpBoxEntry entry in box)
+        {
+            ReadOnlySpan<byte> key = entry.Key;
+            if (key.Length < 4 || key[0] != (byte)'_')
+            {
+                continue;
+            }
+
+            switch (key.Length)
+            {
+                case 4 when key.SequenceEqual(ReservedKeys.Ask):
+                    header.Ask = entry.Value;
+                    header.HasAsk = true;
+                    break;
+                case 6 when key.SequenceEqual(ReservedKeys.Error):
+                    header.Error = entry.Value;
+                    header.HasError = true;
+                    break;
+                case 7 when key.SequenceEqual(ReservedKeys.Answer):
+                    header.Answer = entry.Value;
+                    header.HasAnswer = true;
+                    break;
+                case 8 when key.SequenceEqual(ReservedKeys.Command):
+                    header.Command = entry.Value;
+                    header.HasCommand = true;
+                    break;
+                case 11 when key.SequenceEqual(ReservedKeys.ErrorCode):
+                    header.ErrorCode = entry.Value;
+                    header.HasErrorCode = true;
+                    break;
+                case 18 when key.SequenceEqual(ReservedKeys.ErrorDescription):
+                    header.ErrorDescription = entry.Value;
+                    header.HasErrorDescription = true;
+                    break;
+            }
+        }
+
+        return header;
+    }
+}

@@ -1,0 +1,33 @@
+namespace Amp.Commands;
+
+/// <summary>
+/// Maps a property of a command, response or <c>AmpList</c> element to a key of the box.
+/// The property's type picks the wire type (see the README's table); <see cref="Type"/> overrides it.
+/// A property whose type is nullable (<c>int?</c>, <c>string?</c>) is optional: left out when
+/// <see langword="null"/>, and <see langword="null"/> when absent.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = true, AllowMultiple = false)]
+public sealed class AmpArgumentAttribute : Attribute
+{
+    /// <summary>Maps the property to a key.</summary>
+    /// <param name="name">The wire name of the key (1 to 255 bytes; must not start with an underscore-reserved AMP name).</param>
+    public AmpArgumentAttribute(string name)
+    {
+        Name = name;
+    }
+
+    /// <summary>The wire name of the key.</summary>
+    public string Name { get; }
+
+    /// <summary>
+    /// An argument type deriving from <see cref="AmpArgumentType{T}"/> with a public parameterless
+    /// constructor, to use instead of the default for the property's type.
+    /// </summary>
+    public Type? Type { get; set; }
+
+    /// <summary>
+    /// Marks the argument optional even though its type is not annotated nullable (for code without
+    /// nullable annotations). Not allowed on non-nullable value types.
+    /// </summary>
+    public bool Optional { get; set; }
+}

@@ -1,0 +1,55 @@
+using System.Linq.Expressions;
+using System.Reflection;
+
+namespace Amp.Commands.Descriptors;
+
+/// <summary>Builds a <see cref="FieldDescriptor{TOwner}"/> for one attributed property.</summary>
+internal static class FieldFactory
+{
+    public static FieldDescriptor<T> Create<T>(Type owner, PropertyInfo property, AmpArgumentAttribute attribute, byte[] key, NullabilityInfoContext nullability)
+        where T : class
+    {
+        if (property.GetMethod is not { IsPublic: true } || property.SetMethod is not { IsPublic: true })
+        {
+            throw new AmpDefinitionException(owner, property.Name, "needs a public getter and a public setter (set or init)");
+        }
+
+        Type propertyType = property.PropertyType;
+        Type? underlying = Nullable.GetUnderlyingType(propertyType);
+        object argumentType = ArgumentTypeResolver.Resolve(owner, property.Name, underlying ?? propertyType, attribute.Type);
+        Delegate getter = CompileGetter(typeof(T), property);
+        Delegate setter = CompileSetter(typeof(T), property);
+
+        if (underlying is not null)
+        {
+            Type descriptorType = typeof(NullableFieldDescriptor<,>).MakeGenericType(typeof(T), underlying);
+            return (FieldDescriptor<T>)Activator.CreateInstance(descriptorType, attribute.Name, key, property.Name, getter, setter, argumentType)!;
+        }
+
+        bool optional = attribute.Optional;
+        if (!propertyType.IsValueType)
+        {
+            optional |= nullability.Create(property).ReadState == NullabilityState.Nullable;
+        }
+        else if (attribute.Optional)
+        {
+            throw new AmpDefinitionException(owner, property.Name, $"is marked Optional but its type {propertyType.Name} cannot be null; use {propertyType.Name}?");
+        }
+
+        Type fieldType = typeof(FieldDescriptor<,>).MakeGenericType(typeof(T), propertyType);
+        return (FieldDescriptor<T>)Activator.CreateInstance(fieldType, attribute.Name, key, property.Name, optional, getter, setter, argumentType)!;
+    }
+
+    private static Delegate CompileGetter(Type owner, PropertyInfo property)
+    {
+        ParameterExpression instance = Expression.Parameter(owner, "instance");
+        return Expression.Lambda(Expression.Property(instance, property), instance).Compile();
+    }
+
+    private static Delegate CompileSetter(Type owner, PropertyInfo property)
+    {
+        ParameterExpression instance = Expression.Parameter(owner, "instance");
+        ParameterExpression value = Expression.Parameter(property.PropertyType, "value");
+        return Expression.Lambda(Expression.Assign(Expression.Property(instance, property), value), instance, value).Compile();
+    }
+}

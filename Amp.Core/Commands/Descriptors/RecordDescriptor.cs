@@ -1,0 +1,190 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Text;
+using Amp.Boxes;
+
+namespace Amp.Commands.Descriptors;
+
+/// <summary>
+/// The fields of a class whose properties carry <see cref="AmpArgumentAttribute"/>: a command's
+/// arguments, a response, or an AmpList element. Built and validated once per type.
+/// </summary>
+internal sealed class RecordDescriptor<T>
+    where T : class
+{
+    private const int MaxFields = 64;
+
+    private static readonly Lazy<RecordDescriptor<T>> s_instance = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private readonly FieldDescriptor<T>[] _fields;
+    private readonly Func<T> _factory;
+    private readonly ulong _requiredMask;
+
+    private RecordDescriptor(FieldDescriptor<T>[] fields, Func<T> factory)
+    {
+        _fields = fields;
+        _factory = factory;
+        for (int i = 0; i < fields.Length; i++)
+        {
+            if (!fields[i].Optional)
+            {
+                _requiredMask |= 1UL << i;
+            }
+        }
+    }
+
+    /// <summary>The descriptor of <typeparamref name="T"/>.</summary>
+    /// <exception cref="AmpDefinitionException">The type's declaration is invalid (thrown on every access).</exception>
+    public static RecordDescriptor<T> Instance => s_instance.Value;
+
+    /// <summary>The fields, sorted by key bytewise (the order they are written in).</summary>
+    public IReadOnlyList<FieldDescriptor<T>> Fields => _fields;
+
+    /// <summary>
+    /// Writes the fields merged, in sorted key order, with up to two reserved entries (sorted, empty key = none).
+    /// Does not write the end marker.
+    /// </summary>
+    public void WriteFields(T value, BoxBuffer buffer, string context, ReadOnlySpan<byte> key1, ReadOnlySpan<byte> value1, ReadOnlySpan<byte> key2, ReadOnlySpan<byte> value2)
+    {
+        foreach (FieldDescriptor<T> field in _fields)
+        {
+            if (!key1.IsEmpty && key1.SequenceCompareTo(field.Key) < 0)
+            {
+                buffer.WriteEntry(key1, value1);
+                key1 = key2;
+                value1 = value2;
+                key2 = default;
+            }
+
+            if (!key1.IsEmpty && key1.SequenceCompareTo(field.Key) < 0)
+            {
+                buffer.WriteEntry(key1, value1);
+                key1 = default;
+            }
+
+            field.Write(value, buffer, context);
+        }
+
+        if (!key1.IsEmpty)
+        {
+            buffer.WriteEntry(key1, value1);
+        }
+
+        if (!key2.IsEmpty)
+        {
+            buffer.WriteEntry(key2, value2);
+        }
+    }
+
+    /// <summary>Builds an instance from a complete box's bytes; unknown keys are ignored, as in Twisted.</summary>
+    /// <exception cref="AmpArgumentException">A value is malformed or a required key is missing.</exception>
+    public T Read(ReadOnlySpan<byte> box, string context)
+    {
+        T result = _factory();
+        ulong seen = 0;
+        var entries = new AmpBoxView.Enumerator(box);
+        while (entries.MoveNext())
+        {
+            AmpBoxEntry entry = entries.Current;
+            int index = IndexOf(entry.Key);
+            if (index < 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                _fields[index].Read(result, entry.Value);
+            }
+            catch (Exception e) when (e is not AmpArgumentException)
+            {
+                throw new AmpArgumentException(context, _fields[index].Name, $"malformed value: {e.Message}", e);
+            }
+
+            seen |= 1UL << index;
+        }
+
+        ulong missing = _requiredMask & ~seen;
+        if (missing != 0)
+        {
+            int first = System.Numerics.BitOperations.TrailingZeroCount(missing);
+            throw new AmpArgumentException(context, _fields[first].Name, "required key is missing");
+        }
+
+        return result;
+    }
+
+    private int IndexOf(ReadOnlySpan<byte> key)
+    {
+        FieldDescriptor<T>[] fields = _fields;
+        for (int i = 0; i < fields.Length; i++)
+        {
+            byte[] candidate = fields[i].Key;
+            if (candidate.Length == key.Length && key.SequenceEqual(candidate))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static RecordDescriptor<T> Build()
+    {
+        Type type = typeof(T);
+        if (type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)
+        {
+            throw new AmpDefinitionException(type, null, "needs a public parameterless constructor to be built from a box");
+        }
+
+        var fields = new List<FieldDescriptor<T>>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var nullability = new NullabilityInfoContext();
+        foreach (PropertyInfo property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            AmpArgumentAttribute? attribute = property.GetCustomAttribute<AmpArgumentAttribute>(inherit: true);
+            if (attribute is null)
+            {
+                continue;
+            }
+
+            byte[] key = ValidateName(type, property, attribute.Name);
+            if (!names.Add(attribute.Name))
+            {
+                throw new AmpDefinitionException(type, property.Name, $"wire name '{attribute.Name}' is used by another property");
+            }
+
+            fields.Add(FieldFactory.Create<T>(type, property, attribute, key, nullability));
+        }
+
+        if (fields.Count > MaxFields)
+        {
+            throw new AmpDefinitionException(type, null, $"has {fields.Count} AMP fields; at most {MaxFields} are supported");
+        }
+
+        fields.Sort(static (a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
+        Func<T> factory = Expression.Lambda<Func<T>>(Expression.New(type)).Compile();
+        return new RecordDescriptor<T>(fields.ToArray(), factory);
+    }
+
+    private static byte[] ValidateName(Type type, PropertyInfo property, string name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new AmpDefinitionException(type, property.Name, "the wire name is empty");
+        }
+
+        byte[] key = Encoding.UTF8.GetBytes(name);
+        if (key.Length > AmpLimits.MaxKeyLength)
+        {
+            throw new AmpDefinitionException(type, property.Name, $"the wire name is {key.Length} bytes long; keys are at most {AmpLimits.MaxKeyLength}");
+        }
+
+        if (name is "_ask" or "_answer" or "_command" or "_error" or "_error_code" or "_error_description")
+        {
+            throw new AmpDefinitionException(type, property.Name, $"'{name}' is a key AMP reserves for itself");
+        }
+
+        return key;
+    }
+}

@@ -1,0 +1,189 @@
+using Amp.Boxes;
+using Amp.Commands;
+using Amp.Commands.Descriptors;
+using Amp.Connection;
+using Amp.Dispatch;
+using Amp.Layers;
+using Amp.Logging;
+using Amp.Transports;
+using Microsoft.Extensions.Logging;
+
+namespace Amp;
+
+/// <summary>
+/// One AMP connection over a transport. Either side may call the other at any time; the peer's
+/// commands are answered by the <see cref="AmpConnectionOptions.Responders"/>.
+/// </summary>
+/// <remarks>
+/// All members are thread-safe. Calls' continuations never run on the read loop. Responders are
+/// started on the read loop and run there until their first asynchronous wait, as in Twisted; a
+/// responder that blocks holds up the connection's reading.
+/// </remarks>
+public sealed partial class AmpConnection : IAsyncDisposable
+{
+    private static readonly TimeSpan s_closeFlushTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly LayerStack _stack;
+    private readonly OutgoingWriter _writer;
+    private readonly PendingCalls _pending = new();
+    private readonly IncomingCalls _incoming;
+    private readonly BoxReadLoop _readLoop;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly TaskCompletionSource<AmpConnectionLostException> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ILogger _logger;
+    private AmpConnectionLostException? _endReason;
+
+    private AmpConnection(AmpTransport transport, AmpConnectionOptions options)
+    {
+        _stack = new LayerStack(transport);
+        Name = string.IsNullOrEmpty(options.Name) ? transport.Description : options.Name;
+        _logger = options.LoggerFactory.CreateLogger("Amp.Connection");
+        _writer = new OutgoingWriter(transport.Output, options.MaxQueuedOutgoingBytes,
+            e => End(AmpDisconnectReason.TransportError, "Writing to the transport failed: " + e.Message, e));
+        _incoming = new IncomingCalls(this, _writer, options, _closing.Token);
+        _readLoop = new BoxReadLoop(this, _stack, _pending, _incoming, _writer, options);
+    }
+
+    /// <summary>The connection's name in logs and messages.</summary>
+    public string Name { get; }
+
+    /// <summary>The transport at the bottom of the layer stack.</summary>
+    public AmpTransport Transport => _stack.Transport;
+
+    /// <summary>Whether the connection is still up.</summary>
+    public bool IsConnected => Volatile.Read(ref _endReason) is null;
+
+    /// <summary>Cancelled when the connection ends; responders may pass it on.</summary>
+    public CancellationToken Closing => _closing.Token;
+
+    /// <summary>
+    /// Completes when the connection has ended and its transport is closed, with the reason (the same
+    /// exception pending calls failed with). Never faults.
+    /// </summary>
+    public Task<AmpConnectionLostException> Completion => _completion.Task;
+
+    /// <summary>The layers from the bottom up, such as <c>tcp 127.0.0.1:40112-&gt;127.0.0.1:5000</c>.</summary>
+    public string Layers => _stack.Describe();
+
+    internal bool HasEnded => Volatile.Read(ref _endReason) is not null;
+
+    /// <summary>Starts AMP over <paramref name="transport"/>: reading begins at once.</summary>
+    /// <param name="transport">The byte stream; the connection owns it and closes it when it ends.</param>
+    /// <param name="options">Settings; the defaults when omitted.</param>
+    /// <returns>The running connection.</returns>
+    public static AmpConnection Start(AmpTransport transport, AmpConnectionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        var connection = new AmpConnection(transport, options ?? AmpConnectionOptions.Default);
+        Log.Connection.ConnectionStarted(connection._logger, connection.Name);
+        _ = connection._readLoop.RunAsync();
+        return connection;
+    }
+
+    /// <summary>Calls a command on the peer and returns its typed response.</summary>
+    /// <typeparam name="TResponse">The command's response type.</typeparam>
+    /// <param name="command">The command and its arguments.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer (AMP has no way to cancel the remote work).</param>
+    /// <returns>The response.</returns>
+    /// <exception cref="AmpDefinitionException">The command type's declaration is invalid (thrown synchronously).</exception>
+    /// <exception cref="InvalidOperationException">The command asks for no answer; use <see cref="SendAsync{TResponse}"/>.</exception>
+    /// <exception cref="AmpArgumentException">An argument is missing or has no wire form (the task faults; nothing is sent).</exception>
+    /// <exception cref="AmpRemoteException">The peer answered with an undeclared error code (declared codes fault with their declared exception type).</exception>
+    /// <exception cref="AmpConnectionLostException">The connection ended before the answer.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<TResponse> CallRemoteAsync<TResponse>(IAmpCommand<TResponse> command, CancellationToken cancellationToken = default)
+        where TResponse : class
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var descriptor = (CommandDescriptor<TResponse>)CommandDescriptor.For(command.GetType());
+        if (!descriptor.RequiresAnswer)
+        {
+            throw new InvalidOperationException($"Command {descriptor.Name} asks for no answer; send it with SendAsync.");
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<TResponse>(cancellationToken);
+        }
+
+        var call = new TypedPendingCall<TResponse>(descriptor);
+        if (!_writer.HasRoom)
+        {
+            return CallWhenRoomAsync(call, buffer => descriptor.WriteCall(command, AmpTag.FromNumber(_pending.NextTag()), buffer), cancellationToken);
+        }
+
+        return Call(call, descriptor, command, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a command without asking for an answer (no <c>_ask</c>): the task completes once the box
+    /// is queued. The peer reports nothing back, even on failure.
+    /// </summary>
+    /// <typeparam name="TResponse">The command's response type (unused).</typeparam>
+    /// <param name="command">The command and its arguments.</param>
+    /// <param name="cancellationToken">Stops waiting for room in the outgoing queue.</param>
+    /// <returns>A task that completes when the box is queued.</returns>
+    /// <exception cref="AmpArgumentException">An argument is missing or has no wire form.</exception>
+    /// <exception cref="AmpConnectionLostException">The connection has ended.</exception>
+    public Task SendAsync<TResponse>(IAmpCommand<TResponse> command, CancellationToken cancellationToken = default)
+        where TResponse : class
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var descriptor = (CommandDescriptor<TResponse>)CommandDescriptor.For(command.GetType());
+        return SendBoxAsync(buffer =>
+        {
+            _pending.NextTag();
+            descriptor.WriteCall(command, null, buffer);
+        }, cancellationToken);
+    }
+
+    /// <summary>Calls a command by name with a raw box of arguments (Twisted's <c>callRemoteString</c>).</summary>
+    /// <param name="commandName">The wire name.</param>
+    /// <param name="arguments">The arguments; reserved keys are set by the connection.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer.</param>
+    /// <returns>The raw answer box, <c>_answer</c> included.</returns>
+    /// <exception cref="AmpRemoteException">The peer answered with an error box.</exception>
+    /// <exception cref="AmpConnectionLostException">The connection ended before the answer.</exception>
+    public Task<AmpBox> CallRemoteStringAsync(string commandName, AmpBox? arguments = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(commandName);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<AmpBox>(cancellationToken);
+        }
+
+        var call = new RawPendingCall(commandName);
+        return CallWhenRoomAsync(call, buffer => WriteRawCall(commandName, arguments, _pending.NextTag(), buffer), cancellationToken);
+    }
+
+    /// <summary>Sends a command by name without asking for an answer.</summary>
+    /// <param name="commandName">The wire name.</param>
+    /// <param name="arguments">The arguments.</param>
+    /// <param name="cancellationToken">Stops waiting for room in the outgoing queue.</param>
+    /// <returns>A task that completes when the box is queued.</returns>
+    public Task SendRemoteStringAsync(string commandName, AmpBox? arguments = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(commandName);
+        return SendBoxAsync(buffer =>
+        {
+            _pending.NextTag();
+            WriteRawCall(commandName, arguments, 0, buffer);
+        }, cancellationToken);
+    }
+
+    /// <summary>Closes the connection: queued boxes are written, then the transport is closed. Pending calls fail.</summary>
+    /// <returns>A task that completes when the transport is closed.</returns>
+    public async ValueTask CloseAsync()
+    {
+        End(AmpDisconnectReason.LocallyClosed, "The connection was closed by this side.", null);
+        await _completion.Task.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc cref="CloseAsync"/>
+    public ValueTask DisposeAsync() => CloseAsync();
+
+    /// <summary>A one-line state summary for diagnostics.</summary>
+    /// <returns>The summary.</returns>
+    public override string ToString() =>
+        $"{Name} (pending-calls={_pending.Count}, running-responders={_incoming.Running}, layers={_stack.Describe()}, connected={IsConnected})";
+}

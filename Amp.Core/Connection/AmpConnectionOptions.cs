@@ -1,0 +1,66 @@
+using Amp.Boxes;
+using Amp.Dispatch;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Amp;
+
+/// <summary>Settings of one connection. Every limit has a safe default. One instance may serve many connections.</summary>
+public sealed class AmpConnectionOptions
+{
+    private readonly int _maxConcurrentIncomingCalls = 256;
+    private readonly long _maxQueuedOutgoingBytes = 4 * 1024 * 1024;
+
+    /// <summary>Limits on incoming boxes.</summary>
+    public AmpLimits Limits { get; init; } = AmpLimits.Default;
+
+    /// <summary>The commands this side answers. Empty by default: every command gets <c>UNHANDLED</c>.</summary>
+    public AmpResponders Responders { get; init; } = new();
+
+    /// <summary>Where logs go. Categories: <c>Amp.Connection</c>, <c>Amp.Wire</c>, <c>Amp.Dispatch</c>.</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>
+    /// How many incoming calls may be running at once (responders that have not completed). At the
+    /// limit, reading pauses until one completes; nothing is dropped. Default 256.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
+    public int MaxConcurrentIncomingCalls
+    {
+        get => _maxConcurrentIncomingCalls;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _maxConcurrentIncomingCalls = value;
+        }
+    }
+
+    /// <summary>
+    /// How many bytes of outgoing boxes may wait to be written (for example while the peer is not
+    /// reading). Callers wait, and reading pauses, while more are queued. Default 4 MiB.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 65 KiB (one box must fit).</exception>
+    public long MaxQueuedOutgoingBytes
+    {
+        get => _maxQueuedOutgoingBytes;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 65 * 1024);
+            _maxQueuedOutgoingBytes = value;
+        }
+    }
+
+    /// <summary>
+    /// Close the connection after answering <c>UNKNOWN</c> (an undeclared exception or malformed arguments),
+    /// as Twisted does. Default <see langword="false"/>: the connection stays up.
+    /// </summary>
+    public bool CloseOnUnknownError { get; init; }
+
+    /// <summary>Include bytes received from the peer in exception messages and logs. Default <see langword="false"/>.</summary>
+    public bool IncludeWireDataInErrors { get; init; }
+
+    /// <summary>A name for this connection in logs and messages; the transport's description when empty.</summary>
+    public string? Name { get; init; }
+
+    internal static AmpConnectionOptions Default { get; } = new();
+}

@@ -1,0 +1,189 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using Amp.Boxes;
+using Amp.Dispatch;
+using Amp.Layers;
+using Amp.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace Amp.Connection;
+
+/// <summary>
+/// Reads boxes from the top of the layer stack and routes them: answers and errors to pending calls,
+/// commands to responders. Parsing is synchronous; the loop awaits only when no complete box is
+/// buffered, when too many responders are running, or when the writer is full.
+/// </summary>
+internal sealed class BoxReadLoop
+{
+    private readonly AmpConnection _connection;
+    private readonly LayerStack _stack;
+    private readonly PendingCalls _pending;
+    private readonly IncomingCalls _incoming;
+    private readonly OutgoingWriter _writer;
+    private readonly AmpLimits _limits;
+    private readonly ILogger _logger;
+    private readonly bool _includeWireData;
+
+    public BoxReadLoop(AmpConnection connection, LayerStack stack, PendingCalls pending, IncomingCalls incoming, OutgoingWriter writer, AmpConnectionOptions options)
+    {
+        _connection = connection;
+        _stack = stack;
+        _pending = pending;
+        _incoming = incoming;
+        _writer = writer;
+        _limits = options.Limits;
+        _logger = options.LoggerFactory.CreateLogger("Amp.Wire");
+        _includeWireData = options.IncludeWireDataInErrors;
+    }
+
+    /// <summary>The reader the loop is reading now (to cancel a pending read on close).</summary>
+    public PipeReader? Reader { get; private set; }
+
+    public async Task RunAsync()
+    {
+        try
+        {
+            PipeReader reader = _stack.Top.Input;
+            Reader = reader;
+            while (true)
+            {
+                ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
+                if (result.IsCanceled || _connection.HasEnded)
+                {
+                    return;
+                }
+
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                bool paused = false;
+                try
+                {
+                    while (TryHandleBox(ref buffer))
+                    {
+                        if (_connection.HasEnded)
+                        {
+                            return;
+                        }
+
+                        if (_incoming.AtLimit || !_writer.HasRoom)
+                        {
+                            paused = true;
+                            break;
+                        }
+                    }
+
+                    if (result.IsCompleted && !paused)
+                    {
+                        if (buffer.IsEmpty)
+                        {
+                            _connection.End(AmpDisconnectReason.RemoteClosed, "The peer closed the connection.", null);
+                        }
+                        else
+                        {
+                            var truncated = new AmpProtocolException(AmpProtocolError.TruncatedBox,
+                                $"the connection ended inside a box ({buffer.Length} bytes of an incomplete box were buffered)");
+                            _connection.End(AmpDisconnectReason.RemoteClosed, "The peer closed the connection in the middle of a box.", truncated);
+                        }
+
+                        return;
+                    }
+                }
+                finally
+                {
+                    try
+                    {
+                        reader.AdvanceTo(buffer.Start, paused ? buffer.Start : buffer.End);
+                    }
+                    catch (InvalidOperationException) when (_connection.HasEnded)
+                    {
+                        // The transport completed the reader while the connection was being closed.
+                    }
+                }
+
+                if (paused)
+                {
+                    await _incoming.WaitForSlotAsync().ConfigureAwait(false);
+                    await _writer.WaitForRoomAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (AmpProtocolException e)
+        {
+            Log.Wire.ProtocolViolation(_logger, _connection.Name, e.Error, e.Message);
+            _connection.End(AmpDisconnectReason.ProtocolViolation, "The peer broke the protocol: " + e.Message, e);
+        }
+        catch (Exception e) when (_connection.HasEnded)
+        {
+            // The connection was closed while reading; the read failing is expected.
+            _ = e;
+        }
+        catch (Exception e)
+        {
+            _connection.End(AmpDisconnectReason.TransportError, "The transport failed: " + e.Message, e);
+        }
+    }
+
+    private bool TryHandleBox(ref ReadOnlySequence<byte> buffer)
+    {
+        if (!BoxReader.TryReadBox(ref buffer, _limits, out AmpBoxView box))
+        {
+            return false;
+        }
+
+        using (box)
+        {
+            ReadOnlySpan<byte> bytes = box.Bytes.Span;
+            if (_logger.IsEnabled(LogLevel.Trace))
+            {
+                Log.Wire.BoxReceived(_logger, _connection.Name, new BoxDump(bytes));
+            }
+
+            BoxHeader header = BoxHeader.Read(box);
+            switch (header.Kind)
+            {
+                case BoxKind.Answer:
+                    TakeCall(header.Answer)?.SetAnswer(bytes);
+                    break;
+                case BoxKind.Error:
+                    if (!header.HasErrorCode || !header.HasErrorDescription)
+                    {
+                        throw new AmpProtocolException(AmpProtocolError.MalformedError,
+                            "an error box lacks _error_code or _error_description" + Detail(bytes));
+                    }
+
+                    TakeCall(header.Error)?.SetError(Encoding.UTF8.GetString(header.ErrorCode), Encoding.UTF8.GetString(header.ErrorDescription));
+                    break;
+                case BoxKind.Command:
+                    _incoming.Dispatch(bytes, header);
+                    break;
+                default:
+                    throw new AmpProtocolException(AmpProtocolError.EmptyBox,
+                        "a box has none of _command, _answer or _error" + Detail(bytes));
+            }
+        }
+
+        return true;
+    }
+
+    private IPendingCall? TakeCall(ReadOnlySpan<byte> tagBytes)
+    {
+        if (AmpTag.TryParseCanonical(tagBytes, out ulong tag))
+        {
+            if (_pending.TryRemove(tag, out IPendingCall? call))
+            {
+                return call;
+            }
+
+            if (_pending.TryForget(tag))
+            {
+                Log.Wire.LateAnswerDropped(_logger, _connection.Name, tag);
+                return null;
+            }
+        }
+
+        throw new AmpProtocolException(AmpProtocolError.UnknownTag,
+            "an answer or error names a tag with no pending call" + (_includeWireData ? ": " + WireText.Describe(tagBytes) : string.Empty));
+    }
+
+    private string Detail(ReadOnlySpan<byte> box) => _includeWireData ? ": " + new BoxDump(box) : string.Empty;
+}

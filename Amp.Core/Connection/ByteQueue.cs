@@ -1,0 +1,41 @@
+namespace Amp.Connection;
+
+/// <summary>A growable run of bytes waiting to be written; reused between batches.</summary>
+internal sealed class ByteQueue
+{
+    private const int InitialSize = 4096;
+    private const int RetainedSize = 1024 * 1024;
+
+    private byte[] _buffer = new byte[InitialSize];
+
+    public int Length { get; private set; }
+
+    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
+
+    public void Append(ReadOnlySpan<byte> bytes)
+    {
+        if (_buffer.Length - Length < bytes.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, Length + bytes.Length));
+        }
+
+        bytes.CopyTo(_buffer.AsSpan(Length));
+        Length += bytes.Length;
+    }
+
+    /// <summary>Keeps only the bytes from <paramref name="start"/> on, moved to the front.</summary>
+    public void RemoveFront(int start)
+    {
+        _buffer.AsSpan(start, Length - start).CopyTo(_buffer);
+        Length -= start;
+    }
+
+    public void Clear()
+    {
+        Length = 0;
+        if (_buffer.Length > RetainedSize)
+        {
+            _buffer = new byte[InitialSize];
+        }
+    }
+}

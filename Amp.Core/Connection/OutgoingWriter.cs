@@ -1,0 +1,283 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Amp.Connection;
+
+/// <summary>
+/// The one writer of a connection. Callers append encoded boxes under a short lock; whoever finds the
+/// writer idle drains the queue: it copies every queued box into the top pipe and flushes once per batch.
+/// A <see cref="LayerChange"/> queued with a box runs right after that box is flushed, before anything
+/// queued later is written, so no box slips between an answer and the layer change it announces.
+/// </summary>
+internal sealed class OutgoingWriter
+{
+    private readonly object _lock = new();
+    private readonly long _maxQueuedBytes;
+    private readonly Action<Exception> _onWriteFailure;
+    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ByteQueue _queue = new();
+    private ByteQueue _batch = new();
+    private PipeWriter _output;
+    private LayerChange? _change;
+    private int _changeMark;
+    private Exception? _refusal;
+    private Exception? _closedReason;
+    private bool _completing;
+    private bool _draining;
+    private long _inFlight;
+    private TaskCompletionSource? _roomWaiters;
+
+    public OutgoingWriter(PipeWriter output, long maxQueuedBytes, Action<Exception> onWriteFailure)
+    {
+        _output = output;
+        _maxQueuedBytes = maxQueuedBytes;
+        _onWriteFailure = onWriteFailure;
+    }
+
+    /// <summary>Whether more boxes may be queued without waiting.</summary>
+    public bool HasRoom => Volatile.Read(ref _inFlight) < _maxQueuedBytes;
+
+    /// <summary>Completes when the writer has stopped (completed its output, failed, or handed it over).</summary>
+    public Task Completed => _completed.Task;
+
+    /// <summary>Waits until the queue is below its limit (or the writer is closed).</summary>
+    public Task WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_inFlight < _maxQueuedBytes || _closedReason is not null)
+            {
+                return Task.CompletedTask;
+            }
+
+            _roomWaiters ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _roomWaiters.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Queues a box.</summary>
+    /// <exception cref="AmpConnectionLostException">The connection has ended.</exception>
+    /// <exception cref="InvalidOperationException">A protocol switch is pending (the refusal's exception).</exception>
+    public void Enqueue(ReadOnlySpan<byte> box)
+    {
+        bool drain;
+        lock (_lock)
+        {
+            ThrowIfRefused();
+            _queue.Append(box);
+            _inFlight += box.Length;
+            drain = StartDrainIfIdle();
+        }
+
+        if (drain)
+        {
+            _ = DrainAsync();
+        }
+    }
+
+    /// <summary>Queues a box followed by a layer change (see <see cref="LayerChange"/>).</summary>
+    /// <exception cref="InvalidOperationException">Another layer change is still pending.</exception>
+    public void Enqueue(ReadOnlySpan<byte> box, LayerChange change)
+    {
+        bool drain;
+        lock (_lock)
+        {
+            ThrowIfRefused();
+            if (_change is not null)
+            {
+                throw new InvalidOperationException("Another layer change is still in progress on this connection.");
+            }
+
+            _queue.Append(box);
+            _inFlight += box.Length;
+            _change = change;
+            _changeMark = _queue.Length;
+            if (change.RefusesSends)
+            {
+                _refusal = new AmpProtocolSwitchedException("A protocol switch is pending on this connection: no AMP traffic allowed.");
+            }
+
+            drain = StartDrainIfIdle();
+        }
+
+        if (drain)
+        {
+            _ = DrainAsync();
+        }
+    }
+
+    /// <summary>
+    /// Writes what is queued, then completes the output. After this, sends fail with <paramref name="reason"/>.
+    /// </summary>
+    public Task CompleteAsync(AmpConnectionLostException reason)
+    {
+        bool drain;
+        lock (_lock)
+        {
+            _closedReason ??= reason;
+            _completing = true;
+            drain = StartDrainIfIdle();
+        }
+
+        if (drain)
+        {
+            _ = DrainAsync();
+        }
+
+        return _completed.Task;
+    }
+
+    /// <summary>Stops writing at once: queued boxes are dropped, held calls are not failed here (the caller fails all calls).</summary>
+    public void Abort(AmpConnectionLostException reason)
+    {
+        TaskCompletionSource? waiters;
+        lock (_lock)
+        {
+            _closedReason ??= reason;
+            _queue.Clear();
+            _inFlight = 0;
+            waiters = _roomWaiters;
+            _roomWaiters = null;
+        }
+
+        waiters?.TrySetResult();
+        _completed.TrySetResult();
+    }
+
+    private void ThrowIfRefused()
+    {
+        if (_closedReason is not null)
+        {
+            throw _closedReason;
+        }
+
+        if (_refusal is not null)
+        {
+            throw _refusal;
+        }
+    }
+
+    private bool StartDrainIfIdle()
+    {
+        if (_draining)
+        {
+            return false;
+        }
+
+        _draining = true;
+        return true;
+    }
+
+    // Runs on the thread of whoever found the writer idle, until it has to wait for a flush.
+    private async Task DrainAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                LayerChange? change = null;
+                bool complete = false;
+                lock (_lock)
+                {
+                    if (_change is not null && _changeMark >= 0)
+                    {
+                        // Write up to the box that announces the change; what follows waits for the new layer.
+                        _batch.Append(_queue.Span.Slice(0, _changeMark));
+                        _queue.RemoveFront(_changeMark);
+                        _changeMark = -1;
+                        change = _change;
+                    }
+                    else if (_queue.Length > 0)
+                    {
+                        (_queue, _batch) = (_batch, _queue);
+                    }
+                    else if (_completing)
+                    {
+                        complete = true;
+                    }
+                    else
+                    {
+                        _draining = false;
+                        return;
+                    }
+                }
+
+                if (complete)
+                {
+                    await _output.CompleteAsync().ConfigureAwait(false);
+                    _completed.TrySetResult();
+                    return;
+                }
+
+                if (_batch.Length > 0)
+                {
+                    int written = _batch.Length;
+                    _output.Write(_batch.Span);
+                    _batch.Clear();
+                    FlushResult result = await _output.FlushAsync().ConfigureAwait(false);
+                    ReleaseRoom(written);
+                    if (result.IsCompleted || result.IsCanceled)
+                    {
+                        throw new IOException("The transport stopped accepting writes.");
+                    }
+                }
+
+                if (change is not null)
+                {
+                    await ApplyChangeAsync(change).ConfigureAwait(false);
+                    if (_completed.Task.IsCompleted)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            lock (_lock)
+            {
+                _draining = false;
+            }
+
+            _completed.TrySetResult();
+            _onWriteFailure(e);
+        }
+    }
+
+    private async Task ApplyChangeAsync(LayerChange change)
+    {
+        PipeWriter? next = await change.ApplyAsync(_output).ConfigureAwait(false);
+        lock (_lock)
+        {
+            _change = null;
+            _changeMark = 0;
+            _refusal = null;
+            if (next is not null)
+            {
+                _output = next;
+                return;
+            }
+
+            _closedReason ??= new AmpConnectionLostException(AmpDisconnectReason.ProtocolSwitched, "The connection was handed to another protocol.");
+            _queue.Clear();
+        }
+
+        _completed.TrySetResult();
+    }
+
+    private void ReleaseRoom(int written)
+    {
+        TaskCompletionSource? waiters = null;
+        lock (_lock)
+        {
+            _inFlight -= written;
+            if (_inFlight < _maxQueuedBytes && _roomWaiters is not null)
+            {
+                waiters = _roomWaiters;
+                _roomWaiters = null;
+            }
+        }
+
+        waiters?.TrySetResult();
+    }
+}

@@ -1,0 +1,96 @@
+using Amp.Boxes;
+using Amp.Commands.Descriptors;
+
+namespace Amp.Connection;
+
+/// <summary>A call waiting for its answer. Completed from the read loop; continuations run elsewhere.</summary>
+internal interface IPendingCall
+{
+    /// <summary>Parses the answer box and completes the call (a malformed answer fails only this call).</summary>
+    void SetAnswer(ReadOnlySpan<byte> box);
+
+    void SetError(string code, string description);
+
+    void Fail(Exception exception);
+
+    /// <summary>The caller's cancellation registration, disposed when the call completes.</summary>
+    CancellationTokenRegistration Cancellation { get; set; }
+}
+
+/// <summary>A typed call: the answer is parsed into the command's response type.</summary>
+internal sealed class TypedPendingCall<TResponse> : TaskCompletionSource<TResponse>, IPendingCall
+    where TResponse : class
+{
+    private readonly CommandDescriptor<TResponse> _descriptor;
+
+    public TypedPendingCall(CommandDescriptor<TResponse> descriptor)
+        : base(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        _descriptor = descriptor;
+    }
+
+    public CancellationTokenRegistration Cancellation { get; set; }
+
+    public void SetAnswer(ReadOnlySpan<byte> box)
+    {
+        Cancellation.Dispose();
+        TResponse response;
+        try
+        {
+            response = _descriptor.ReadResponse(box);
+        }
+        catch (AmpArgumentException e)
+        {
+            TrySetException(e);
+            return;
+        }
+
+        TrySetResult(response);
+    }
+
+    public void SetError(string code, string description)
+    {
+        Cancellation.Dispose();
+        TrySetException(_descriptor.MapRemoteError(code, description));
+    }
+
+    public void Fail(Exception exception)
+    {
+        Cancellation.Dispose();
+        TrySetException(exception);
+    }
+}
+
+/// <summary>An untyped call (<c>CallRemoteStringAsync</c>): the answer is the raw box.</summary>
+internal sealed class RawPendingCall : TaskCompletionSource<AmpBox>, IPendingCall
+{
+    private readonly string _commandName;
+
+    public RawPendingCall(string commandName)
+        : base(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        _commandName = commandName;
+    }
+
+    public CancellationTokenRegistration Cancellation { get; set; }
+
+    public void SetAnswer(ReadOnlySpan<byte> box)
+    {
+        Cancellation.Dispose();
+        TrySetResult(AmpBox.FromBytes(box));
+    }
+
+    public void SetError(string code, string description)
+    {
+        Cancellation.Dispose();
+        TrySetException(code == AmpErrorCodes.Unhandled
+            ? new AmpUnhandledCommandException(description, _commandName)
+            : new AmpRemoteException(code, description, _commandName));
+    }
+
+    public void Fail(Exception exception)
+    {
+        Cancellation.Dispose();
+        TrySetException(exception);
+    }
+}

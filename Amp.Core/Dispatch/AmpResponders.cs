@@ -1,0 +1,167 @@
+using System.Reflection;
+using System.Text;
+using Amp.Boxes;
+using Amp.Commands;
+
+namespace Amp.Dispatch;
+
+/// <summary>
+/// The commands one side answers, by wire name. Build it before starting connections; one instance may
+/// serve many connections. Adding a responder validates the command's declaration at once.
+/// </summary>
+/// <example>
+/// <code>
+/// var responders = new AmpResponders()
+///     .Add((Sum c) =&gt; new SumResult { Total = c.A + c.B })
+///     .Add(async (Slow c, CancellationToken ct) =&gt; { await Task.Delay(c.Ms, ct); return new SlowResult(); });
+/// </code>
+/// </example>
+public sealed class AmpResponders
+{
+    private readonly object _lock = new();
+    private ResponderEntry[] _entries = [];
+
+    /// <summary>The wire names of the commands answered.</summary>
+    public IReadOnlyList<string> CommandNames
+    {
+        get
+        {
+            ResponderEntry[] entries = Volatile.Read(ref _entries);
+            var names = new string[entries.Length];
+            for (int i = 0; i < entries.Length; i++)
+            {
+                names[i] = entries[i].Name;
+            }
+
+            return names;
+        }
+    }
+
+    /// <summary>Adds a synchronous responder.</summary>
+    /// <typeparam name="TCommand">The command type.</typeparam>
+    /// <typeparam name="TResponse">Its response type.</typeparam>
+    /// <param name="responder">Returns the response, or throws a declared exception.</param>
+    /// <returns>This instance.</returns>
+    /// <exception cref="AmpDefinitionException">The command's declaration is invalid.</exception>
+    /// <exception cref="ArgumentException">The command already has a responder.</exception>
+    public AmpResponders Add<TCommand, TResponse>(Func<TCommand, TResponse> responder)
+        where TCommand : class, IAmpCommand<TResponse>
+        where TResponse : class
+    {
+        ArgumentNullException.ThrowIfNull(responder);
+        return Add<TCommand, TResponse>((command, _, _) => new ValueTask<TResponse>(responder(command)));
+    }
+
+    /// <summary>Adds an asynchronous responder.</summary>
+    /// <typeparam name="TCommand">The command type.</typeparam>
+    /// <typeparam name="TResponse">Its response type.</typeparam>
+    /// <param name="responder">Completes with the response, or fails with a declared exception.</param>
+    /// <returns>This instance.</returns>
+    /// <exception cref="AmpDefinitionException">The command's declaration is invalid.</exception>
+    /// <exception cref="ArgumentException">The command already has a responder.</exception>
+    public AmpResponders Add<TCommand, TResponse>(Func<TCommand, Task<TResponse>> responder)
+        where TCommand : class, IAmpCommand<TResponse>
+        where TResponse : class
+    {
+        ArgumentNullException.ThrowIfNull(responder);
+        return Add<TCommand, TResponse>((command, _, _) => new ValueTask<TResponse>(responder(command)));
+    }
+
+    /// <summary>Adds an asynchronous responder that observes the connection's end.</summary>
+    /// <typeparam name="TCommand">The command type.</typeparam>
+    /// <typeparam name="TResponse">Its response type.</typeparam>
+    /// <param name="responder">Takes the command and a token cancelled when the connection ends.</param>
+    /// <returns>This instance.</returns>
+    /// <exception cref="AmpDefinitionException">The command's declaration is invalid.</exception>
+    /// <exception cref="ArgumentException">The command already has a responder.</exception>
+    public AmpResponders Add<TCommand, TResponse>(Func<TCommand, CancellationToken, Task<TResponse>> responder)
+        where TCommand : class, IAmpCommand<TResponse>
+        where TResponse : class
+    {
+        ArgumentNullException.ThrowIfNull(responder);
+        return Add<TCommand, TResponse>((command, _, cancellationToken) => new ValueTask<TResponse>(responder(command, cancellationToken)));
+    }
+
+    /// <summary>Adds a responder that can call the peer back over the same connection.</summary>
+    /// <typeparam name="TCommand">The command type.</typeparam>
+    /// <typeparam name="TResponse">Its response type.</typeparam>
+    /// <param name="responder">Takes the command, the connection it arrived on, and a token cancelled when the connection ends.</param>
+    /// <returns>This instance.</returns>
+    /// <exception cref="AmpDefinitionException">The command's declaration is invalid.</exception>
+    /// <exception cref="ArgumentException">The command already has a responder.</exception>
+    public AmpResponders Add<TCommand, TResponse>(Func<TCommand, AmpConnection, CancellationToken, ValueTask<TResponse>> responder)
+        where TCommand : class, IAmpCommand<TResponse>
+        where TResponse : class
+    {
+        ArgumentNullException.ThrowIfNull(responder);
+        return Register(new TypedResponderEntry<TCommand, TResponse>(responder));
+    }
+
+    /// <summary>
+    /// Adds a responder for a command by name that takes and returns raw boxes. The returned box is the
+    /// answer's fields (<c>_answer</c> is added). Throw <see cref="AmpRemoteException"/> to send a specific error code.
+    /// </summary>
+    /// <param name="commandName">The wire name.</param>
+    /// <param name="responder">Takes the command box (reserved keys included) and returns the answer's fields.</param>
+    /// <returns>This instance.</returns>
+    /// <exception cref="ArgumentException">The command already has a responder, or the name is empty.</exception>
+    public AmpResponders AddRaw(string commandName, Func<AmpBox, AmpConnection, CancellationToken, ValueTask<AmpBox>> responder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(commandName);
+        ArgumentNullException.ThrowIfNull(responder);
+        return Register(new RawResponderEntry(commandName, responder));
+    }
+
+    /// <summary>Adds every method of <paramref name="target"/> marked <see cref="AmpResponderAttribute"/>.</summary>
+    /// <param name="target">The object whose methods answer.</param>
+    /// <returns>This instance.</returns>
+    /// <exception cref="AmpDefinitionException">A method's signature or its command's declaration is invalid.</exception>
+    public AmpResponders AddObject(object target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        foreach (MethodInfo method in target.GetType().GetMethods(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (method.GetCustomAttribute<AmpResponderAttribute>() is not null)
+            {
+                Register(ResponderMethodBinder.Bind(target, method));
+            }
+        }
+
+        return this;
+    }
+
+    internal ResponderEntry? Find(ReadOnlySpan<byte> name)
+    {
+        ResponderEntry[] entries = Volatile.Read(ref _entries);
+        for (int i = 0; i < entries.Length; i++)
+        {
+            byte[] candidate = entries[i].NameBytes;
+            if (candidate.Length == name.Length && name.SequenceEqual(candidate))
+            {
+                return entries[i];
+            }
+        }
+
+        return null;
+    }
+
+    private AmpResponders Register(ResponderEntry entry)
+    {
+        lock (_lock)
+        {
+            if (Find(entry.NameBytes) is not null)
+            {
+                throw new ArgumentException($"Command '{entry.Name}' already has a responder.", nameof(entry));
+            }
+
+            var entries = new ResponderEntry[_entries.Length + 1];
+            _entries.CopyTo(entries, 0);
+            entries[^1] = entry;
+            Volatile.Write(ref _entries, entries);
+        }
+
+        return this;
+    }
+
+    internal static string Describe(ReadOnlySpan<byte> name) => Encoding.UTF8.GetString(name);
+}

@@ -1,0 +1,253 @@
+using System.Text;
+using Amp.Boxes;
+using Amp.Commands.Descriptors;
+using Amp.Connection;
+using Amp.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace Amp.Dispatch;
+
+/// <summary>
+/// Runs the peer's commands: finds the responder, counts the ones still running, and writes answers
+/// and error boxes exactly as Twisted does. Responders are started on the read loop and run there
+/// until their first real await.
+/// </summary>
+internal sealed class IncomingCalls
+{
+    private readonly AmpResponders _responders;
+    private readonly OutgoingWriter _writer;
+    private readonly ILogger _logger;
+    private readonly int _maxRunning;
+    private readonly bool _closeOnUnknown;
+    private readonly object _lock = new();
+    private int _running;
+    private TaskCompletionSource? _slotWaiter;
+
+    public IncomingCalls(AmpConnection connection, OutgoingWriter writer, AmpConnectionOptions options, CancellationToken closing)
+    {
+        Connection = connection;
+        Closing = closing;
+        _writer = writer;
+        _responders = options.Responders;
+        _logger = options.LoggerFactory.CreateLogger("Amp.Dispatch");
+        _maxRunning = options.MaxConcurrentIncomingCalls;
+        _closeOnUnknown = options.CloseOnUnknownError;
+    }
+
+    public AmpConnection Connection { get; }
+
+    public CancellationToken Closing { get; }
+
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>Whether reading must pause until a running responder completes.</summary>
+    public bool AtLimit => Volatile.Read(ref _running) >= _maxRunning;
+
+    public Task WaitForSlotAsync()
+    {
+        lock (_lock)
+        {
+            if (_running < _maxRunning)
+            {
+                return Task.CompletedTask;
+            }
+
+            _slotWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _slotWaiter.Task;
+        }
+    }
+
+    public void Dispatch(ReadOnlySpan<byte> box, in BoxHeader header)
+    {
+        ResponderEntry? responder = _responders.Find(header.Command);
+        if (responder is null)
+        {
+            string name = Encoding.UTF8.GetString(header.Command);
+            Log.Dispatch.UnhandledCommand(_logger, name);
+            if (header.HasAsk)
+            {
+                SendError(header.Ask, AmpErrorCodes.Unhandled, "Unhandled Command: " + WireText.PythonBytesRepr(header.Command));
+            }
+
+            return;
+        }
+
+        Task? running = responder.Invoke(box, header, this);
+        if (running is not null && !running.IsCompleted)
+        {
+            Interlocked.Increment(ref _running);
+            _ = TrackAsync(running);
+        }
+    }
+
+    public void SendAnswer<TResponse>(CommandDescriptor<TResponse> descriptor, TResponse response, ReadOnlySpan<byte> tag)
+        where TResponse : class
+    {
+        BoxBuffer buffer = BoxBuffer.Rent();
+        try
+        {
+            descriptor.WriteAnswer(response, tag, buffer);
+        }
+        catch (AmpArgumentException e)
+        {
+            BoxBuffer.Return(buffer);
+            Log.Dispatch.AnswerNotWritable(_logger, descriptor.Name, e);
+            SendUnknown(tag);
+            return;
+        }
+
+        Send(buffer);
+    }
+
+    public void SendAnswer<TResponse>(CommandDescriptor<TResponse> descriptor, TResponse response, AmpTag tag)
+        where TResponse : class
+    {
+        Span<byte> bytes = tag.MaxLength <= 64 ? stackalloc byte[64] : new byte[tag.MaxLength];
+        SendAnswer(descriptor, response, bytes.Slice(0, tag.Format(bytes)));
+    }
+
+    public void SendRawAnswer(string command, AmpBox answer, AmpTag tag)
+    {
+        AmpBox box = new(answer.Count + 1);
+        foreach (KeyValuePair<string, ReadOnlyMemory<byte>> entry in answer)
+        {
+            box[entry.Key] = entry.Value;
+        }
+
+        Span<byte> bytes = tag.MaxLength <= 64 ? stackalloc byte[64] : new byte[tag.MaxLength];
+        box["_answer"] = bytes.Slice(0, tag.Format(bytes)).ToArray();
+        BoxBuffer buffer = BoxBuffer.Rent();
+        try
+        {
+            BoxWriter.Write(box, buffer);
+        }
+        catch (ArgumentException e)
+        {
+            BoxBuffer.Return(buffer);
+            Log.Dispatch.AnswerNotWritable(_logger, command, e);
+            SendUnknown(bytes.Slice(0, tag.Format(bytes)));
+            return;
+        }
+
+        Send(buffer);
+    }
+
+    public void SendFailure(CommandDescriptor? descriptor, bool hasAsk, ReadOnlySpan<byte> ask, Exception exception) =>
+        SendFailure(descriptor, hasAsk ? AmpTag.FromWire(ask) : null, exception, descriptor?.Name ?? "?");
+
+    public void SendFailure(CommandDescriptor descriptor, AmpTag? tag, Exception exception) =>
+        SendFailure(descriptor, tag, exception, descriptor.Name);
+
+    /// <summary>Maps a responder's failure to the error box Twisted would send.</summary>
+    public void SendFailure(CommandDescriptor? descriptor, AmpTag? tag, Exception exception, string command)
+    {
+        string code;
+        string description;
+        bool fatal = false;
+        ErrorDescriptor? declared = descriptor?.FindDeclaredError(exception);
+        if (declared is not null)
+        {
+            code = declared.Code;
+            description = exception.Message;
+            fatal = declared.Fatal;
+            if (fatal)
+            {
+                Log.Dispatch.FatalErrorSent(_logger, command, code);
+            }
+            else
+            {
+                Log.Dispatch.DeclaredErrorSent(_logger, command, code);
+            }
+        }
+        else if (exception is AmpRemoteException remote && exception is not AmpUnhandledCommandException)
+        {
+            code = remote.ErrorCode;
+            description = remote.Description;
+        }
+        else
+        {
+            if (exception is AmpArgumentException argument && argument.CommandName == command)
+            {
+                Log.Dispatch.MalformedArguments(_logger, command, argument.Message);
+            }
+            else if (tag is not null)
+            {
+                Log.Dispatch.ResponderFailed(_logger, command, exception);
+            }
+
+            code = AmpErrorCodes.Unknown;
+            description = AmpErrorCodes.UnknownDescription;
+            fatal = _closeOnUnknown;
+        }
+
+        if (tag is { } t)
+        {
+            Span<byte> bytes = t.MaxLength <= 64 ? stackalloc byte[64] : new byte[t.MaxLength];
+            SendError(bytes.Slice(0, t.Format(bytes)), code, description);
+        }
+        else
+        {
+            Log.Dispatch.UnansweredCommandFailed(_logger, command, exception);
+        }
+
+        if (fatal)
+        {
+            Connection.CloseAfterFatalError(code, description);
+        }
+    }
+
+    private void SendUnknown(ReadOnlySpan<byte> tag) => SendError(tag, AmpErrorCodes.Unknown, AmpErrorCodes.UnknownDescription);
+
+    private void SendError(ReadOnlySpan<byte> tag, string code, string description)
+    {
+        BoxBuffer buffer = BoxBuffer.Rent();
+        buffer.WriteEntry(ReservedKeys.Error, tag);
+        Span<byte> codeBytes = Encoding.UTF8.GetBytes(code);
+        buffer.WriteEntry(ReservedKeys.ErrorCode, codeBytes);
+        byte[] descriptionBytes = Encoding.UTF8.GetBytes(description);
+        buffer.WriteEntry(ReservedKeys.ErrorDescription, descriptionBytes.AsSpan(0, Math.Min(descriptionBytes.Length, AmpLimits.WireMaxValueLength)));
+        buffer.WriteEnd();
+        Send(buffer);
+    }
+
+    private void Send(BoxBuffer buffer)
+    {
+        try
+        {
+            _writer.Enqueue(buffer.WrittenSpan);
+        }
+        catch (AmpException)
+        {
+            // The connection ended or switched protocols: a late answer is dropped, as Twisted drops it.
+        }
+        finally
+        {
+            BoxBuffer.Return(buffer);
+        }
+    }
+
+    private async Task TrackAsync(Task running)
+    {
+        try
+        {
+            await running.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Responder failures are answered inside the entry; nothing reaches here but a bug, which must not crash the process.
+        }
+
+        TaskCompletionSource? waiter = null;
+        lock (_lock)
+        {
+            _running--;
+            if (_running < _maxRunning)
+            {
+                waiter = _slotWaiter;
+                _slotWaiter = null;
+            }
+        }
+
+        waiter?.TrySetResult();
+    }
+}

@@ -1,0 +1,23 @@
+using Amp.Boxes;
+
+namespace Amp.Dispatch;
+
+/// <summary>One registered responder, found by command name.</summary>
+internal abstract class ResponderEntry
+{
+    protected ResponderEntry(string name, byte[] nameBytes)
+    {
+        Name = name;
+        NameBytes = nameBytes;
+    }
+
+    public string Name { get; }
+
+    public byte[] NameBytes { get; }
+
+    /// <summary>
+    /// Parses the arguments and starts the responder, answering through <paramref name="calls"/>.
+    /// Returns the task of a responder that is still running, or <see langword="null"/> when it is done.
+    /// </summary>
+    public abstract Task? Invoke(ReadOnlySpan<byte> box, in BoxHeader header, IncomingCalls calls);
+}

@@ -1,0 +1,14 @@
+namespace Amp;
+
+/// <summary>The error codes AMP itself defines.</summary>
+public static class AmpErrorCodes
+{
+    /// <summary>An undeclared failure in a responder, or a malformed argument: <c>UNKNOWN</c> with description <c>Unknown Error</c>.</summary>
+    public const string Unknown = "UNKNOWN";
+
+    /// <summary>No responder for the command: <c>UNHANDLED</c>.</summary>
+    public const string Unhandled = "UNHANDLED";
+
+    /// <summary>The description sent with <see cref="Unknown"/>, as Twisted sends it.</summary>
+    public const string UnknownDescription = "Unknown Error";
+}

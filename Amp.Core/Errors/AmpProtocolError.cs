@@ -1,0 +1,32 @@
+namespace Amp;
+
+/// <summary>Why incoming bytes broke the protocol.</summary>
+public enum AmpProtocolError
+{
+    /// <summary>A key length prefix above 255 (its first byte is not zero).</summary>
+    KeyTooLong = 1,
+
+    /// <summary>A value length prefix above the configured maximum value length.</summary>
+    ValueTooLong,
+
+    /// <summary>A box larger than the configured maximum box size.</summary>
+    BoxTooLarge,
+
+    /// <summary>A box with more keys than the configured maximum.</summary>
+    TooManyKeys,
+
+    /// <summary>A box with none of <c>_command</c>, <c>_answer</c> or <c>_error</c> (including an empty box).</summary>
+    EmptyBox,
+
+    /// <summary>An answer or error for a tag that has no pending call.</summary>
+    UnknownTag,
+
+    /// <summary>An error box without <c>_error_code</c> or <c>_error_description</c>.</summary>
+    MalformedError,
+
+    /// <summary>The byte stream ended in the middle of a box.</summary>
+    TruncatedBox,
+
+    /// <summary>A responder failed on a command that asked for no answer (Twisted closes the connection).</summary>
+    UnansweredFailure,
+}

@@ -1,0 +1,26 @@
+using System.IO.Pipelines;
+
+namespace Amp.Layers;
+
+/// <summary>
+/// A layer pushed on top of a connection's transport (a TLS layer, for example). It reads and writes
+/// the pipe below it and is itself a pipe for the layer above.
+/// </summary>
+public abstract class AmpLayer : IDuplexPipe, IAsyncDisposable
+{
+    /// <inheritdoc/>
+    public abstract PipeReader Input { get; }
+
+    /// <inheritdoc/>
+    public abstract PipeWriter Output { get; }
+
+    /// <summary>A short name for diagnostics, such as <c>tls(1.3)</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Stops the layer and releases it; the pipe below stays open.</summary>
+    /// <returns>A task that completes when the layer has stopped.</returns>
+    public abstract ValueTask DisposeAsync();
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

@@ -1,0 +1,56 @@
+namespace Amp.Logging;
+
+/// <summary>
+/// The event ids Amp.NET logs with, one range per area. Ids are stable: a retired id is commented out,
+/// never reused.
+/// </summary>
+public static class AmpEventId
+{
+    // Connection: 1000-1099 (category Amp.Connection).
+
+    /// <summary>A connection started reading.</summary>
+    public const int ConnectionStarted = 1000;
+
+    /// <summary>A connection ended in an ordinary way (closed by either side).</summary>
+    public const int ConnectionClosed = 1001;
+
+    /// <summary>A connection ended because of an error (transport failure, protocol violation, fatal error).</summary>
+    public const int ConnectionFailed = 1002;
+
+    // Wire: 1100-1199 (category Amp.Wire).
+
+    /// <summary>The peer broke the protocol; the connection is closed.</summary>
+    public const int ProtocolViolation = 1100;
+
+    /// <summary>A box was received (Trace).</summary>
+    public const int BoxReceived = 1101;
+
+    /// <summary>An answer arrived for a call this side had stopped waiting for.</summary>
+    public const int LateAnswerDropped = 1102;
+
+    // Dispatch: 1200-1299 (category Amp.Dispatch).
+
+    /// <summary>A responder threw an exception the command does not declare; <c>UNKNOWN</c> was answered.</summary>
+    public const int ResponderFailed = 1200;
+
+    /// <summary>A command's arguments were missing or malformed; <c>UNKNOWN</c> was answered.</summary>
+    public const int MalformedArguments = 1201;
+
+    /// <summary>A command had no responder; <c>UNHANDLED</c> was answered.</summary>
+    public const int UnhandledCommand = 1202;
+
+    /// <summary>A responder's response could not be written; <c>UNKNOWN</c> was answered instead.</summary>
+    public const int AnswerNotWritable = 1203;
+
+    /// <summary>A command that asked for no answer failed; nothing could be sent.</summary>
+    public const int UnansweredCommandFailed = 1204;
+
+    /// <summary>A declared fatal error was sent; the connection is being closed.</summary>
+    public const int FatalErrorSent = 1205;
+
+    /// <summary>A declared error was answered (Debug).</summary>
+    public const int DeclaredErrorSent = 1206;
+
+    // TLS: 1300-1399 (category Amp.Tls), used by Amp.Tls.
+    // Protocol switch: 1400-1499.
+}
