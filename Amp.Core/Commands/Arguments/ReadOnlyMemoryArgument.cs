@@ -1,0 +1,21 @@
+using System.Buffers;
+
+namespace Amp.Commands.Arguments;
+
+/// <summary>Twisted's <c>String</c> (Python <c>bytes</c>) as <see cref="ReadOnlyMemory{T}"/>: the bytes unchanged.</summary>
+public sealed class ReadOnlyMemoryArgument : AmpArgumentType<ReadOnlyMemory<byte>>
+{
+    /// <summary>The shared instance.</summary>
+    public static readonly ReadOnlyMemoryArgument Instance = new();
+
+    /// <inheritdoc/>
+    public override void Write(ReadOnlyMemory<byte> value, IBufferWriter<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        destination.Write(value.Span);
+    }
+
+    /// <inheritdoc/>
+    /// <returns>A copy of <paramref name="source"/>: the source bytes belong to the receive buffer and are reused.</returns>
+    public override ReadOnlyMemory<byte> Read(ReadOnlySpan<byte> source) => source.ToArray();
+}
