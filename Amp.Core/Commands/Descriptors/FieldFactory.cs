@@ -50,6 +50,7 @@ internal static class FieldFactory
     {
         ParameterExpression instance = Expression.Parameter(owner, "instance");
         ParameterExpression value = Expression.Parameter(property.PropertyType, "value");
-        return Expression.Lambda(Expression.Assign(Expression.Property(instance, property), value), instance, value).Compile();
+        Type setterType = typeof(Action<,>).MakeGenericType(owner, property.PropertyType);
+        return Expression.Lambda(setterType, Expression.Assign(Expression.Property(instance, property), value), instance, value).Compile();
     }
 }
