@@ -1,1 +1,46 @@
-Console.WriteLine("Amp.NET samples: coming with the connection layer.");
+using Amp.Samples.Calculator;
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+string command = args.Length > 0 ? args[0] : "--help";
+int port = 5000;
+for (int i = 1; i < args.Length - 1; i++)
+{
+    if (args[i] == "--port")
+    {
+        port = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+try
+{
+    switch (command)
+    {
+        case "demo":
+            return await CalculatorDemo.RunAsync(cancel.Token);
+        case "calc-server":
+            await CalculatorServer.RunAsync(port, Console.Out, cancel.Token);
+            return 0;
+        case "calc-client":
+            await CalculatorClient.RunAsync("127.0.0.1", port, Environment.UserName, Console.Out, cancel.Token);
+            return 0;
+        default:
+            Console.WriteLine("""
+                Amp.NET samples
+
+                  demo                      run a calculator server and client as two processes, printing every call
+                  calc-server [--port N]    answer Sum, Divide and Greet on 127.0.0.1:N (default 5000)
+                  calc-client [--port N]    call the server on 127.0.0.1:N
+                """);
+            return command is "--help" or "-h" ? 0 : 2;
+    }
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    return 130;
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using Amp.Dispatch;
+using Amp.Transports;
+
+namespace Amp.Samples.Calculator;
+
+/// <summary>A TCP server answering the calculator commands; it calls each client back during Greet.</summary>
+internal static class CalculatorServer
+{
+    public static AmpResponders Responders(TextWriter log)
+    {
+        int sums = 0;
+        return new AmpResponders()
+        .Add((Sum c) =>
+        {
+            int count = Interlocked.Increment(ref sums);
+            if (count <= 2)
+            {
+                log.WriteLine($"server: Sum({c.A}, {c.B}) -> {c.A + c.B}");
+            }
+            else if (count % 250 == 0)
+            {
+                log.WriteLine($"server: answered {count} Sum calls so far");
+            }
+
+            return new SumResult { Total = c.A + c.B };
+        })
+        .Add((Divide c) =>
+        {
+            if (c.Denominator == 0)
+            {
+                log.WriteLine($"server: Divide({c.Numerator}, 0) -> declared error ZERO_DIVISION");
+                throw new DivideByZeroException("cannot divide by zero");
+            }
+
+            log.WriteLine($"server: Divide({c.Numerator}, {c.Denominator}) -> {c.Numerator / c.Denominator}");
+            return new DivideResult { Quotient = c.Numerator / c.Denominator };
+        })
+        .Add<Greet, Greeting>(async (Greet _, AmpConnection connection, CancellationToken cancellationToken) =>
+        {
+            log.WriteLine("server: Greet -> calling WhoAreYou back on the client");
+            Identity identity = await connection.CallRemoteAsync(new WhoAreYou(), cancellationToken);
+            log.WriteLine($"server: the client says it is '{identity.Name}'");
+            return new Greeting { Text = $"Hello, {identity.Name}!", At = DateTimeOffset.Now };
+        });
+    }
+
+    public static async Task RunAsync(int port, TextWriter log, CancellationToken cancellationToken)
+    {
+        await using SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, port);
+        log.WriteLine($"server: listening on {listener.LocalEndPoint}");
+        var options = new AmpConnectionOptions { Responders = Responders(log) };
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            AmpTransport transport = await listener.AcceptAsync(cancellationToken);
+            log.WriteLine($"server: accepted {transport.Description}");
+            AmpConnection connection = AmpConnection.Start(transport, options);
+            _ = connection.Completion.ContinueWith(
+                t => log.WriteLine($"server: {connection.Name} ended ({t.Result.Reason})"),
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+}

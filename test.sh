@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test (unit, integration and the Twisted interop suite) and ends with
+# "Tests: N passed, N failed", counted from the test results.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+if ! /usr/bin/python3 -c 'import twisted' >/dev/null 2>&1; then
+  echo "Twisted (python3-twisted) is missing: the interop tests need it; installing it."
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-twisted >/dev/null
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-twisted >/dev/null
+  else
+    echo "Cannot install python3-twisted without root; the interop tests will fail." >&2
+  fi
+fi
+
+results=$(mktemp -d)
+dotnet test Amp.sln -c Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
+status=$?
+
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+rm -rf "$results"
+
+if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
+  echo "No test ran." >&2
+  status=1
+fi
+echo "Tests: $passed passed, $failed failed"
+exit "$status"
