@@ -113,10 +113,15 @@ public sealed class TwistedBytesTests
     private static object ParseCommand(byte[] box)
     {
         string name = Parse(box).GetString("_command")!;
-        var descriptor = CommandDescriptor.For(s_commands[name]);
-        var read = descriptor.GetType().GetMethod("ReadArguments")!;
-        return read.Invoke(descriptor, [box])!;
+        Type command = s_commands[name];
+        Type response = command.GetInterfaces()[0].GetGenericArguments()[0];
+        return typeof(TwistedBytesTests).GetMethod(nameof(ReadArguments), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(command, response).Invoke(null, [box])!;
     }
+
+    private static object ReadArguments<TCommand, TResponse>(byte[] box)
+        where TCommand : class, Amp.Commands.IAmpCommand<TResponse>
+        where TResponse : class => CommandDescriptor<TCommand, TResponse>.Instance.ReadArguments(box);
 
     private static AmpBox Parse(byte[] bytes)
     {
