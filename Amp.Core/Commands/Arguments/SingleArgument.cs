@@ -5,8 +5,9 @@ namespace Amp.Commands.Arguments;
 /// <summary>
 /// Twisted's <c>Float</c> as a <see cref="float"/>. The value is widened to <see cref="double"/>
 /// and written as Python would write that double (so <c>0.1f</c> is <c>0.10000000149011612</c>);
-/// reading parses a double as Python does and rounds it to the nearest <see cref="float"/>,
-/// as <c>struct.pack("f", x)</c> would.
+/// reading parses a double as Python does and rounds it to the nearest <see cref="float"/>
+/// (as <c>struct.pack("f", x)</c> would, except that values beyond the range of
+/// <see cref="float"/> become infinity where Python raises <c>OverflowError</c>).
 /// </summary>
 public sealed class SingleArgument : AmpArgumentType<float>
 {
