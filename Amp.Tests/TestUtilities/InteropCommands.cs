@@ -20,7 +20,7 @@ public sealed class SumResult
 public sealed class EchoItem
 {
     [AmpArgument("name")] public string Name { get; init; } = "";
-    [AmpArgument("n")] public long? N { get; init; }
+    [AmpArgument("n")] public BigInteger? N { get; init; }
 }
 
 [AmpCommand("Echo")]
@@ -32,11 +32,11 @@ public sealed class Echo : IAmpCommand<EchoValues>
     [AmpArgument("flag")] public bool? Flag { get; init; }
     [AmpArgument("float")] public double? Float { get; init; }
     [AmpArgument("decimal")] public AmpDecimal? Decimal { get; init; }
-    [AmpArgument("when")] public DateTimeOffset? When { get; init; }
+    [AmpArgument("when")] public AmpDateTime? When { get; init; }
     [AmpArgument("ints")] public IReadOnlyList<BigInteger>? Ints { get; init; }
     [AmpArgument("texts")] public IReadOnlyList<string>? Texts { get; init; }
     [AmpArgument("decimals")] public IReadOnlyList<AmpDecimal>? Decimals { get; init; }
-    [AmpArgument("whens")] public IReadOnlyList<DateTimeOffset>? Whens { get; init; }
+    [AmpArgument("whens")] public IReadOnlyList<AmpDateTime>? Whens { get; init; }
     [AmpArgument("items")] public IReadOnlyList<EchoItem>? Items { get; init; }
     [AmpArgument("path", Type = typeof(Amp.Commands.Arguments.PathArgument))] public string? Path { get; init; }
 
@@ -55,11 +55,11 @@ public sealed class EchoValues
     [AmpArgument("flag")] public bool? Flag { get; init; }
     [AmpArgument("float")] public double? Float { get; init; }
     [AmpArgument("decimal")] public AmpDecimal? Decimal { get; init; }
-    [AmpArgument("when")] public DateTimeOffset? When { get; init; }
+    [AmpArgument("when")] public AmpDateTime? When { get; init; }
     [AmpArgument("ints")] public IReadOnlyList<BigInteger>? Ints { get; init; }
     [AmpArgument("texts")] public IReadOnlyList<string>? Texts { get; init; }
     [AmpArgument("decimals")] public IReadOnlyList<AmpDecimal>? Decimals { get; init; }
-    [AmpArgument("whens")] public IReadOnlyList<DateTimeOffset>? Whens { get; init; }
+    [AmpArgument("whens")] public IReadOnlyList<AmpDateTime>? Whens { get; init; }
     [AmpArgument("items")] public IReadOnlyList<EchoItem>? Items { get; init; }
     [AmpArgument("path", Type = typeof(Amp.Commands.Arguments.PathArgument))] public string? Path { get; init; }
 }

@@ -22,6 +22,7 @@ internal static class ArgumentTypeResolver
         [typeof(decimal)] = SystemDecimalArgument.Instance,
         [typeof(AmpDecimal)] = DecimalArgument.Instance,
         [typeof(DateTimeOffset)] = DateTimeArgument.Instance,
+        [typeof(AmpDateTime)] = AmpDateTimeArgument.Instance,
         [typeof(FileInfo)] = FileInfoArgument.Instance,
     };
 
