@@ -1,3 +1,4 @@
+using Amp;
 using Amp.Samples.Calculator;
 
 using var cancel = new CancellationTokenSource();
@@ -26,6 +27,18 @@ try
         case "calc-server":
             await CalculatorServer.RunAsync(port, Console.Out, cancel.Token);
             return 0;
+        case "calc-stdio-child":
+            // AMP runs on stdin/stdout; everything human-readable goes to stderr.
+            await using (AmpConnection parent = AmpConnection.Start(
+                Amp.Transports.StandardStreamsTransport.Create(),
+                new AmpConnectionOptions { Responders = CalculatorServer.Responders(Console.Error) }))
+            {
+                Console.Error.WriteLine("child: serving the calculator over stdin/stdout");
+                AmpConnectionLostException end = await parent.Completion.WaitAsync(cancel.Token);
+                Console.Error.WriteLine($"child: parent went away ({end.Reason})");
+            }
+
+            return 0;
         case "calc-client":
             await CalculatorClient.RunAsync("127.0.0.1", port, Environment.UserName, Console.Out, cancel.Token);
             return 0;
@@ -36,6 +49,7 @@ try
                   demo                      run a calculator server and client as two processes, printing every call
                   calc-server [--port N]    answer Sum, Divide and Greet on 127.0.0.1:N (default 5000)
                   calc-client [--port N]    call the server on 127.0.0.1:N
+                  calc-stdio-child          answer the calculator over stdin/stdout (a parent process drives it)
                 """);
             return command is "--help" or "-h" ? 0 : 2;
     }
