@@ -23,31 +23,11 @@ public sealed class EchoItem
     [AmpArgument("n")] public BigInteger? N { get; init; }
 }
 
+/// <summary>Echo's arguments and its response are the same keys, so the command is its own response shape.</summary>
 [AmpCommand("Echo")]
-public sealed class Echo : IAmpCommand<EchoValues>
-{
-    [AmpArgument("int")] public BigInteger? Int { get; init; }
-    [AmpArgument("bytes")] public byte[]? Bytes { get; init; }
-    [AmpArgument("text")] public string? Text { get; init; }
-    [AmpArgument("flag")] public bool? Flag { get; init; }
-    [AmpArgument("float")] public double? Float { get; init; }
-    [AmpArgument("decimal")] public AmpDecimal? Decimal { get; init; }
-    [AmpArgument("when")] public AmpDateTime? When { get; init; }
-    [AmpArgument("ints")] public IReadOnlyList<BigInteger>? Ints { get; init; }
-    [AmpArgument("texts")] public IReadOnlyList<string>? Texts { get; init; }
-    [AmpArgument("decimals")] public IReadOnlyList<AmpDecimal>? Decimals { get; init; }
-    [AmpArgument("whens")] public IReadOnlyList<AmpDateTime>? Whens { get; init; }
-    [AmpArgument("items")] public IReadOnlyList<EchoItem>? Items { get; init; }
-    [AmpArgument("path", Type = typeof(Amp.Commands.Arguments.PathArgument))] public string? Path { get; init; }
+public sealed class Echo : EchoValues, IAmpCommand<EchoValues>;
 
-    public EchoValues ToValues() => new()
-    {
-        Int = Int, Bytes = Bytes, Text = Text, Flag = Flag, Float = Float, Decimal = Decimal, When = When,
-        Ints = Ints, Texts = Texts, Decimals = Decimals, Whens = Whens, Items = Items, Path = Path,
-    };
-}
-
-public sealed class EchoValues
+public class EchoValues
 {
     [AmpArgument("int")] public BigInteger? Int { get; init; }
     [AmpArgument("bytes")] public byte[]? Bytes { get; init; }

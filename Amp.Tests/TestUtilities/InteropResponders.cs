@@ -26,7 +26,7 @@ public sealed class InteropResponders
     public SumResult Sum(Sum command) => new() { Total = command.A + command.B };
 
     [AmpResponder]
-    public EchoValues Echo(Echo command) => command.ToValues();
+    public EchoValues Echo(Echo command) => command;
 
     [AmpResponder]
     public DivideResult Divide(Divide command) =>
