@@ -56,6 +56,7 @@ internal sealed class BoxReadLoop
 
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 bool paused = false;
+                _writer.Cork();
                 try
                 {
                     while (TryHandleBox(ref buffer))
@@ -90,6 +91,7 @@ internal sealed class BoxReadLoop
                 }
                 finally
                 {
+                    _writer.Uncork();
                     try
                     {
                         reader.AdvanceTo(buffer.Start, paused ? buffer.Start : buffer.End);

@@ -24,6 +24,7 @@ internal sealed class OutgoingWriter
     private Exception? _closedReason;
     private bool _completing;
     private bool _draining;
+    private bool _corked;
     private long _inFlight;
     private TaskCompletionSource? _roomWaiters;
 
@@ -52,6 +53,34 @@ internal sealed class OutgoingWriter
 
             _roomWaiters ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             return _roomWaiters.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Holds flushing while the read loop handles the boxes of one read, so the answers to a batch of
+    /// commands leave in one flush. <see cref="Uncork"/> must follow before the read loop waits for anything.
+    /// </summary>
+    public void Cork()
+    {
+        lock (_lock)
+        {
+            _corked = true;
+        }
+    }
+
+    /// <summary>Writes what was queued while corked.</summary>
+    public void Uncork()
+    {
+        bool drain;
+        lock (_lock)
+        {
+            _corked = false;
+            drain = (_queue.Length > 0 || _completing) && StartDrainIfIdle();
+        }
+
+        if (drain)
+        {
+            _ = DrainAsync();
         }
     }
 
@@ -159,7 +188,7 @@ internal sealed class OutgoingWriter
 
     private bool StartDrainIfIdle()
     {
-        if (_draining)
+        if (_draining || (_corked && !_completing))
         {
             return false;
         }

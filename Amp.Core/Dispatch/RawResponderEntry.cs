@@ -30,6 +30,7 @@ internal sealed class RawResponderEntry : ResponderEntry
         AmpTag? tag = header.HasAsk ? AmpTag.FromWire(header.Ask) : null;
         if (pending.IsCompletedSuccessfully)
         {
+            // Completed already: reading the result does not block.
             if (tag is { } t)
             {
                 calls.SendRawAnswer(Name, pending.Result, t);

@@ -40,6 +40,7 @@ internal sealed class TypedResponderEntry<TCommand, TResponse> : ResponderEntry
 
         if (pending.IsCompletedSuccessfully)
         {
+            // Completed already: reading the result does not block.
             if (header.HasAsk)
             {
                 calls.SendAnswer(_descriptor, pending.Result, header.Ask);
