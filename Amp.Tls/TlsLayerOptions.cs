@@ -1,0 +1,76 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Amp.Tls;
+
+/// <summary>
+/// Settings of one TLS layer. The peer's certificate is verified by default: against
+/// <see cref="TrustedAuthorities"/> when set (pinning a private CA is one line), else against the
+/// system's roots. Accepting any certificate takes <see cref="AllowAnyPeerCertificate"/>.
+/// </summary>
+public sealed class TlsLayerOptions
+{
+    private readonly TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>This side's certificate, with its private key. Required for the TLS server; optional for a client.</summary>
+    public X509Certificate2? LocalCertificate { get; init; }
+
+    /// <summary>
+    /// The only authorities the peer's certificate may chain to (for example a private CA). When empty,
+    /// the system's trusted roots are used.
+    /// </summary>
+    public X509Certificate2Collection TrustedAuthorities { get; init; } = [];
+
+    /// <summary>
+    /// As the TLS server, whether the client must present a certificate (verified like any peer
+    /// certificate). Default <see langword="false"/>.
+    /// </summary>
+    public bool RequireClientCertificate { get; init; }
+
+    /// <summary>As the TLS client, the name sent as SNI and, when <see cref="CheckHostName"/> is on, required in the server's certificate.</summary>
+    public string? TargetHost { get; init; }
+
+    /// <summary>
+    /// Whether the server certificate must name <see cref="TargetHost"/>. Default <see langword="true"/>;
+    /// has no effect without a target host (Twisted checks no names).
+    /// </summary>
+    public bool CheckHostName { get; init; } = true;
+
+    /// <summary>The TLS versions allowed; <see cref="SslProtocols.None"/> (the default) lets the system choose (TLS 1.2 and 1.3).</summary>
+    public SslProtocols EnabledProtocols { get; init; } = SslProtocols.None;
+
+    /// <summary>Which end of the handshake this side plays. Default <see cref="TlsRole.Automatic"/>.</summary>
+    public TlsRole Role { get; init; }
+
+    /// <summary>How long the handshake may take. Default 10 seconds.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive.</exception>
+    public TimeSpan HandshakeTimeout
+    {
+        get => _handshakeTimeout;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            _handshakeTimeout = value;
+        }
+    }
+
+    /// <summary>
+    /// INSECURE: accept any peer certificate, or none, without verification. For tests and for peers
+    /// whose identity does not matter; traffic is encrypted but the peer is not authenticated.
+    /// </summary>
+    public bool AllowAnyPeerCertificate { get; init; }
+
+    /// <summary>An extra check run after the built-in verification succeeds; return <see langword="false"/> to refuse the peer.</summary>
+    public Func<X509Certificate2, bool>? PeerCertificateCheck { get; init; }
+
+    /// <summary>Options that trust only <paramref name="authority"/> for the peer and present <paramref name="certificate"/>.</summary>
+    /// <param name="certificate">This side's certificate with its key, or <see langword="null"/>.</param>
+    /// <param name="authority">The private CA the peer's certificate must chain to.</param>
+    /// <returns>The options.</returns>
+    public static TlsLayerOptions PinnedTo(X509Certificate2 authority, X509Certificate2? certificate = null) =>
+        new() { TrustedAuthorities = [authority], LocalCertificate = certificate };
+
+    internal RemoteCertificateValidationCallback ValidationCallback(bool isClient) =>
+        (_, certificate, _, errors) => PeerVerifier.Verify(this, isClient, certificate as X509Certificate2 ?? (certificate is null ? null : new X509Certificate2(certificate)), errors);
+}

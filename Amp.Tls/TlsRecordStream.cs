@@ -1,0 +1,120 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+
+namespace Amp.Tls;
+
+/// <summary>
+/// The <see cref="Stream"/> an <see cref="System.Net.Security.SslStream"/> reads and writes: a view of
+/// the pipe below that returns at most the rest of the current TLS record per read. So the TLS engine
+/// never takes bytes past the record it is decoding, and after the peer's close_notify whatever follows
+/// (plaintext, or the outer layer's records) is still in the pipe below for the layer revealed by a pop.
+/// </summary>
+internal sealed class TlsRecordStream : Stream
+{
+    private const int HeaderLength = 5;
+
+    private readonly IDuplexPipe _lower;
+    private int _remainingInRecord;
+
+    public TlsRecordStream(IDuplexPipe lower)
+    {
+        _lower = lower;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        PipeReader reader = _lower.Input;
+        while (true)
+        {
+            ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            if (destination.IsEmpty)
+            {
+                // SslStream's zero-byte read waits for data without taking any.
+                reader.AdvanceTo(buffer.Start, buffer.Start);
+                return 0;
+            }
+
+            if (_remainingInRecord == 0)
+            {
+                if (buffer.Length < HeaderLength)
+                {
+                    if (result.IsCompleted)
+                    {
+                        reader.AdvanceTo(buffer.Start, buffer.End);
+                        return 0;
+                    }
+
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                    continue;
+                }
+
+                Span<byte> header = stackalloc byte[HeaderLength];
+                buffer.Slice(0, HeaderLength).CopyTo(header);
+                _remainingInRecord = HeaderLength + BinaryPrimitives.ReadUInt16BigEndian(header.Slice(3));
+            }
+
+            if (buffer.IsEmpty)
+            {
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    return 0;
+                }
+
+                continue;
+            }
+
+            int count = (int)Math.Min(Math.Min(buffer.Length, _remainingInRecord), destination.Length);
+            buffer.Slice(0, count).CopyTo(destination.Span);
+            reader.AdvanceTo(buffer.GetPosition(count));
+            _remainingInRecord -= count;
+            return count;
+        }
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    {
+        FlushResult result = await _lower.Output.WriteAsync(source, cancellationToken).ConfigureAwait(false);
+        if (result.IsCompleted)
+        {
+            throw new IOException("The layer below stopped accepting writes.");
+        }
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override void Flush()
+    {
+    }
+
+    // SslStream is only ever driven through its asynchronous methods here; a synchronous call would block a thread on the pipe.
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("TLS layers read asynchronously.");
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("TLS layers write asynchronously.");
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+}
