@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Net;
+using Amp.Dispatch;
+using Amp.Transports;
+
+namespace Amp.Benchmarks;
+
+/// <summary>Amp.NET over loopback TCP: <see cref="SocketListener"/> and <see cref="SocketTransport"/>, default options.</summary>
+internal sealed class AmpRoundTripFixture : IRoundTripFixture
+{
+    private readonly SocketListener _listener;
+    private readonly AmpConnection _server;
+    private readonly AmpConnection _client;
+
+    private AmpRoundTripFixture(SocketListener listener, AmpConnection server, AmpConnection client)
+    {
+        _listener = listener;
+        _server = server;
+        _client = client;
+    }
+
+    public string Name => "Amp.NET";
+
+    public static async Task<AmpRoundTripFixture> StartAsync()
+    {
+        SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, 0);
+        Task<SocketTransport> connecting = SocketTransport.ConnectTcpAsync("127.0.0.1", listener.Port);
+        AmpTransport serverTransport = await listener.AcceptAsync().ConfigureAwait(false);
+        SocketTransport clientTransport = await connecting.ConfigureAwait(false);
+
+        var responders = new AmpResponders().Add((SumCommand c) => new SumResult { Total = c.A + c.B });
+        AmpConnection server = AmpConnection.Start(serverTransport, new AmpConnectionOptions { Name = "bench-server", Responders = responders });
+        AmpConnection client = AmpConnection.Start(clientTransport, new AmpConnectionOptions { Name = "bench-client" });
+
+        SumResult check = await client.CallRemoteAsync(new SumCommand { A = 1, B = 2 }).ConfigureAwait(false);
+        if (check.Total != 3)
+        {
+            throw new InvalidOperationException("Sum(1, 2) answered " + check.Total.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return new AmpRoundTripFixture(listener, server, client);
+    }
+
+    public Task CallAsync() => _client.CallRemoteAsync(new SumCommand { A = 1, B = 2 });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _client.CloseAsync().ConfigureAwait(false);
+        await _server.CloseAsync().ConfigureAwait(false);
+        await _listener.DisposeAsync().ConfigureAwait(false);
+    }
+}
