@@ -117,7 +117,7 @@ public sealed partial class AmpConnection
 
     private async Task<TResult> CallWhenRoomAsync<TResult>(TaskCompletionSource<TResult> call, Action<BoxBuffer> write, CancellationToken cancellationToken)
     {
-        await _writer.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+        TaskCompletionSource turn = await _writer.WaitForTurnAsync(cancellationToken).ConfigureAwait(false);
         BoxBuffer buffer = BoxBuffer.Rent();
         try
         {
@@ -138,6 +138,7 @@ public sealed partial class AmpConnection
         finally
         {
             BoxBuffer.Return(buffer);
+            turn.TrySetResult();
         }
 
         return await call.Task.ConfigureAwait(false);
@@ -145,7 +146,7 @@ public sealed partial class AmpConnection
 
     private async Task SendBoxAsync(Action<BoxBuffer> write, CancellationToken cancellationToken)
     {
-        await _writer.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+        TaskCompletionSource turn = await _writer.WaitForTurnAsync(cancellationToken).ConfigureAwait(false);
         BoxBuffer buffer = BoxBuffer.Rent();
         try
         {
@@ -155,6 +156,7 @@ public sealed partial class AmpConnection
         finally
         {
             BoxBuffer.Return(buffer);
+            turn.TrySetResult();
         }
     }
 

@@ -107,7 +107,7 @@ public sealed partial class AmpConnection : IAsyncDisposable
         }
 
         var call = new TypedPendingCall<TResponse>(descriptor);
-        if (!_writer.HasRoom)
+        if (!_writer.CanQueueNow)
         {
             return CallWhenRoomAsync(call, buffer => descriptor.WriteCall(command, AmpTag.FromNumber(_pending.NextTag()), buffer), cancellationToken);
         }

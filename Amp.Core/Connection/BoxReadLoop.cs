@@ -59,14 +59,20 @@ internal sealed class BoxReadLoop
                 _writer.Cork();
                 try
                 {
-                    while (TryHandleBox(ref buffer))
+                    while (true)
                     {
+                        BoxOutcome outcome = TryHandleBox(ref buffer);
+                        if (outcome == BoxOutcome.Incomplete)
+                        {
+                            break;
+                        }
+
                         if (_connection.HasEnded)
                         {
                             return;
                         }
 
-                        if (_incoming.AtLimit || !_writer.HasRoom)
+                        if (outcome == BoxOutcome.CommandMustWait)
                         {
                             paused = true;
                             break;
@@ -125,22 +131,39 @@ internal sealed class BoxReadLoop
         }
     }
 
-    private bool TryHandleBox(ref ReadOnlySequence<byte> buffer)
+    private enum BoxOutcome
     {
+        Incomplete,
+        Handled,
+        CommandMustWait,
+    }
+
+    // Only a command makes work for the writer and a responder, so only a command waits for room and a
+    // free slot. Answers and errors are always read: pausing them would deadlock a side whose queue is
+    // full of its own calls, since their answers are what lets the peer read again.
+    private BoxOutcome TryHandleBox(ref ReadOnlySequence<byte> buffer)
+    {
+        ReadOnlySequence<byte> unread = buffer;
         if (!BoxReader.TryReadBox(ref buffer, _limits, out AmpBoxView box))
         {
-            return false;
+            return BoxOutcome.Incomplete;
         }
 
         using (box)
         {
             ReadOnlySpan<byte> bytes = box.Bytes.Span;
+            BoxHeader header = BoxHeader.Read(box);
+            if (header.Kind == BoxKind.Command && (_incoming.AtLimit || !_writer.HasRoom))
+            {
+                buffer = unread;
+                return BoxOutcome.CommandMustWait;
+            }
+
             if (_logger.IsEnabled(LogLevel.Trace))
             {
                 Log.Wire.BoxReceived(_logger, _connection.Name, new BoxDump(bytes));
             }
 
-            BoxHeader header = BoxHeader.Read(box);
             switch (header.Kind)
             {
                 case BoxKind.Answer:
@@ -164,7 +187,7 @@ internal sealed class BoxReadLoop
             }
         }
 
-        return true;
+        return BoxOutcome.Handled;
     }
 
     private IPendingCall? TakeCall(ReadOnlySpan<byte> tagBytes)

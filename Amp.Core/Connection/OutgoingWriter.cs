@@ -27,6 +27,7 @@ internal sealed class OutgoingWriter
     private bool _corked;
     private long _inFlight;
     private TaskCompletionSource? _roomWaiters;
+    private Task _lastTurn = Task.CompletedTask;
 
     public OutgoingWriter(PipeWriter output, long maxQueuedBytes, Action<Exception> onWriteFailure)
     {
@@ -37,6 +38,9 @@ internal sealed class OutgoingWriter
 
     /// <summary>Whether more boxes may be queued without waiting.</summary>
     public bool HasRoom => Volatile.Read(ref _inFlight) < _maxQueuedBytes;
+
+    /// <summary>Whether a caller may queue a box now without overtaking callers that wait for room.</summary>
+    public bool CanQueueNow => HasRoom && Volatile.Read(ref _lastTurn).IsCompleted;
 
     /// <summary>Completes when the writer has stopped (completed its output, failed, or handed it over).</summary>
     public Task Completed => _completed.Task;
@@ -81,6 +85,36 @@ internal sealed class OutgoingWriter
         if (drain)
         {
             _ = DrainAsync();
+        }
+    }
+
+    /// <summary>
+    /// Waits for room behind every caller that started waiting earlier, so boxes of callers that had to
+    /// wait are queued in the order the callers arrived (room wakes all waiters at once, in no set order).
+    /// The caller queues its box, then completes the returned turn to let the next one in.
+    /// </summary>
+    public async Task<TaskCompletionSource> WaitForTurnAsync(CancellationToken cancellationToken)
+    {
+        var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task previous;
+        lock (_lock)
+        {
+            previous = _lastTurn;
+            _lastTurn = turn.Task;
+        }
+
+        try
+        {
+            await previous.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+            return turn;
+        }
+        catch
+        {
+            // Pass the turn on only once the earlier caller is done, so the later ones keep their order.
+            _ = previous.ContinueWith(static (_, state) => ((TaskCompletionSource)state!).TrySetResult(), turn,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
         }
     }
 
