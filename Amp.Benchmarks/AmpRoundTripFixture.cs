@@ -19,12 +19,13 @@ internal sealed class AmpRoundTripFixture : IRoundTripFixture
         _client = client;
     }
 
-    public string Name => "Amp.NET";
+    public string Name { get; private init; } = "Amp.NET";
 
-    public static async Task<AmpRoundTripFixture> StartAsync()
+    public static async Task<AmpRoundTripFixture> StartAsync(bool sendInline = false)
     {
-        SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, 0);
-        Task<SocketTransport> connecting = SocketTransport.ConnectTcpAsync("127.0.0.1", listener.Port);
+        var socketOptions = new SocketTransportOptions { SendInline = sendInline };
+        SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, 0, socketOptions);
+        Task<SocketTransport> connecting = SocketTransport.ConnectTcpAsync("127.0.0.1", listener.Port, socketOptions);
         AmpTransport serverTransport = await listener.AcceptAsync().ConfigureAwait(false);
         SocketTransport clientTransport = await connecting.ConfigureAwait(false);
 
@@ -38,7 +39,7 @@ internal sealed class AmpRoundTripFixture : IRoundTripFixture
             throw new InvalidOperationException("Sum(1, 2) answered " + check.Total.ToString(CultureInfo.InvariantCulture));
         }
 
-        return new AmpRoundTripFixture(listener, server, client);
+        return new AmpRoundTripFixture(listener, server, client) { Name = sendInline ? "Amp.NET inline" : "Amp.NET" };
     }
 
     public Task CallAsync() => _client.CallRemoteAsync(new SumCommand { A = 1, B = 2 });

@@ -57,20 +57,20 @@ public sealed class SocketTransport : AmpTransport
 
         MemoryPool<byte> pool = options.MemoryPool ?? MemoryPool<byte>.Shared;
 
-        // Both loops hand over inline: the receive loop resumes the application's reader (AMP's read
-        // loop, which parses and never runs callers' continuations itself), and a flush resumes the send
-        // loop, which only issues the send. Each saves a thread-pool hop per box on a 2-core machine;
-        // the loops resume inline when the application frees space, which only starts the next socket operation.
+        // The application's reader (AMP's read loop) resumes on the thread pool so the receive loop can
+        // go on receiving in parallel; the send loop does too unless SendInline trades throughput for
+        // latency (measured in Amp.Benchmarks). The loops resume inline when the application frees
+        // space, which only starts the next socket operation.
         _input = new Pipe(new PipeOptions(
             pool,
-            readerScheduler: PipeScheduler.Inline,
+            readerScheduler: PipeScheduler.ThreadPool,
             writerScheduler: PipeScheduler.Inline,
             pauseWriterThreshold: options.MaxReadBufferSize,
             resumeWriterThreshold: options.MaxReadBufferSize / 2,
             useSynchronizationContext: false));
         _output = new Pipe(new PipeOptions(
             pool,
-            readerScheduler: PipeScheduler.Inline,
+            readerScheduler: options.SendInline ? PipeScheduler.Inline : PipeScheduler.ThreadPool,
             writerScheduler: PipeScheduler.ThreadPool,
             pauseWriterThreshold: options.MaxWriteBufferSize,
             resumeWriterThreshold: options.MaxWriteBufferSize / 2,
