@@ -21,7 +21,7 @@ internal sealed class AmpRoundTripFixture : IRoundTripFixture
 
     public string Name { get; private init; } = "Amp.NET";
 
-    public static async Task<AmpRoundTripFixture> StartAsync(bool sendInline = false)
+    public static async Task<AmpRoundTripFixture> StartAsync(bool sendInline = true)
     {
         var socketOptions = new SocketTransportOptions { SendInline = sendInline };
         SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, 0, socketOptions);
@@ -39,7 +39,7 @@ internal sealed class AmpRoundTripFixture : IRoundTripFixture
             throw new InvalidOperationException("Sum(1, 2) answered " + check.Total.ToString(CultureInfo.InvariantCulture));
         }
 
-        return new AmpRoundTripFixture(listener, server, client) { Name = sendInline ? "Amp.NET inline" : "Amp.NET" };
+        return new AmpRoundTripFixture(listener, server, client) { Name = sendInline ? "Amp.NET" : "Amp.NET pool-send" };
     }
 
     public Task CallAsync() => _client.CallRemoteAsync(new SumCommand { A = 1, B = 2 });

@@ -22,7 +22,7 @@ internal static class RoundTripRunner
         Print($"{"library",-14} {"case",-12} {"calls/s",10} {"median us",10} {"p99 us",9} {"p99.9 us",9} {"B/call",8} {"CPU us/call",11}");
 
         await RunOneAsync(await AmpRoundTripFixture.StartAsync().ConfigureAwait(false), duration, warmUp).ConfigureAwait(false);
-        await RunOneAsync(await AmpRoundTripFixture.StartAsync(sendInline: true).ConfigureAwait(false), duration, warmUp).ConfigureAwait(false);
+        await RunOneAsync(await AmpRoundTripFixture.StartAsync(sendInline: false).ConfigureAwait(false), duration, warmUp).ConfigureAwait(false);
         await RunOneAsync(await JsonRpcRoundTripFixture.StartAsync().ConfigureAwait(false), duration, warmUp).ConfigureAwait(false);
         if (inMemory)
         {

@@ -25,6 +25,8 @@ internal sealed class OutgoingWriter
     private bool _completing;
     private bool _draining;
     private bool _corked;
+    private int _boxesQueued;
+    private int _lastBatchBoxes;
     private long _inFlight;
     private TaskCompletionSource? _roomWaiters;
     private Task _lastTurn = Task.CompletedTask;
@@ -129,11 +131,23 @@ internal sealed class OutgoingWriter
             ThrowIfRefused();
             _queue.Append(box);
             _inFlight += box.Length;
+            _boxesQueued++;
             drain = StartDrainIfIdle();
         }
 
-        if (drain)
+        if (!drain)
         {
+            return;
+        }
+
+        if (Volatile.Read(ref _lastBatchBoxes) > 1)
+        {
+            // Calls are arriving together: one hop lets the others queue theirs, so they leave in one flush.
+            ThreadPool.UnsafeQueueUserWorkItem(static writer => _ = writer.DrainAsync(), this, preferLocal: false);
+        }
+        else
+        {
+            // A lone box leaves at once, on this thread.
             _ = DrainAsync();
         }
     }
@@ -253,6 +267,8 @@ internal sealed class OutgoingWriter
                     else if (_queue.Length > 0)
                     {
                         (_queue, _batch) = (_batch, _queue);
+                        _lastBatchBoxes = _boxesQueued;
+                        _boxesQueued = 0;
                     }
                     else if (_completing)
                     {

@@ -58,9 +58,9 @@ public sealed class SocketTransport : AmpTransport
         MemoryPool<byte> pool = options.MemoryPool ?? MemoryPool<byte>.Shared;
 
         // The application's reader (AMP's read loop) resumes on the thread pool so the receive loop can
-        // go on receiving in parallel; the send loop does too unless SendInline trades throughput for
-        // latency (measured in Amp.Benchmarks). The loops resume inline when the application frees
-        // space, which only starts the next socket operation.
+        // go on receiving in parallel; a flush resumes the send loop inline (SendInline), which only
+        // issues the send (measured in Amp.Benchmarks). The loops resume inline when the application
+        // frees space, which only starts the next socket operation.
         _input = new Pipe(new PipeOptions(
             pool,
             readerScheduler: PipeScheduler.ThreadPool,

@@ -58,11 +58,11 @@ public sealed class SocketTransportOptions
     public bool WaitForDataBeforeAllocatingBuffer { get; set; } = true;
 
     /// <summary>
-    /// Whether a flush sends on the flushing thread instead of waking the transport's send loop.
-    /// Roughly halves the round-trip time of a lone call on a small machine, but lowers throughput
-    /// with many calls in flight, because fewer boxes gather into each send. Default <see langword="false"/>.
+    /// Whether a flush sends on the flushing thread instead of waking the transport's send loop on the
+    /// thread pool. Default <see langword="true"/>: on a 2-core machine it halves the round-trip time of
+    /// a lone call, and an AMP connection already gathers concurrent calls into one flush.
     /// </summary>
-    public bool SendInline { get; set; }
+    public bool SendInline { get; set; } = true;
 
     /// <summary>
     /// How long <see cref="SocketTransport.DisposeAsync"/> waits for bytes already flushed to
