@@ -42,6 +42,8 @@ public sealed partial class AmpConnection : IAsyncDisposable
             e => End(AmpDisconnectReason.TransportError, "Writing to the transport failed: " + e.Message, e));
         _incoming = new IncomingCalls(this, _writer, options, _closing.Token);
         _readLoop = new BoxReadLoop(this, _stack, _pending, _incoming, _writer, options);
+        _writer.RoomFreed = _readLoop.WakeForDeferredCommands;
+        _incoming.SlotFreed = _readLoop.WakeForDeferredCommands;
     }
 
     /// <summary>The connection's name in logs and messages.</summary>

@@ -22,7 +22,9 @@ public sealed class AmpConnectionOptions
 
     /// <summary>
     /// How many incoming calls may be running at once (responders that have not completed). At the
-    /// limit, reading pauses until one completes; nothing is dropped. Default 256.
+    /// limit, further commands are set aside in order (up to <see cref="MaxQueuedOutgoingBytes"/> or one
+    /// box's limit, whichever is smaller) while answers to this side's own calls are still read; past
+    /// that, reading pauses until one completes. Nothing is dropped. Default 256.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
     public int MaxConcurrentIncomingCalls

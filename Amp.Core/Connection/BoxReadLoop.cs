@@ -24,6 +24,7 @@ internal sealed class BoxReadLoop
     private readonly AmpLimits _limits;
     private readonly ILogger _logger;
     private readonly bool _includeWireData;
+    private readonly DeferredCommands _deferred;
 
     public BoxReadLoop(AmpConnection connection, LayerStack stack, PendingCalls pending, IncomingCalls incoming, OutgoingWriter writer, AmpConnectionOptions options)
     {
@@ -35,6 +36,7 @@ internal sealed class BoxReadLoop
         _limits = options.Limits;
         _logger = options.LoggerFactory.CreateLogger("Amp.Wire");
         _includeWireData = options.IncludeWireDataInErrors;
+        _deferred = new DeferredCommands(Math.Min(options.Limits.MaxBoxBytes, options.MaxQueuedOutgoingBytes));
     }
 
     /// <summary>The reader the loop is reading now (to cancel a pending read on close).</summary>
@@ -49,16 +51,18 @@ internal sealed class BoxReadLoop
             while (true)
             {
                 ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
-                if (result.IsCanceled || _connection.HasEnded)
+                if (_connection.HasEnded)
                 {
                     return;
                 }
 
+                // A cancelled read is a wake-up: a responder slot or writer room freed for set-aside commands.
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 bool paused = false;
                 _writer.Cork();
                 try
                 {
+                    StartDeferredCommands();
                     while (true)
                     {
                         BoxOutcome outcome = TryHandleBox(ref buffer);
@@ -131,6 +135,33 @@ internal sealed class BoxReadLoop
         }
     }
 
+    /// <summary>Wakes the loop if commands wait for the slot or room that has just freed.</summary>
+    public void WakeForDeferredCommands()
+    {
+        if (_deferred.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Reader?.CancelPendingRead();
+        }
+        catch (InvalidOperationException)
+        {
+            // The reader was completed by a close; nothing waits any more.
+        }
+    }
+
+    private void StartDeferredCommands()
+    {
+        while (_deferred.Count > 0 && !_incoming.AtLimit && _writer.HasRoom && _deferred.TryTake(out AmpBoxView box))
+        {
+            BoxHeader header = BoxHeader.Read(box);
+            _incoming.Dispatch(box.Bytes.Span, header);
+        }
+    }
+
     private enum BoxOutcome
     {
         Incomplete,
@@ -139,8 +170,9 @@ internal sealed class BoxReadLoop
     }
 
     // Only a command makes work for the writer and a responder, so only a command waits for room and a
-    // free slot. Answers and errors are always read: pausing them would deadlock a side whose queue is
-    // full of its own calls, since their answers are what lets the peer read again.
+    // free slot: it is set aside (in order, bounded) and reading goes on. Answers and errors are always
+    // read: pausing them would deadlock a side whose queue is full of its own calls, or whose responders
+    // all wait for the peer's answers. Only when the set-aside bound is reached does reading pause.
     private BoxOutcome TryHandleBox(ref ReadOnlySequence<byte> buffer)
     {
         ReadOnlySequence<byte> unread = buffer;
@@ -153,8 +185,13 @@ internal sealed class BoxReadLoop
         {
             ReadOnlySpan<byte> bytes = box.Bytes.Span;
             BoxHeader header = BoxHeader.Read(box);
-            if (header.Kind == BoxKind.Command && (_incoming.AtLimit || !_writer.HasRoom))
+            if (header.Kind == BoxKind.Command && (_deferred.Count > 0 || _incoming.AtLimit || !_writer.HasRoom))
             {
+                if (_deferred.TryAdd(bytes))
+                {
+                    return BoxOutcome.Handled;
+                }
+
                 buffer = unread;
                 return BoxOutcome.CommandMustWait;
             }

@@ -38,6 +38,9 @@ internal sealed class OutgoingWriter
         _onWriteFailure = onWriteFailure;
     }
 
+    /// <summary>Called when the queue drops below its limit (the read loop may have commands set aside).</summary>
+    public Action? RoomFreed { get; set; }
+
     /// <summary>Whether more boxes may be queued without waiting.</summary>
     public bool HasRoom => Volatile.Read(ref _inFlight) < _maxQueuedBytes;
 
@@ -347,9 +350,12 @@ internal sealed class OutgoingWriter
     private void ReleaseRoom(int written)
     {
         TaskCompletionSource? waiters = null;
+        bool freed;
         lock (_lock)
         {
+            freed = _inFlight >= _maxQueuedBytes;
             _inFlight -= written;
+            freed &= _inFlight < _maxQueuedBytes;
             if (_inFlight < _maxQueuedBytes && _roomWaiters is not null)
             {
                 waiters = _roomWaiters;
@@ -358,5 +364,9 @@ internal sealed class OutgoingWriter
         }
 
         waiters?.TrySetResult();
+        if (freed)
+        {
+            RoomFreed?.Invoke();
+        }
     }
 }

@@ -36,6 +36,9 @@ internal sealed class IncomingCalls
 
     public AmpConnection Connection { get; }
 
+    /// <summary>Called when a running responder completes (the read loop may have commands set aside).</summary>
+    public Action? SlotFreed { get; set; }
+
     public CancellationToken Closing { get; }
 
     public int Running => Volatile.Read(ref _running);
@@ -249,5 +252,6 @@ internal sealed class IncomingCalls
         }
 
         waiter?.TrySetResult();
+        SlotFreed?.Invoke();
     }
 }

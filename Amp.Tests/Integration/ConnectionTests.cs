@@ -172,6 +172,17 @@ public sealed class ConnectionTests
     }
 
     [Test]
+    public async Task RespondersAtTheLimitThatCallBackStillGetTheirAnswers(CancellationToken cancellationToken)
+    {
+        // Both slots hold responders waiting for our answers to their callbacks, and more commands arrive
+        // before those answers: the commands are set aside so the answers can still be read.
+        await using var pair = ConnectedPair.Create(serverOptions: r => new AmpConnectionOptions { Responders = r, MaxConcurrentIncomingCalls = 2 });
+        Task<SumResult>[] calls = [.. Enumerable.Range(0, 20).Select(i => pair.Client.CallRemoteAsync(new CallMeBack { A = i, B = 1 }, cancellationToken))];
+        SumResult[] results = await Task.WhenAll(calls);
+        Assert.That(results.Select(r => (int)r.Total), Is.EqualTo(Enumerable.Range(1, 20)));
+    }
+
+    [Test]
     public async Task OneBytePerReadChangesNothing(CancellationToken cancellationToken)
     {
         await using var pair = ConnectedPair.Create(new InMemoryTransportOptions { MaxBytesPerRead = 1 });
