@@ -33,6 +33,7 @@ public sealed partial class AmpConnection
         }
 
         _pending.FailAll(lost);
+        Volatile.Read(ref _activePark)?.Fail(lost);
         try
         {
             _closing.Cancel();

@@ -25,6 +25,7 @@ internal sealed class BoxReadLoop
     private readonly ILogger _logger;
     private readonly bool _includeWireData;
     private readonly DeferredCommands _deferred;
+    private Func<Task<bool>>? _barrier;
 
     public BoxReadLoop(AmpConnection connection, LayerStack stack, PendingCalls pending, IncomingCalls incoming, OutgoingWriter writer, AmpConnectionOptions options)
     {
@@ -63,7 +64,7 @@ internal sealed class BoxReadLoop
                 try
                 {
                     StartDeferredCommands();
-                    while (true)
+                    while (_barrier is null)
                     {
                         BoxOutcome outcome = TryHandleBox(ref buffer);
                         if (outcome == BoxOutcome.Incomplete)
@@ -83,7 +84,7 @@ internal sealed class BoxReadLoop
                         }
                     }
 
-                    if (result.IsCompleted && !paused)
+                    if (result.IsCompleted && !paused && _barrier is null)
                     {
                         if (buffer.IsEmpty)
                         {
@@ -104,12 +105,27 @@ internal sealed class BoxReadLoop
                     _writer.Uncork();
                     try
                     {
-                        reader.AdvanceTo(buffer.Start, paused ? buffer.Start : buffer.End);
+                        // Paused or at a barrier: nothing after the boundary is examined, so whoever reads
+                        // next (this loop, or the layer being pushed) gets those bytes at once.
+                        reader.AdvanceTo(buffer.Start, paused || _barrier is not null ? buffer.Start : buffer.End);
                     }
                     catch (InvalidOperationException) when (_connection.HasEnded)
                     {
                         // The transport completed the reader while the connection was being closed.
                     }
+                }
+
+                if (_barrier is { } barrier)
+                {
+                    _barrier = null;
+                    if (!await barrier().ConfigureAwait(false) || _connection.HasEnded)
+                    {
+                        return;
+                    }
+
+                    reader = _stack.Top.Input;
+                    Reader = reader;
+                    continue;
                 }
 
                 if (paused)
@@ -135,6 +151,22 @@ internal sealed class BoxReadLoop
         }
     }
 
+    /// <summary>
+    /// Stops reading after the box being handled: once this loop has released its reader (nothing after
+    /// the box consumed), it runs <paramref name="barrier"/>, which changes the layer stack; then it reads
+    /// the new top, or stops for good if the barrier returns <see langword="false"/> (a protocol switch).
+    /// Called only from the read loop, while it handles a box.
+    /// </summary>
+    public void RequestBarrier(Func<Task<bool>> barrier)
+    {
+        if (_barrier is not null)
+        {
+            throw new InvalidOperationException("A layer change is already in progress on this connection.");
+        }
+
+        _barrier = barrier;
+    }
+
     /// <summary>Wakes the loop if commands wait for the slot or room that has just freed.</summary>
     public void WakeForDeferredCommands()
     {
@@ -155,7 +187,7 @@ internal sealed class BoxReadLoop
 
     private void StartDeferredCommands()
     {
-        while (_deferred.Count > 0 && !_incoming.AtLimit && _writer.HasRoom && _deferred.TryTake(out AmpBoxView box))
+        while (_barrier is null && _deferred.Count > 0 && !_incoming.AtLimit && _writer.HasRoom && _deferred.TryTake(out AmpBoxView box))
         {
             BoxHeader header = BoxHeader.Read(box);
             _incoming.Dispatch(box.Bytes.Span, header);
@@ -185,7 +217,17 @@ internal sealed class BoxReadLoop
         {
             ReadOnlySpan<byte> bytes = box.Bytes.Span;
             BoxHeader header = BoxHeader.Read(box);
-            if (header.Kind == BoxKind.Command && (_deferred.Count > 0 || _incoming.AtLimit || !_writer.HasRoom))
+            if (header.Kind == BoxKind.Command && _incoming.ChangesLayers(header.Command))
+            {
+                // Never read past a layer change: the bytes after it belong to the new layer. It runs
+                // once the commands set aside before it have started.
+                if (_deferred.Count > 0)
+                {
+                    buffer = unread;
+                    return BoxOutcome.CommandMustWait;
+                }
+            }
+            else if (header.Kind == BoxKind.Command && (_deferred.Count > 0 || _incoming.AtLimit || !_writer.HasRoom))
             {
                 if (_deferred.TryAdd(bytes))
                 {

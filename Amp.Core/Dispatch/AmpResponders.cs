@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text;
 using Amp.Boxes;
 using Amp.Commands;
+using Amp.Layers;
 
 namespace Amp.Dispatch;
 
@@ -129,6 +130,12 @@ public sealed class AmpResponders
 
         return this;
     }
+
+    /// <summary>Adds a responder whose answer changes the layer stack (used by StartTLS and StopTLS).</summary>
+    internal AmpResponders AddLayerChange<TCommand, TResponse>(Func<TCommand, AmpConnection, LayerChangeAnswer<TResponse>> responder, AmpDisconnectReason failureReason)
+        where TCommand : class, IAmpCommand<TResponse>
+        where TResponse : class =>
+        Register(new LayerChangeResponderEntry<TCommand, TResponse>(responder, failureReason));
 
     internal ResponderEntry? Find(ReadOnlySpan<byte> name)
     {

@@ -60,6 +60,9 @@ internal sealed class IncomingCalls
         }
     }
 
+    /// <summary>Whether the command's responder changes the layer stack (so reading must stop after it).</summary>
+    public bool ChangesLayers(ReadOnlySpan<byte> command) => _responders.Find(command)?.ChangesLayers ?? false;
+
     public void Dispatch(ReadOnlySpan<byte> box, in BoxHeader header)
     {
         ResponderEntry? responder = _responders.Find(header.Command);

@@ -15,6 +15,9 @@ internal abstract class ResponderEntry
 
     public byte[] NameBytes { get; }
 
+    /// <summary>Whether answering changes the layer stack (StartTLS, StopTLS, a protocol switch).</summary>
+    public virtual bool ChangesLayers => false;
+
     /// <summary>
     /// Parses the arguments and starts the responder, answering through <paramref name="calls"/>.
     /// Returns the task of a responder that is still running, or <see langword="null"/> when it is done.

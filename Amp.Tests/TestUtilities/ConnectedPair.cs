@@ -22,13 +22,17 @@ internal sealed class ConnectedPair : IAsyncDisposable
 
     public InteropResponders ServerResponders { get; }
 
-    public static ConnectedPair Create(InMemoryTransportOptions? transport = null, Func<AmpResponders, AmpConnectionOptions>? serverOptions = null)
+    /// <summary>Creates the pair; <paramref name="configure"/> adds more responders to both sides' tables.</summary>
+    public static ConnectedPair Create(InMemoryTransportOptions? transport = null, Func<AmpResponders, AmpConnectionOptions>? serverOptions = null, Action<AmpResponders>? configure = null)
     {
         var (initiator, acceptor) = InMemoryTransport.CreatePair(transport);
         var clientResponders = new InteropResponders();
         var serverResponders = new InteropResponders();
         AmpResponders serverTable = new AmpResponders().AddObject(serverResponders);
-        var client = AmpConnection.Start(initiator, new AmpConnectionOptions { Responders = new AmpResponders().AddObject(clientResponders), Name = "client" });
+        AmpResponders clientTable = new AmpResponders().AddObject(clientResponders);
+        configure?.Invoke(serverTable);
+        configure?.Invoke(clientTable);
+        var client = AmpConnection.Start(initiator, new AmpConnectionOptions { Responders = clientTable, Name = "client" });
         var server = AmpConnection.Start(acceptor, serverOptions?.Invoke(serverTable) ?? new AmpConnectionOptions { Responders = serverTable, Name = "server" });
         return new ConnectedPair(client, server, clientResponders, serverResponders);
     }

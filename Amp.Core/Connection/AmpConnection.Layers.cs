@@ -1,0 +1,83 @@
+using Amp.Boxes;
+using Amp.Commands;
+using Amp.Commands.Descriptors;
+using Amp.Connection;
+using Amp.Layers;
+
+namespace Amp;
+
+public sealed partial class AmpConnection
+{
+    /// <summary>The number of layers pushed on the transport.</summary>
+    public int LayerDepth => _stack.Depth;
+
+    internal LayerStack Stack => _stack;
+
+    // The writer's current park, failed if the connection ends so the writer does not wait for a layer that never comes.
+    private WriterPark? _activePark;
+
+    /// <summary>
+    /// Calls a command that changes the layer stack. From the moment its box is queued, later boxes
+    /// wait; when the answer arrives, <paramref name="push"/> builds the new layer on the released top,
+    /// and the waiting boxes go out through it. An error answer leaves the stack as it was.
+    /// </summary>
+    internal Task<TResponse> CallChangingLayersAsync<TResponse>(IAmpCommand<TResponse> command, LayerFactory push, AmpDisconnectReason failureReason, CancellationToken cancellationToken)
+        where TResponse : class
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var descriptor = (CommandDescriptor<TResponse>)CommandDescriptor.For(command.GetType());
+        var park = _activePark = new WriterPark();
+        var call = new LayerChangePendingCall<TResponse>(descriptor, this, park, push, failureReason);
+        ulong tag = _pending.NextTag();
+        BoxBuffer buffer = BoxBuffer.Rent();
+        try
+        {
+            descriptor.WriteCall(command, AmpTag.FromNumber(tag), buffer);
+            Register(call, tag, cancellationToken);
+            _pending.Add(tag, call);
+            try
+            {
+                _writer.Enqueue(buffer.WrittenSpan, park);
+            }
+            catch
+            {
+                _pending.TryRemove(tag, out _);
+                throw;
+            }
+        }
+        catch (AmpException e)
+        {
+            call.Fail(e);
+        }
+        finally
+        {
+            BoxBuffer.Return(buffer);
+        }
+
+        return call.Task;
+    }
+
+    /// <summary>Stops the read loop after the box being handled; see <see cref="BoxReadLoop.RequestBarrier"/>.</summary>
+    internal void RequestBarrier(Func<Task<bool>> barrier) => _readLoop.RequestBarrier(barrier);
+
+    /// <summary>
+    /// Pushes a layer built by <paramref name="push"/> once the writer has flushed the box announcing it,
+    /// then resumes the writer on the new top. Runs as a read-loop barrier, so the reader below is free.
+    /// </summary>
+    internal async Task PushLayerAsync(LayerFactory push, WriterPark park)
+    {
+        await park.Flushed.WaitAsync(Closing).ConfigureAwait(false);
+        AmpLayer layer = await push(_stack.Top, Closing).ConfigureAwait(false);
+        _stack.Push(layer);
+        park.Resume(layer.Output);
+    }
+
+    /// <summary>Queues an answer box after which the writer parks until the layer change is made.</summary>
+    internal WriterPark EnqueueChangingLayers(ReadOnlySpan<byte> answer)
+    {
+        var park = new WriterPark();
+        _writer.Enqueue(answer, park);
+        _activePark = park;
+        return park;
+    }
+}

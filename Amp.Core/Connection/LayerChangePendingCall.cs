@@ -1,0 +1,80 @@
+using Amp.Commands.Descriptors;
+using Amp.Layers;
+
+namespace Amp.Connection;
+
+/// <summary>
+/// Our call of a command that changes the layer stack (StartTLS). Its answer is a barrier: the read
+/// loop stops after it, the new layer is pushed over the released reader, then the parked writer
+/// resumes on the new top and the call completes.
+/// </summary>
+internal sealed class LayerChangePendingCall<TResponse> : TaskCompletionSource<TResponse>, IPendingCall
+    where TResponse : class
+{
+    private readonly CommandDescriptor<TResponse> _descriptor;
+    private readonly AmpConnection _connection;
+    private readonly WriterPark _park;
+    private readonly LayerFactory _push;
+    private readonly AmpDisconnectReason _failureReason;
+
+    public LayerChangePendingCall(CommandDescriptor<TResponse> descriptor, AmpConnection connection, WriterPark park, LayerFactory push, AmpDisconnectReason failureReason)
+        : base(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        _descriptor = descriptor;
+        _connection = connection;
+        _park = park;
+        _push = push;
+        _failureReason = failureReason;
+    }
+
+    public CancellationTokenRegistration Cancellation { get; set; }
+
+    public void SetAnswer(ReadOnlySpan<byte> box)
+    {
+        Cancellation.Dispose();
+        TResponse response;
+        try
+        {
+            response = _descriptor.ReadResponse(box);
+        }
+        catch (AmpArgumentException e)
+        {
+            // The peer has changed its layers already; we cannot follow without a valid answer.
+            Fail(e);
+            _connection.End(_failureReason, $"The answer to {_descriptor.Name} was malformed: {e.Message}", e);
+            return;
+        }
+
+        _connection.RequestBarrier(async () =>
+        {
+            try
+            {
+                await _connection.PushLayerAsync(_push, _park).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+                _connection.End(_failureReason, $"{_descriptor.Name} failed: {e.Message}", e);
+                return false;
+            }
+
+            TrySetResult(response);
+            return true;
+        });
+    }
+
+    public void SetError(string code, string description)
+    {
+        Cancellation.Dispose();
+        Exception error = _descriptor.MapRemoteError(code, description);
+        TrySetException(error);
+        _park.Refuse();
+    }
+
+    public void Fail(Exception exception)
+    {
+        Cancellation.Dispose();
+        TrySetException(exception);
+        _park.Fail(exception);
+    }
+}
