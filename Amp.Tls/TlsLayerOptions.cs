@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 
@@ -9,7 +8,7 @@ namespace Amp.Tls;
 /// <see cref="TrustedAuthorities"/> when set (pinning a private CA is one line), else against the
 /// system's roots. Accepting any certificate takes <see cref="AllowAnyPeerCertificate"/>.
 /// </summary>
-public sealed class TlsLayerOptions
+public sealed record TlsLayerOptions
 {
     private readonly TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(10);
 
@@ -70,7 +69,4 @@ public sealed class TlsLayerOptions
     /// <returns>The options.</returns>
     public static TlsLayerOptions PinnedTo(X509Certificate2 authority, X509Certificate2? certificate = null) =>
         new() { TrustedAuthorities = [authority], LocalCertificate = certificate };
-
-    internal RemoteCertificateValidationCallback ValidationCallback(bool isClient) =>
-        (_, certificate, _, errors) => PeerVerifier.Verify(this, isClient, certificate as X509Certificate2 ?? (certificate is null ? null : new X509Certificate2(certificate)), errors);
 }

@@ -13,6 +13,8 @@ public sealed partial class AmpConnection
 
     internal LayerStack Stack => _stack;
 
+    internal Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory { get; }
+
     // The writer's current park, failed if the connection ends so the writer does not wait for a layer that never comes.
     private WriterPark? _activePark;
 
@@ -21,10 +23,16 @@ public sealed partial class AmpConnection
     /// wait; when the answer arrives, <paramref name="push"/> builds the new layer on the released top,
     /// and the waiting boxes go out through it. An error answer leaves the stack as it was.
     /// </summary>
-    internal Task<TResponse> CallChangingLayersAsync<TResponse>(IAmpCommand<TResponse> command, LayerFactory push, AmpDisconnectReason failureReason, CancellationToken cancellationToken)
+    internal async Task<TResponse> CallChangingLayersAsync<TResponse>(IAmpCommand<TResponse> command, LayerFactory push, AmpDisconnectReason failureReason, CancellationToken cancellationToken)
         where TResponse : class
     {
         ArgumentNullException.ThrowIfNull(command);
+        if (Volatile.Read(ref _activePark) is { Applied.IsCompleted: false } previous)
+        {
+            // The previous change (ours, or the peer's we answered) is still being made: queue behind it.
+            await previous.Applied.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var descriptor = (CommandDescriptor<TResponse>)CommandDescriptor.For(command.GetType());
         var park = _activePark = new WriterPark();
         var call = new LayerChangePendingCall<TResponse>(descriptor, this, park, push, failureReason);
@@ -54,7 +62,7 @@ public sealed partial class AmpConnection
             BoxBuffer.Return(buffer);
         }
 
-        return call.Task;
+        return await call.Task.ConfigureAwait(false);
     }
 
     /// <summary>Stops the read loop after the box being handled; see <see cref="BoxReadLoop.RequestBarrier"/>.</summary>
@@ -70,6 +78,7 @@ public sealed partial class AmpConnection
         AmpLayer layer = await push(_stack.Top, Closing).ConfigureAwait(false);
         _stack.Push(layer);
         park.Resume(layer.Output);
+        await park.Applied.WaitAsync(Closing).ConfigureAwait(false);
     }
 
     /// <summary>Queues an answer box after which the writer parks until the layer change is made.</summary>

@@ -36,6 +36,7 @@ public sealed partial class AmpConnection : IAsyncDisposable
     private AmpConnection(AmpTransport transport, AmpConnectionOptions options)
     {
         _stack = new LayerStack(transport);
+        LoggerFactory = options.LoggerFactory;
         Name = string.IsNullOrEmpty(options.Name) ? transport.Description : options.Name;
         _logger = options.LoggerFactory.CreateLogger("Amp.Connection");
         _writer = new OutgoingWriter(transport.Output, options.MaxQueuedOutgoingBytes,
@@ -106,6 +107,11 @@ public sealed partial class AmpConnection : IAsyncDisposable
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled<TResponse>(cancellationToken);
+        }
+
+        if (command is ILayerChangingCommand change)
+        {
+            return CallChangingLayersAsync(command, change.CreateLayer(this), change.FailureReason, cancellationToken);
         }
 
         var call = new TypedPendingCall<TResponse>(descriptor);

@@ -18,4 +18,9 @@ internal abstract class LayerChange
     /// <see langword="null"/> when AMP no longer writes on this connection.
     /// </summary>
     public abstract ValueTask<PipeWriter?> ApplyAsync(PipeWriter current);
+
+    /// <summary>Called by the writer once it goes on after the change (its state is clear for the next one).</summary>
+    public virtual void OnApplied()
+    {
+    }
 }

@@ -66,10 +66,14 @@ internal sealed class LayerChangePendingCall<TResponse> : TaskCompletionSource<T
     public void SetError(string code, string description)
     {
         Cancellation.Dispose();
-        Exception error = _descriptor.MapRemoteError(code, description);
-        TrySetException(error);
+        _refusal = _descriptor.MapRemoteError(code, description);
         _park.Refuse();
+        _ = _park.Applied.ContinueWith(
+            static (_, state) => ((LayerChangePendingCall<TResponse>)state!).TrySetException(((LayerChangePendingCall<TResponse>)state!)._refusal!),
+            this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
+
+    private Exception? _refusal;
 
     public void Fail(Exception exception)
     {

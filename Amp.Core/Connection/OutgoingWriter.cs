@@ -337,14 +337,19 @@ internal sealed class OutgoingWriter
             if (next is not null)
             {
                 _output = next;
-                return;
             }
-
-            _closedReason ??= new AmpConnectionLostException(AmpDisconnectReason.ProtocolSwitched, "The connection was handed to another protocol.");
-            _queue.Clear();
+            else
+            {
+                _closedReason ??= new AmpConnectionLostException(AmpDisconnectReason.ProtocolSwitched, "The connection was handed to another protocol.");
+                _queue.Clear();
+            }
         }
 
-        _completed.TrySetResult();
+        change.OnApplied();
+        if (next is null)
+        {
+            _completed.TrySetResult();
+        }
     }
 
     private void ReleaseRoom(int written)

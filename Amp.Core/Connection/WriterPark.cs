@@ -20,6 +20,11 @@ internal sealed class WriterPark : LayerChange
 
     public override bool RefusesSends => _refusesSends;
 
+    private readonly TaskCompletionSource _applied = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the writer has gone on after the change (a next change may start).</summary>
+    public Task Applied => _applied.Task;
+
     /// <summary>Completes when the announcing box has been flushed to the old top.</summary>
     public Task Flushed => _flushed.Task;
 
@@ -33,7 +38,13 @@ internal sealed class WriterPark : LayerChange
     public void HandOver() => _outcome.TrySetResult((null, false));
 
     /// <summary>The change failed; the writer fails with it.</summary>
-    public void Fail(Exception exception) => _outcome.TrySetException(exception);
+    public void Fail(Exception exception)
+    {
+        _outcome.TrySetException(exception);
+        _applied.TrySetResult();
+    }
+
+    public override void OnApplied() => _applied.TrySetResult();
 
     public override async ValueTask<PipeWriter?> ApplyAsync(PipeWriter current)
     {

@@ -30,6 +30,15 @@ internal sealed class LayerStack
         }
     }
 
+    /// <summary>The pushed layers, bottom first.</summary>
+    public AmpLayer[] Snapshot()
+    {
+        lock (_lock)
+        {
+            return _layers.ToArray();
+        }
+    }
+
     public int Depth
     {
         get

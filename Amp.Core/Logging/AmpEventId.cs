@@ -52,5 +52,11 @@ public static class AmpEventId
     public const int DeclaredErrorSent = 1206;
 
     // TLS: 1300-1399 (category Amp.Tls), used by Amp.Tls.
+
+    /// <summary>A TLS layer was pushed (Debug): version, cipher suite, peer certificate.</summary>
+    public const int TlsLayerStarted = 1300;
+
+    /// <summary>A TLS handshake failed; the connection is closed.</summary>
+    public const int TlsHandshakeFailed = 1301;
     // Protocol switch: 1400-1499.
 }

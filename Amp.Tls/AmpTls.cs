@@ -1,0 +1,102 @@
+using Amp.Commands;
+using Amp.Dispatch;
+using Amp.Layers;
+using Amp.Transports;
+using Microsoft.Extensions.Logging;
+using Log = Amp.Tls.Logging.Log;
+
+namespace Amp.Tls;
+
+/// <summary>StartTLS for AMP connections: calling it, answering it, and what each TLS layer negotiated.</summary>
+public static class AmpTls
+{
+    /// <summary>
+    /// Calls StartTLS on the peer and pushes a TLS layer when it agrees: from now on, boxes are held until
+    /// TLS is up, then sent through it. On TCP the side that connected is the TLS client, as in Twisted.
+    /// Calling it again pushes TLS inside TLS (Amp.NET peers only: Twisted refuses a second StartTLS).
+    /// </summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="options">This side's TLS settings.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer.</param>
+    /// <returns>What the new layer negotiated.</returns>
+    /// <exception cref="AmpTlsException">The handshake failed (the connection is closed).</exception>
+    /// <exception cref="AmpRemoteException">The peer refused StartTLS (the connection stays in its layers).</exception>
+    public static async Task<TlsConnectionInfo> StartTlsAsync(this AmpConnection connection, TlsLayerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(options);
+        await connection.CallRemoteAsync(new StartTls { Options = options }, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<TlsConnectionInfo> layers = connection.GetTlsLayers();
+        return layers[^1];
+    }
+
+    /// <summary>Answers the peer's StartTLS with these settings.</summary>
+    /// <param name="responders">The responder table.</param>
+    /// <param name="options">This side's TLS settings (a TLS server needs a certificate).</param>
+    /// <returns>The table.</returns>
+    public static AmpResponders AddStartTls(this AmpResponders responders, TlsLayerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return responders.AddStartTls(_ => options);
+    }
+
+    /// <summary>Answers the peer's StartTLS with settings chosen per connection; throw to refuse.</summary>
+    /// <param name="responders">The responder table.</param>
+    /// <param name="choose">Picks the settings for a connection (for example by its layer depth).</param>
+    /// <returns>The table.</returns>
+    public static AmpResponders AddStartTls(this AmpResponders responders, Func<AmpConnection, TlsLayerOptions> choose)
+    {
+        ArgumentNullException.ThrowIfNull(responders);
+        ArgumentNullException.ThrowIfNull(choose);
+        return responders.AddLayerChange<StartTls, AmpEmptyResponse>(
+            (_, connection) => new LayerChangeAnswer<AmpEmptyResponse>(AmpEmptyResponse.Instance, LayerFactory(connection, choose(connection))),
+            AmpDisconnectReason.TlsFailure);
+    }
+
+    /// <summary>What each TLS layer of the connection negotiated, outermost first.</summary>
+    /// <param name="connection">The connection.</param>
+    /// <returns>The layers' facts; empty when the connection is not encrypted.</returns>
+    public static IReadOnlyList<TlsConnectionInfo> GetTlsLayers(this AmpConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var layers = new List<TlsConnectionInfo>();
+        foreach (AmpLayer layer in connection.Stack.Snapshot())
+        {
+            if (layer is TlsLayer tls)
+            {
+                layers.Add(tls.Info);
+            }
+        }
+
+        return layers;
+    }
+
+    internal static LayerFactory LayerFactory(AmpConnection connection, TlsLayerOptions options) => async (below, cancellationToken) =>
+    {
+        ILogger logger = connection.LoggerFactory.CreateLogger("Amp.Tls");
+        int depth = connection.GetTlsLayers().Count + 1;
+        try
+        {
+            bool isClient = options.Role switch
+            {
+                TlsRole.Client => true,
+                TlsRole.Server => false,
+                _ => connection.Transport.Role switch
+                {
+                    AmpTransportRole.Initiator => true,
+                    AmpTransportRole.Acceptor => false,
+                    _ => throw new AmpTlsException(TlsFailure.InvalidOptions,
+                        $"The transport ({connection.Transport.Description}) does not say which side connected; set TlsLayerOptions.Role."),
+                },
+            };
+            TlsLayer layer = await TlsLayer.StartAsync(below, options, isClient, depth, cancellationToken).ConfigureAwait(false);
+            Log.Tls.TlsLayerStarted(logger, connection.Name, layer.Info);
+            return layer;
+        }
+        catch (AmpTlsException e)
+        {
+            Log.Tls.TlsHandshakeFailed(logger, connection.Name, e.Failure, e.Message);
+            throw;
+        }
+    };
+}
