@@ -25,9 +25,9 @@ public static class AmpTls
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(options);
-        await connection.CallRemoteAsync(new StartTls { Options = options }, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<TlsConnectionInfo> layers = connection.GetTlsLayers();
-        return layers[^1];
+        var command = new StartTls { Options = options };
+        await connection.CallRemoteAsync(command, cancellationToken).ConfigureAwait(false);
+        return command.Negotiated!;
     }
 
     /// <summary>Answers the peer's StartTLS with these settings.</summary>

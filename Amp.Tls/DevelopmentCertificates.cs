@@ -12,8 +12,9 @@ public static class DevelopmentCertificates
     /// <summary>Creates a self-signed certificate authority.</summary>
     /// <param name="commonName">Its common name.</param>
     /// <param name="validity">How long it is valid from now (default 1 year).</param>
+    /// <param name="notBefore">Start of validity (default: 5 minutes ago).</param>
     /// <returns>The authority, with its private key.</returns>
-    public static X509Certificate2 CreateAuthority(string commonName, TimeSpan? validity = null)
+    public static X509Certificate2 CreateAuthority(string commonName, TimeSpan? validity = null, DateTimeOffset? notBefore = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
@@ -21,7 +22,7 @@ public static class DevelopmentCertificates
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        using X509Certificate2 certificate = request.CreateSelfSigned(now.AddMinutes(-5), now + (validity ?? TimeSpan.FromDays(365)));
+        using X509Certificate2 certificate = request.CreateSelfSigned(notBefore ?? now.AddMinutes(-5), now + (validity ?? TimeSpan.FromDays(365)));
         return Reload(certificate);
     }
 

@@ -17,5 +17,19 @@ public sealed class StartTls : IAmpCommand<AmpEmptyResponse>, ILayerChangingComm
 
     AmpDisconnectReason ILayerChangingCommand.FailureReason => AmpDisconnectReason.TlsFailure;
 
-    LayerFactory ILayerChangingCommand.CreateLayer(AmpConnection connection) => AmpTls.LayerFactory(connection, Options);
+    bool ILayerChangingCommand.HeldBoxesNeedTheNewLayer => true;
+
+    /// <summary>What the layer pushed by this call negotiated, once it is up.</summary>
+    internal TlsConnectionInfo? Negotiated { get; private set; }
+
+    LayerFactory ILayerChangingCommand.CreateLayer(AmpConnection connection)
+    {
+        LayerFactory push = AmpTls.LayerFactory(connection, Options);
+        return async (below, cancellationToken) =>
+        {
+            AmpLayer layer = await push(below, cancellationToken).ConfigureAwait(false);
+            Negotiated = ((TlsLayer)layer).Info;
+            return layer;
+        };
+    }
 }

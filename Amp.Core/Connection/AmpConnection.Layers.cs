@@ -34,7 +34,7 @@ public sealed partial class AmpConnection
         }
 
         var descriptor = (CommandDescriptor<TResponse>)CommandDescriptor.For(command.GetType());
-        var park = _activePark = new WriterPark();
+        var park = _activePark = new WriterPark(dropsHeldBoxesOnRefusal: command is ILayerChangingCommand { HeldBoxesNeedTheNewLayer: true });
         var call = new LayerChangePendingCall<TResponse>(descriptor, this, park, push, failureReason);
         ulong tag = _pending.NextTag();
         BoxBuffer buffer = BoxBuffer.Rent();
@@ -65,8 +65,23 @@ public sealed partial class AmpConnection
         return await call.Task.ConfigureAwait(false);
     }
 
+    /// <summary>Fails the calls whose boxes were held for a layer change that the peer refused.</summary>
+    private void FailHeldCalls(IReadOnlyList<ulong> tags, Exception refusal)
+    {
+        foreach (ulong tag in tags)
+        {
+            if (_pending.TryRemove(tag, out IPendingCall? call))
+            {
+                call!.Fail(refusal);
+            }
+        }
+    }
+
     /// <summary>Stops the read loop after the box being handled; see <see cref="BoxReadLoop.RequestBarrier"/>.</summary>
-    internal void RequestBarrier(Func<Task<bool>> barrier) => _readLoop.RequestBarrier(barrier);
+    internal void RequestBarrier(Func<Task<bool>> barrier, Action<Exception> abandoned) => _readLoop.RequestBarrier(barrier, abandoned);
+
+    /// <summary>Why the connection ended, once it has.</summary>
+    internal AmpConnectionLostException? EndReason => Volatile.Read(ref _endReason);
 
     /// <summary>
     /// Pushes a layer built by <paramref name="push"/> once the writer has flushed the box announcing it,

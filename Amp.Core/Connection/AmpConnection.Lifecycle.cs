@@ -96,7 +96,7 @@ public sealed partial class AmpConnection
             _pending.Add(tag, call);
             try
             {
-                _writer.Enqueue(buffer.WrittenSpan);
+                _writer.Enqueue(buffer.WrittenSpan, tag);
             }
             catch
             {
@@ -128,7 +128,7 @@ public sealed partial class AmpConnection
             _pending.Add(tag, (IPendingCall)call);
             try
             {
-                _writer.Enqueue(buffer.WrittenSpan);
+                _writer.Enqueue(buffer.WrittenSpan, tag);
             }
             catch
             {

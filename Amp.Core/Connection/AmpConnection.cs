@@ -44,6 +44,7 @@ public sealed partial class AmpConnection : IAsyncDisposable
         _incoming = new IncomingCalls(this, _writer, options, _closing.Token);
         _readLoop = new BoxReadLoop(this, _stack, _pending, _incoming, _writer, options);
         _writer.RoomFreed = _readLoop.WakeForDeferredCommands;
+        _writer.HeldCallsDropped = FailHeldCalls;
         _incoming.SlotFreed = _readLoop.WakeForDeferredCommands;
     }
 

@@ -26,6 +26,7 @@ internal sealed class BoxReadLoop
     private readonly bool _includeWireData;
     private readonly DeferredCommands _deferred;
     private Func<Task<bool>>? _barrier;
+    private Action<Exception>? _barrierAbandoned;
 
     public BoxReadLoop(AmpConnection connection, LayerStack stack, PendingCalls pending, IncomingCalls incoming, OutgoingWriter writer, AmpConnectionOptions options)
     {
@@ -118,6 +119,7 @@ internal sealed class BoxReadLoop
                 if (_barrier is { } barrier)
                 {
                     _barrier = null;
+                    _barrierAbandoned = null;
                     if (!await barrier().ConfigureAwait(false) || _connection.HasEnded)
                     {
                         return;
@@ -149,6 +151,16 @@ internal sealed class BoxReadLoop
         {
             _connection.End(AmpDisconnectReason.TransportError, "The transport failed: " + e.Message, e);
         }
+        finally
+        {
+            // The connection ended before a requested layer change could run: whoever waits for it must not hang.
+            if (_barrierAbandoned is { } abandoned)
+            {
+                _barrier = null;
+                _barrierAbandoned = null;
+                abandoned(_connection.EndReason ?? new AmpConnectionLostException(AmpDisconnectReason.LocallyClosed, "The connection ended."));
+            }
+        }
     }
 
     /// <summary>
@@ -157,7 +169,7 @@ internal sealed class BoxReadLoop
     /// the new top, or stops for good if the barrier returns <see langword="false"/> (a protocol switch).
     /// Called only from the read loop, while it handles a box.
     /// </summary>
-    public void RequestBarrier(Func<Task<bool>> barrier)
+    public void RequestBarrier(Func<Task<bool>> barrier, Action<Exception> abandoned)
     {
         if (_barrier is not null)
         {
@@ -165,6 +177,7 @@ internal sealed class BoxReadLoop
         }
 
         _barrier = barrier;
+        _barrierAbandoned = abandoned;
     }
 
     /// <summary>Wakes the loop if commands wait for the slot or room that has just freed.</summary>

@@ -19,6 +19,15 @@ internal abstract class LayerChange
     /// </summary>
     public abstract ValueTask<PipeWriter?> ApplyAsync(PipeWriter current);
 
+    /// <summary>
+    /// Whether boxes queued behind the change are dropped (their calls failed) when the peer refuses it:
+    /// boxes held for TLS must never go out in plaintext.
+    /// </summary>
+    public virtual bool DropsHeldBoxesOnRefusal => false;
+
+    /// <summary>The peer's refusal, once it refused the change.</summary>
+    public virtual Exception? RefusedWith => null;
+
     /// <summary>Called by the writer once it goes on after the change (its state is clear for the next one).</summary>
     public virtual void OnApplied()
     {

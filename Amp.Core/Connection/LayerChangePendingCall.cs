@@ -60,14 +60,14 @@ internal sealed class LayerChangePendingCall<TResponse> : TaskCompletionSource<T
 
             TrySetResult(response);
             return true;
-        });
+        }, Fail);
     }
 
     public void SetError(string code, string description)
     {
         Cancellation.Dispose();
         _refusal = _descriptor.MapRemoteError(code, description);
-        _park.Refuse();
+        _park.Refuse(_refusal);
         _ = _park.Applied.ContinueWith(
             static (_, state) => ((LayerChangePendingCall<TResponse>)state!).TrySetException(((LayerChangePendingCall<TResponse>)state!)._refusal!),
             this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

@@ -25,6 +25,7 @@ internal sealed class OutgoingWriter
     private bool _completing;
     private bool _draining;
     private bool _corked;
+    private List<ulong>? _heldCalls;
     private int _boxesQueued;
     private int _lastBatchBoxes;
     private long _inFlight;
@@ -37,6 +38,9 @@ internal sealed class OutgoingWriter
         _maxQueuedBytes = maxQueuedBytes;
         _onWriteFailure = onWriteFailure;
     }
+
+    /// <summary>Called with the tags of calls whose boxes were dropped because a layer change they waited for was refused.</summary>
+    public Action<IReadOnlyList<ulong>, Exception>? HeldCallsDropped { get; set; }
 
     /// <summary>Called when the queue drops below its limit (the read loop may have commands set aside).</summary>
     public Action? RoomFreed { get; set; }
@@ -123,15 +127,23 @@ internal sealed class OutgoingWriter
         }
     }
 
-    /// <summary>Queues a box.</summary>
+    /// <summary>
+    /// Queues a box. <paramref name="callTag"/> names the call the box starts (0 for answers), so that a
+    /// call held behind a refused layer change can be failed instead of sent (see <see cref="LayerChange.DropsHeldBoxesOnRefusal"/>).
+    /// </summary>
     /// <exception cref="AmpConnectionLostException">The connection has ended.</exception>
     /// <exception cref="InvalidOperationException">A protocol switch is pending (the refusal's exception).</exception>
-    public void Enqueue(ReadOnlySpan<byte> box)
+    public void Enqueue(ReadOnlySpan<byte> box, ulong callTag = 0)
     {
         bool drain;
         lock (_lock)
         {
             ThrowIfRefused();
+            if (_change is not null && callTag != 0)
+            {
+                (_heldCalls ??= new List<ulong>()).Add(callTag);
+            }
+
             _queue.Append(box);
             _inFlight += box.Length;
             _boxesQueued++;
@@ -329,11 +341,21 @@ internal sealed class OutgoingWriter
     private async Task ApplyChangeAsync(LayerChange change)
     {
         PipeWriter? next = await change.ApplyAsync(_output).ConfigureAwait(false);
+        List<ulong>? dropped = null;
         lock (_lock)
         {
             _change = null;
             _changeMark = 0;
             _refusal = null;
+            if (change.RefusedWith is not null && change.DropsHeldBoxesOnRefusal)
+            {
+                // Everything queued now was queued after the change's box: it was meant for the new layer.
+                _inFlight -= _queue.Length;
+                _queue.Clear();
+                dropped = _heldCalls;
+            }
+
+            _heldCalls = null;
             if (next is not null)
             {
                 _output = next;
@@ -343,6 +365,11 @@ internal sealed class OutgoingWriter
                 _closedReason ??= new AmpConnectionLostException(AmpDisconnectReason.ProtocolSwitched, "The connection was handed to another protocol.");
                 _queue.Clear();
             }
+        }
+
+        if (dropped is not null)
+        {
+            HeldCallsDropped?.Invoke(dropped, change.RefusedWith!);
         }
 
         change.OnApplied();

@@ -12,11 +12,18 @@ internal sealed class WriterPark : LayerChange
     private readonly TaskCompletionSource _flushed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<(PipeWriter? Output, bool KeepCurrent)> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly bool _refusesSends;
+    private readonly bool _dropsHeldBoxes;
+    private Exception? _refusal;
 
-    public WriterPark(bool refusesSends = false)
+    public WriterPark(bool refusesSends = false, bool dropsHeldBoxesOnRefusal = false)
     {
         _refusesSends = refusesSends;
+        _dropsHeldBoxes = dropsHeldBoxesOnRefusal;
     }
+
+    public override bool DropsHeldBoxesOnRefusal => _dropsHeldBoxes;
+
+    public override Exception? RefusedWith => _refusal;
 
     public override bool RefusesSends => _refusesSends;
 
@@ -32,7 +39,11 @@ internal sealed class WriterPark : LayerChange
     public void Resume(PipeWriter output) => _outcome.TrySetResult((output, false));
 
     /// <summary>The peer refused the change: the writer goes on with the layer it had.</summary>
-    public void Refuse() => _outcome.TrySetResult((null, true));
+    public void Refuse(Exception reason)
+    {
+        _refusal = reason;
+        _outcome.TrySetResult((null, true));
+    }
 
     /// <summary>AMP writes no more on this connection (a protocol switch).</summary>
     public void HandOver() => _outcome.TrySetResult((null, false));

@@ -71,7 +71,7 @@ internal sealed class LayerChangeResponderEntry<TCommand, TResponse> : Responder
                     connection.End(_failureReason, $"{_descriptor.Name} failed: {e.Message}", e);
                     return false;
                 }
-            });
+            }, park.Fail);
         }
         catch (AmpException e)
         {

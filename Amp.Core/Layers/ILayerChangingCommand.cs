@@ -9,6 +9,12 @@ internal interface ILayerChangingCommand
     /// <summary>Why the connection ends if the change fails after the peer agreed.</summary>
     AmpDisconnectReason FailureReason { get; }
 
+    /// <summary>
+    /// Whether boxes queued while the change is pending may only travel in the new layer: if the peer
+    /// refuses, their calls fail instead (StartTLS: nothing meant for TLS goes out in plaintext).
+    /// </summary>
+    bool HeldBoxesNeedTheNewLayer { get; }
+
     /// <summary>Builds the layer this side pushes once the peer has agreed.</summary>
     LayerFactory CreateLayer(AmpConnection connection);
 }

@@ -6,7 +6,7 @@ namespace Amp.Tests.Tls;
 /// <summary>A test CA with server and client certificates, another CA that signed nothing we trust, and an expired certificate.</summary>
 internal static class TestCertificates
 {
-    private static readonly Lazy<X509Certificate2> s_authority = new(() => DevelopmentCertificates.CreateAuthority("Amp Test CA"));
+    private static readonly Lazy<X509Certificate2> s_authority = new(() => DevelopmentCertificates.CreateAuthority("Amp Test CA", notBefore: DateTimeOffset.UtcNow.AddDays(-30)));
     private static readonly Lazy<X509Certificate2> s_otherAuthority = new(() => DevelopmentCertificates.CreateAuthority("Some Other CA"));
     private static readonly Lazy<X509Certificate2> s_server = new(() => DevelopmentCertificates.Issue(Authority, "amp-server"));
     private static readonly Lazy<X509Certificate2> s_client = new(() => DevelopmentCertificates.Issue(Authority, "amp-client"));

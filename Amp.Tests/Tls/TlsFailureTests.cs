@@ -1,0 +1,147 @@
+using System.Numerics;
+using Amp.Boxes;
+using Amp.Dispatch;
+using Amp.Tests.TestUtilities;
+using Amp.Tls;
+using Amp.Transports;
+
+namespace Amp.Tests.Tls;
+
+/// <summary>Each way StartTLS can fail: a typed cause, pending calls failed with it, the connection closed, nothing hanging.</summary>
+[CancelAfter(30000)]
+public sealed class TlsFailureTests
+{
+    [Test]
+    public async Task ServerCertificateFromAnotherAuthorityIsUntrusted(CancellationToken cancellationToken)
+    {
+        await using TcpPair pair = await TcpPair.StartAsync(TestCertificates.ServerOptions(TestCertificates.Stranger), TestCertificates.ClientOptions(), cancellationToken);
+        await AssertStartTlsFailsAsync(pair, TestCertificates.ClientOptions(), TlsFailure.UntrustedCertificate, "does not chain", cancellationToken);
+    }
+
+    [Test]
+    public async Task ExpiredServerCertificateIsNamedAsExpired(CancellationToken cancellationToken)
+    {
+        await using TcpPair pair = await TcpPair.StartAsync(TestCertificates.ServerOptions(TestCertificates.Expired), TestCertificates.ClientOptions(), cancellationToken);
+        await AssertStartTlsFailsAsync(pair, TestCertificates.ClientOptions(), TlsFailure.ExpiredCertificate, "not valid now", cancellationToken);
+    }
+
+    [Test]
+    public async Task WrongHostNameIsRefused(CancellationToken cancellationToken)
+    {
+        await using TcpPair pair = await TcpPair.StartAsync(TestCertificates.ServerOptions(), TestCertificates.ClientOptions(), cancellationToken);
+        await AssertStartTlsFailsAsync(pair, TestCertificates.ClientOptions(host: "amp.example.org"), TlsFailure.HostNameMismatch, "amp.example.org", cancellationToken);
+    }
+
+    [Test]
+    public async Task AClientTrustingAnotherAuthorityFailsCleanlyOnBothSides(CancellationToken cancellationToken)
+    {
+        await using TcpPair pair = await TcpPair.StartAsync(TestCertificates.ServerOptions(), TestCertificates.ClientOptions(), cancellationToken);
+        await AssertStartTlsFailsAsync(pair, TestCertificates.ClientOptions(trust: TestCertificates.OtherAuthority), TlsFailure.UntrustedCertificate, "Some Other CA", cancellationToken);
+        AmpConnection server = await pair.ServerConnection;
+        // The server may finish its side of a TLS 1.3 handshake before the client hangs up: it sees the peer go.
+        AmpConnectionLostException serverEnd = await server.Completion.WaitAsync(cancellationToken);
+        Assert.That(serverEnd.Reason, Is.AnyOf(AmpDisconnectReason.TlsFailure, AmpDisconnectReason.RemoteClosed, AmpDisconnectReason.TransportError));
+    }
+
+    [Test]
+    public async Task ClientCertificateTheServerDoesNotTrustEndsTheConnection(CancellationToken cancellationToken)
+    {
+        await using TcpPair pair = await TcpPair.StartAsync(TestCertificates.ServerOptions(), TestCertificates.ClientOptions(), cancellationToken);
+        TlsLayerOptions stranger = TestCertificates.ClientOptions() with { LocalCertificate = TestCertificates.Stranger };
+        Task<TlsConnectionInfo> starting = pair.Client.StartTlsAsync(stranger, cancellationToken);
+        Task<SumResult> held = pair.Client.CallRemoteAsync(new Sum { A = 1, B = 1 }, cancellationToken);
+        AmpConnection server = await pair.ServerConnection;
+        AmpConnectionLostException serverEnd = await server.Completion.WaitAsync(cancellationToken);
+        Assert.That(serverEnd.Reason, Is.EqualTo(AmpDisconnectReason.TlsFailure));
+        Assert.That(((AmpTlsException)serverEnd.InnerException!).Failure, Is.EqualTo(TlsFailure.UntrustedCertificate));
+        Assert.That(serverEnd.InnerException!.Message, Does.Contain("CN=stranger"));
+        // With TLS 1.3 the client may finish its handshake before the server's alert arrives; either way nothing hangs.
+        Assert.CatchAsync<AmpException>(() => held);
+        await pair.Client.Completion.WaitAsync(cancellationToken);
+        try
+        {
+            await starting.WaitAsync(cancellationToken);
+        }
+        catch (AmpException)
+        {
+            // Either outcome is fine for the client's StartTLS call, as long as it completes.
+        }
+    }
+
+    [Test]
+    public async Task APeerThatNeverHandshakesTimesOut(CancellationToken cancellationToken)
+    {
+        await using RawPeer peer = RawPeer.Start();
+        var options = TestCertificates.ClientOptions(role: TlsRole.Client) with { HandshakeTimeout = TimeSpan.FromMilliseconds(500) };
+        Task<TlsConnectionInfo> starting = peer.Connection.StartTlsAsync(options, cancellationToken);
+        Task<SumResult> held = peer.Connection.CallRemoteAsync(new Sum { A = 1, B = 1 }, cancellationToken);
+        await AnswerStartTlsAsync(peer, cancellationToken);
+        var error = Assert.ThrowsAsync<AmpTlsException>(() => starting);
+        Assert.That(error!.Failure, Is.EqualTo(TlsFailure.HandshakeTimedOut));
+        Assert.That(error.Message, Does.Contain("0.5 s"));
+        var lost = Assert.ThrowsAsync<AmpConnectionLostException>(() => held);
+        Assert.That(lost!.Reason, Is.EqualTo(AmpDisconnectReason.TlsFailure));
+        Assert.That(lost.InnerException, Is.SameAs(error));
+    }
+
+    [Test]
+    public async Task APeerClosingMidHandshakeIsNamed(CancellationToken cancellationToken)
+    {
+        await using RawPeer peer = RawPeer.Start();
+        Task<TlsConnectionInfo> starting = peer.Connection.StartTlsAsync(TestCertificates.ClientOptions(role: TlsRole.Client), cancellationToken);
+        await AnswerStartTlsAsync(peer, cancellationToken);
+        await peer.CompleteOutputAsync();
+        var error = Assert.ThrowsAsync<AmpTlsException>(() => starting);
+        Assert.That(error!.Failure, Is.EqualTo(TlsFailure.PeerClosed));
+        Assert.That((await peer.Connection.Completion.WaitAsync(cancellationToken)).Reason, Is.EqualTo(AmpDisconnectReason.TlsFailure));
+    }
+
+    [Test]
+    public async Task ARefusedStartTlsFailsTheHeldCallsAndSendsNothingInPlaintext(CancellationToken cancellationToken)
+    {
+        // The peer has no StartTLS responder: it answers UNHANDLED. The Sum queued behind StartTLS was meant for TLS.
+        await using var pair = ConnectedPair.Create();
+        Task<TlsConnectionInfo> starting = pair.Client.StartTlsAsync(TestCertificates.ClientOptions(role: TlsRole.Client), cancellationToken);
+        Task<SumResult> held = pair.Client.CallRemoteAsync(new Sum { A = 1, B = 1 }, cancellationToken);
+        var refused = Assert.ThrowsAsync<AmpUnhandledCommandException>(() => starting);
+        Assert.That(refused!.CommandName, Is.EqualTo("StartTLS"));
+        Assert.That(Assert.ThrowsAsync<AmpUnhandledCommandException>(() => held), Is.SameAs(refused));
+        Assert.That(pair.Client.LayerDepth, Is.Zero);
+        Assert.That((await pair.Client.CallRemoteAsync(new Sum { A = 2, B = 2 }, cancellationToken)).Total, Is.EqualTo(new BigInteger(4)), "plain AMP goes on");
+    }
+
+    [Test]
+    public void AServerWithoutACertificateIsAnOptionsError()
+    {
+        var below = new PipePair(new System.IO.Pipelines.Pipe());
+        var error = Assert.ThrowsAsync<AmpTlsException>(() => TlsLayer.StartAsync(below, new TlsLayerOptions(), isClient: false, 1, CancellationToken.None));
+        Assert.That(error!.Failure, Is.EqualTo(TlsFailure.InvalidOptions));
+    }
+
+    private static async Task AssertStartTlsFailsAsync(TcpPair pair, TlsLayerOptions clientOptions, TlsFailure expected, string inMessage, CancellationToken cancellationToken)
+    {
+        Task<TlsConnectionInfo> starting = pair.Client.StartTlsAsync(clientOptions, cancellationToken);
+        Task<SumResult> held = pair.Client.CallRemoteAsync(new Sum { A = 1, B = 1 }, cancellationToken);
+        var error = Assert.ThrowsAsync<AmpTlsException>(() => starting);
+        Assert.That(error!.Failure, Is.EqualTo(expected), error.Message);
+        Assert.That(error.Message, Does.Contain(inMessage));
+        var lost = Assert.ThrowsAsync<AmpConnectionLostException>(() => held);
+        Assert.That(lost!.Reason, Is.EqualTo(AmpDisconnectReason.TlsFailure));
+        Assert.That(lost.InnerException, Is.SameAs(error));
+        Assert.That((await pair.Client.Completion.WaitAsync(cancellationToken)).Reason, Is.EqualTo(AmpDisconnectReason.TlsFailure));
+    }
+
+    private static async Task AnswerStartTlsAsync(RawPeer peer, CancellationToken cancellationToken)
+    {
+        AmpBox call = await peer.ReadBoxAsync(cancellationToken);
+        Assert.That(call.GetString("_command"), Is.EqualTo("StartTLS"));
+        await peer.WriteBoxAsync(new AmpBox { ["_answer"] = call["_ask"] }, cancellationToken);
+    }
+
+    private sealed class PipePair(System.IO.Pipelines.Pipe pipe) : System.IO.Pipelines.IDuplexPipe
+    {
+        public System.IO.Pipelines.PipeReader Input => pipe.Reader;
+
+        public System.IO.Pipelines.PipeWriter Output => pipe.Writer;
+    }
+}
