@@ -15,6 +15,9 @@ Roles
     command set below.  Exits when stdin reaches EOF (the parent test process
     stops the server by closing our stdin) or on SIGTERM/SIGINT.
     ``--ignore-stdin`` disables the stdin watch (for manual runs).
+    With the TLS options below, the StartTLS responder answers with that
+    certificate and those authorities; without them it uses Twisted's default
+    (a fresh self-signed ``CN=TEMPORARY CERTIFICATE``, no peer verification).
 
 All roles log Twisted's warnings and errors (e.g. the traceback of a
 responder that raised an undeclared exception) to stderr; ``--verbose`` logs
@@ -22,11 +25,13 @@ everything.  A parent process must drain or redirect stderr: a full pipe
 blocks the peer.
 
 ``client --port N [--host 127.0.0.1] --scenario NAME[,NAME...] [--timeout S] [--verbose]``
+``       [--tls-cert CERT.pem [--tls-key KEY.pem] --tls-ca CA.pem]``
     Connect to a server offering the same command set (normally the C#
     implementation), run the named scenarios (``all`` = every scenario, in
     the order of ``list``) and print one line per check::
 
         PASS <check>
+        PASS <check> <detail>              (a few checks report what they saw)
         FAIL <check>: <detail>
         DONE <passed> <failed>
 
@@ -35,6 +40,32 @@ blocks the peer.
     that may break a connection open a fresh one.  Exit status is 0 iff no
     check failed.  The client also answers the whole command set (the server's
     ``CallMeBack`` calls ``Sum`` back on it).
+
+TLS options (``server`` and ``client``; PEM files)
+    ``--tls-cert CERT.pem``  our certificate; the private key may follow it
+                             in the same file (the first certificate is ours)
+    ``--tls-key KEY.pem``    our private key, if not in CERT.pem
+    ``--tls-ca CA.pem``      authorities (every certificate in the file) the
+                             peer's certificate must chain to; the peer must
+                             then present a certificate
+    These become ``tls_localCertificate=PrivateCertificate.loadPEM(cert+key)``
+    and ``tls_verifyAuthorities=[Certificate.loadPEM(ca), ...]``.  Twisted
+    does no host name check.
+
+TLS scenarios (need ``--tls-cert`` and ``--tls-ca``; not part of ``all``; a
+scenario run without them prints ``FAIL <scenario>: needs TLS options ...``)
+    ``starttls``  one connection: PeerInfo in plaintext (tls=False), StartTLS
+        with a Sum issued before its answer (Twisted holds it back and sends
+        it inside TLS), Sum, Echo with 60 KB of bytes, PeerInfo (tls=True,
+        names our certificate: ``PASS starttls.peerinfo client=<CN>``), our
+        view of the server certificate (``PASS starttls.peer-subject
+        server=<CN> issuer=<CN>``), the negotiated version (``PASS
+        starttls.version version=TLSv1.3 cipher=...``), CallMeBack inside TLS.
+        We connected, so we are the TLS client.
+    ``starttls-untrusted``  with a ``--tls-ca`` that did not sign the server's
+        certificate (or a client certificate the server does not trust):
+        StartTLS may be answered (Twisted) or fail (Amp.NET); a Sum issued
+        with it must fail and the connection must end within the timeout.
 
 ``list``
     Print every scenario and its check names, one ``<scenario>.<check>`` per
@@ -84,6 +115,12 @@ CallMeBack         a Integer, b Integer                         total Integer: t
                                                                 Sum(a, b) back on the caller over the
                                                                 same connection and returns its total
 Raw                payload String                               payload String (echo)
+PeerInfo           (none)                                       tls Boolean: this connection's
+                                                                transport is TLS now;
+                                                                subject Unicode opt, issuer
+                                                                Unicode opt: CNs of the peer's
+                                                                certificate (absent if none)
+StartTLS           (none on the wire)                           (empty); Twisted's own command
 =================  ===========================================  ==========================
 """
 
@@ -1105,6 +1142,7 @@ async def starttls_version(ctx):
     v = tls_version(ctx.tls_proto)
     expect(v is not None, "cannot read the negotiated TLS version")
     version, cipher = v.split(" ", 1)
+    expect(cipher != "None", f"no cipher negotiated (handshake not finished?), version {version}")
     return f"version={version} cipher={cipher}"
 
 
