@@ -15,6 +15,9 @@ Roles
     command set below.  Exits when stdin reaches EOF (the parent test process
     stops the server by closing our stdin) or on SIGTERM/SIGINT.
     ``--ignore-stdin`` disables the stdin watch (for manual runs).
+    With the TLS options below, the StartTLS responder answers with that
+    certificate and those authorities; without them it uses Twisted's default
+    (a fresh self-signed ``CN=TEMPORARY CERTIFICATE``, no peer verification).
 
 All roles log Twisted's warnings and errors (e.g. the traceback of a
 responder that raised an undeclared exception) to stderr; ``--verbose`` logs
@@ -22,11 +25,13 @@ everything.  A parent process must drain or redirect stderr: a full pipe
 blocks the peer.
 
 ``client --port N [--host 127.0.0.1] --scenario NAME[,NAME...] [--timeout S] [--verbose]``
+``       [--tls-cert CERT.pem [--tls-key KEY.pem] --tls-ca CA.pem]``
     Connect to a server offering the same command set (normally the C#
     implementation), run the named scenarios (``all`` = every scenario, in
     the order of ``list``) and print one line per check::
 
         PASS <check>
+        PASS <check> <detail>              (a few checks report what they saw)
         FAIL <check>: <detail>
         DONE <passed> <failed>
 
@@ -35,6 +40,32 @@ blocks the peer.
     that may break a connection open a fresh one.  Exit status is 0 iff no
     check failed.  The client also answers the whole command set (the server's
     ``CallMeBack`` calls ``Sum`` back on it).
+
+TLS options (``server`` and ``client``; PEM files)
+    ``--tls-cert CERT.pem``  our certificate; the private key may follow it
+                             in the same file (the first certificate is ours)
+    ``--tls-key KEY.pem``    our private key, if not in CERT.pem
+    ``--tls-ca CA.pem``      authorities (every certificate in the file) the
+                             peer's certificate must chain to; the peer must
+                             then present a certificate
+    These become ``tls_localCertificate=PrivateCertificate.loadPEM(cert+key)``
+    and ``tls_verifyAuthorities=[Certificate.loadPEM(ca), ...]``.  Twisted
+    does no host name check.
+
+TLS scenarios (need ``--tls-cert`` and ``--tls-ca``; not part of ``all``; a
+scenario run without them prints ``FAIL <scenario>: needs TLS options ...``)
+    ``starttls``  one connection: PeerInfo in plaintext (tls=False), StartTLS
+        with a Sum issued before its answer (Twisted holds it back and sends
+        it inside TLS), Sum, Echo with 60 KB of bytes, PeerInfo (tls=True,
+        names our certificate: ``PASS starttls.peerinfo client=<CN>``), our
+        view of the server certificate (``PASS starttls.peer-subject
+        server=<CN> issuer=<CN>``), the negotiated version (``PASS
+        starttls.version version=TLSv1.3 cipher=...``), CallMeBack inside TLS.
+        We connected, so we are the TLS client.
+    ``starttls-untrusted``  with a ``--tls-ca`` that did not sign the server's
+        certificate (or a client certificate the server does not trust):
+        StartTLS may be answered (Twisted) or fail (Amp.NET); a Sum issued
+        with it must fail and the connection must end within the timeout.
 
 ``list``
     Print every scenario and its check names, one ``<scenario>.<check>`` per
@@ -84,6 +115,12 @@ CallMeBack         a Integer, b Integer                         total Integer: t
                                                                 Sum(a, b) back on the caller over the
                                                                 same connection and returns its total
 Raw                payload String                               payload String (echo)
+PeerInfo           (none)                                       tls Boolean: this connection's
+                                                                transport is TLS now;
+                                                                subject Unicode opt, issuer
+                                                                Unicode opt: CNs of the peer's
+                                                                certificate (absent if none)
+StartTLS           (none on the wire)                           (empty); Twisted's own command
 =================  ===========================================  ==========================
 """
 
@@ -99,8 +136,10 @@ from decimal import Decimal
 
 from twisted.internet import defer, endpoints, protocol, reactor
 from twisted.internet.error import ConnectionClosed
+from twisted.internet.interfaces import ISSLTransport
 from twisted.logger import (
     FilteringLogObserver,
+    Logger,
     LogLevel,
     LogLevelFilterPredicate,
     globalLogBeginner,
@@ -111,6 +150,8 @@ from twisted.python.filepath import FilePath
 from twisted.python.failure import Failure
 
 DEFAULT_TIMEOUT = 10.0
+
+log = Logger(namespace="twisted_peer")
 
 
 # ---------------------------------------------------------------------------
@@ -212,11 +253,126 @@ class Raw(amp.Command):
     response = [(b"payload", amp.String())]
 
 
+class PeerInfo(amp.Command):
+    commandName = b"PeerInfo"
+    arguments = []
+    response = [(b"tls", amp.Boolean()),
+                (b"subject", amp.Unicode(optional=True)),
+                (b"issuer", amp.Unicode(optional=True))]
+
+
+# ---------------------------------------------------------------------------
+# TLS
+# ---------------------------------------------------------------------------
+
+
+def _pem_blocks(data, kind):
+    """Every '-----BEGIN <kind>-----' block of PEM data (bytes), in order."""
+    begin = b"-----BEGIN " + kind + b"-----"
+    end = b"-----END " + kind + b"-----"
+    blocks = []
+    i = data.find(begin)
+    while i >= 0:
+        j = data.find(end, i)
+        if j < 0:
+            break
+        blocks.append(data[i:j + len(end)] + b"\n")
+        i = data.find(begin, j)
+    return blocks
+
+
+def _cn(name):
+    """The commonName of a DistinguishedName as text, or None."""
+    cn = name.commonName
+    if cn is None:
+        return None
+    return cn.decode("utf-8", "replace") if isinstance(cn, bytes) else str(cn)
+
+
+class TLSOptions:
+    """Local certificate and trusted authorities for StartTLS (either may be None).
+
+    With authorities, Twisted verifies the peer and requires a peer certificate
+    (``PrivateCertificate.options(*authorities)`` sets a trust root); without,
+    it accepts any peer.  There is no host name check in either case.
+    """
+
+    def __init__(self, cert, authorities):
+        self.cert = cert                 # twisted.internet.ssl.PrivateCertificate or None
+        self.authorities = authorities   # list of twisted.internet.ssl.Certificate or None
+
+    @classmethod
+    def load(cls, cert_path, key_path, ca_path):
+        from twisted.internet import ssl
+        cert = None
+        if cert_path:
+            with open(cert_path, "rb") as f:
+                pem = f.read()
+            if key_path:
+                with open(key_path, "rb") as f:
+                    pem = pem + b"\n" + f.read()
+            certs = _pem_blocks(pem, b"CERTIFICATE")
+            if not certs:
+                raise ValueError(f"no certificate in {cert_path}")
+            # The first certificate is ours (a chain file may hold more).
+            cert = ssl.PrivateCertificate.loadPEM(certs[0] + pem)
+        authorities = None
+        if ca_path:
+            with open(ca_path, "rb") as f:
+                blocks = _pem_blocks(f.read(), b"CERTIFICATE")
+            if not blocks:
+                raise ValueError(f"no certificate in {ca_path}")
+            authorities = [ssl.Certificate.loadPEM(b) for b in blocks]
+        return cls(cert, authorities)
+
+    def kwargs(self):
+        """StartTLS keyword arguments / responder answer for these options."""
+        kw = {}
+        if self.cert is not None:
+            kw["tls_localCertificate"] = self.cert
+        if self.authorities is not None:
+            kw["tls_verifyAuthorities"] = list(self.authorities)
+        return kw
+
+    def subject(self):
+        return _cn(self.cert.getSubject()) if self.cert is not None else None
+
+    def issuer(self):
+        return _cn(self.cert.getIssuer()) if self.cert is not None else None
+
+
+def tls_state(proto):
+    """(tls, subject CN, issuer CN) of proto's connection, as Twisted sees it."""
+    t = proto.transport
+    if t is None or not ISSLTransport.providedBy(t):
+        return False, None, None
+    try:
+        cert = proto.peerCertificate  # raises CertificateError without a peer certificate
+    except Exception:
+        cert = None
+    if cert is None:
+        return True, None, None
+    return True, _cn(cert.getSubject()), _cn(cert.getIssuer())
+
+
+def tls_version(proto):
+    """'<protocol version> <cipher>' negotiated on proto's TLS connection, or None."""
+    t = proto.transport
+    if t is None or not ISSLTransport.providedBy(t):
+        return None
+    try:
+        conn = t.getHandle()  # the pyOpenSSL Connection once TLS is started
+        return f"{conn.get_protocol_version_name()} {conn.get_cipher_name()}"
+    except Exception:
+        return None
+
+
 class PeerAMP(amp.AMP):
     """AMP with responders for the whole interop command set (both roles)."""
 
-    def __init__(self, *a, **kw):
+    def __init__(self, *a, tls_options=None, **kw):
         amp.AMP.__init__(self, *a, **kw)
+        self.tls_options = tls_options  # TLSOptions or None (Twisted's defaults)
         self.notifications = []
         self.sum_calls = 0
         self.lost = defer.Deferred()  # fires with the exception that ended the connection
@@ -274,6 +430,27 @@ class PeerAMP(amp.AMP):
     @Raw.responder
     def raw(self, payload):
         return {"payload": payload}
+
+    @amp.StartTLS.responder
+    def start_tls(self):
+        # {} is Twisted's default: a fresh self-signed "TEMPORARY CERTIFICATE"
+        # and no verification of the peer.
+        if self.tls_options is None:
+            return {}
+        return self.tls_options.kwargs()
+
+    @PeerInfo.responder
+    def peer_info(self):
+        tls, subject, issuer = tls_state(self)
+        if tls:
+            log.info("PeerInfo on TLS ({version}): peer subject={subject} issuer={issuer}",
+                     version=tls_version(self), subject=subject, issuer=issuer)
+        answer = {"tls": tls}
+        if subject is not None:
+            answer["subject"] = subject
+        if issuer is not None:
+            answer["issuer"] = issuer
+        return answer
 
 
 # ---------------------------------------------------------------------------
@@ -406,16 +583,17 @@ def is_connection_closed(failure_or_exc):
 class Context:
     """Connections used by one scenario."""
 
-    def __init__(self, host, port, timeout):
+    def __init__(self, host, port, timeout, tls=None):
         self.host = host
         self.port = port
         self.timeout = timeout
+        self.tls = tls  # TLSOptions or None
         self.conns = []
         self._shared = None
 
     async def connect(self):
         ep = endpoints.TCP4ClientEndpoint(reactor, self.host, self.port, timeout=self.timeout)
-        proto = await endpoints.connectProtocol(ep, PeerAMP())
+        proto = await endpoints.connectProtocol(ep, PeerAMP(tls_options=self.tls))
         self.conns.append(proto)
         return proto
 
@@ -887,6 +1065,152 @@ async def extra_keys(ctx):
     expect(r.get(b"total") == b"3", f"got {r!r}")
 
 
+# --- scenario: starttls (needs TLS options; not part of "all") -------------------
+#
+# One connection: PeerInfo in plaintext, StartTLS, then everything inside TLS.
+# This side connected, so it is the TLS client (Twisted takes the TLS role from
+# the TCP role); the server answers StartTLS in plaintext and starts TLS as
+# the TLS server right after writing the answer.
+
+async def starttls_plain_peerinfo(ctx):
+    proto = ctx.tls_proto = await ctx.fresh()
+    r = await proto.callRemote(PeerInfo)
+    expect(r.get("tls") is False, f"before StartTLS the server says tls={r.get('tls')!r}")
+    expect(r.get("subject") is None and r.get("issuer") is None,
+           f"before StartTLS the server names a peer certificate: {r!r}")
+
+
+async def starttls_call(ctx):
+    proto = ctx.tls_proto
+    d = proto.callRemote(amp.StartTLS, **ctx.tls.kwargs())
+    # Issued before the answer: Twisted holds it back and sends it inside TLS.
+    ctx.tls_buffered = proto.callRemote(Sum, a=40, b=2)
+    await d
+    expect(ISSLTransport.providedBy(proto.transport),
+           "StartTLS answered but our transport is not TLS")
+
+
+async def starttls_buffered_sum(ctx):
+    r = await ctx.tls_buffered
+    expect(r == {"total": 42}, f"Sum issued before the StartTLS answer gave {r!r}")
+
+
+async def starttls_sum(ctx):
+    proto = ctx.tls_proto
+    for i in range(20):
+        r = await proto.callRemote(Sum, a=i, b=-(2**70))
+        expect(r["total"] == i - 2**70, f"call {i}: got {r!r}")
+    ds = [proto.callRemote(Sum, a=i, b=i) for i in range(200)]
+    results = await defer.gatherResults(ds)
+    for i, r in enumerate(results):
+        expect(r["total"] == 2 * i, f"concurrent call {i}: got {r!r}")
+
+
+async def starttls_echo_60k(ctx):
+    proto = ctx.tls_proto
+    payload = bytes(i % 251 for i in range(60 * 1024))
+    text = "snow \u2603 " * 1000
+    r = await proto.callRemote(Echo, bytes=payload, text=text, int=-(2**100))
+    expect(r.get("bytes") == payload, f"60 KB bytes came back as {len(r.get('bytes') or b'')} bytes"
+           f"{' (different)' if r.get('bytes') and len(r['bytes']) == len(payload) else ''}")
+    expect(r.get("text") == text, "text came back different")
+    expect(r.get("int") == -(2**100), f"int came back as {r.get('int')!r}")
+
+
+async def starttls_peerinfo(ctx):
+    proto = ctx.tls_proto
+    r = await proto.callRemote(PeerInfo)
+    expect(r.get("tls") is True, f"after StartTLS the server says tls={r.get('tls')!r}")
+    want = ctx.tls.subject()
+    expect(r.get("subject") == want,
+           f"the server sees our certificate subject as {r.get('subject')!r}, expected {want!r}")
+    want = ctx.tls.issuer()
+    expect(r.get("issuer") == want,
+           f"the server sees our certificate issuer as {r.get('issuer')!r}, expected {want!r}")
+    return f"client={r.get('subject')}"
+
+
+async def starttls_peer_subject(ctx):
+    proto = ctx.tls_proto
+    tls, subject, issuer = tls_state(proto)
+    expect(tls, "our transport is not TLS")
+    expect(subject is not None, "we see no server certificate")
+    return f"server={subject} issuer={issuer}"
+
+
+async def starttls_version(ctx):
+    v = tls_version(ctx.tls_proto)
+    expect(v is not None, "cannot read the negotiated TLS version")
+    version, cipher = v.split(" ", 1)
+    expect(cipher != "None", f"no cipher negotiated (handshake not finished?), version {version}")
+    return f"version={version} cipher={cipher}"
+
+
+async def starttls_callmeback(ctx):
+    proto = ctx.tls_proto
+    before = proto.sum_calls
+    r = await proto.callRemote(CallMeBack, a=20, b=22)
+    expect(r["total"] == 42, f"got {r!r}")
+    expect(proto.sum_calls == before + 1,
+           f"our Sum responder ran {proto.sum_calls - before} times, expected 1")
+    expect(ISSLTransport.providedBy(proto.transport), "the connection is no longer TLS")
+
+
+# --- scenario: starttls-untrusted (needs a --tls-ca that did not sign the server) ---
+#
+# Twisted's StartTLS call succeeds on the plaintext answer; the handshake
+# failure shows later (calls fail, the connection is lost).  Amp.NET may fail
+# the StartTLS call itself.  Either is accepted.
+
+async def untrusted_call(ctx):
+    proto = ctx.tls_proto = await ctx.fresh()
+    d = proto.callRemote(amp.StartTLS, **ctx.tls.kwargs())
+    ctx.tls_buffered = proto.callRemote(Sum, a=1, b=2)
+    ctx.tls_buffered.addErrback(lambda f: f.value)  # inspected in "rejected"
+    try:
+        await d
+    except defer.CancelledError:
+        raise
+    except Exception as e:
+        ctx.tls_call_error = e
+        return f"StartTLS failed: {describe_error(e)}"
+    ctx.tls_call_error = None
+    return "StartTLS answered (plaintext answer)"
+
+
+async def untrusted_rejected(ctx):
+    proto = ctx.tls_proto
+    details = []
+    if ctx.tls_call_error is not None:
+        details.append(f"call={describe_error(ctx.tls_call_error)}")
+    r = await ctx.tls_buffered
+    if isinstance(r, Exception):
+        details.append(f"sum={describe_error(r)}")
+    else:
+        raise CheckFailed(f"Sum inside the untrusted TLS connection succeeded: {r!r}")
+    reason = await with_timeout(proto.lost, ctx.timeout)
+    details.append(f"lost={describe_error(reason)}")
+    return " ".join(details)
+
+
+def describe_error(e):
+    """Short one-line description of an exception (type and message)."""
+    text = " ".join(str(e).split())[:160]
+    return f"{type(e).__module__}.{type(e).__name__}({text})"
+
+
+def tls_scenarios():
+    """Scenarios that need --tls-cert/--tls-ca; never part of "all"."""
+    return [
+        ("starttls", [("plain-peerinfo", starttls_plain_peerinfo), ("call", starttls_call),
+                      ("buffered-sum", starttls_buffered_sum), ("sum", starttls_sum),
+                      ("echo-60k", starttls_echo_60k), ("peerinfo", starttls_peerinfo),
+                      ("peer-subject", starttls_peer_subject), ("version", starttls_version),
+                      ("callmeback", starttls_callmeback)]),
+        ("starttls-untrusted", [("call", untrusted_call), ("rejected", untrusted_rejected)]),
+    ]
+
+
 # --- registry --------------------------------------------------------------------
 
 def scenarios():
@@ -926,9 +1250,13 @@ class Reporter:
         sys.stdout.write(text + "\n")
         sys.stdout.flush()
 
-    def ok(self, name):
+    def ok(self, name, detail=None):
         self.passed += 1
-        self.line(f"PASS {name}")
+        if detail:
+            detail = " ".join(str(detail).split())  # one line
+            self.line(f"PASS {name} {detail}")
+        else:
+            self.line(f"PASS {name}")
 
     def fail(self, name, detail):
         self.failed += 1
@@ -936,9 +1264,10 @@ class Reporter:
         self.line(f"FAIL {name}: {detail}")
 
 
-async def run_client(host, port, names, timeout):
+async def run_client(host, port, names, timeout, tls=None):
     reporter = Reporter()
-    table = dict(scenarios())
+    tls_names = {n for n, _ in tls_scenarios()}
+    table = dict(scenarios() + tls_scenarios())
     selected = []
     for name in names:
         if name == "all":
@@ -948,11 +1277,15 @@ async def run_client(host, port, names, timeout):
         else:
             reporter.fail(f"{name}", "unknown scenario")
     for sname in selected:
-        ctx = Context(host, port, timeout)
+        if sname in tls_names and (tls is None or tls.cert is None or tls.authorities is None):
+            reporter.fail(sname, "needs TLS options: --tls-cert CERT.pem [--tls-key KEY.pem] "
+                                 "--tls-ca CA.pem")
+            continue
+        ctx = Context(host, port, timeout, tls)
         for cname, fn in table[sname]:
             full = f"{sname}.{cname}"
             try:
-                await with_timeout(defer.ensureDeferred(fn(ctx)), timeout)
+                detail = await with_timeout(defer.ensureDeferred(fn(ctx)), timeout)
             except CheckFailed as e:
                 reporter.fail(full, e)
             except defer.TimeoutError:
@@ -960,7 +1293,7 @@ async def run_client(host, port, names, timeout):
             except Exception as e:
                 reporter.fail(full, f"{type(e).__name__}: {e!r}")
             else:
-                reporter.ok(full)
+                reporter.ok(full, detail)
         await ctx.close()
     reporter.line(f"DONE {reporter.passed} {reporter.failed}")
     return 0 if reporter.failed == 0 and reporter.passed > 0 else 1
@@ -971,8 +1304,8 @@ async def run_client(host, port, names, timeout):
 # ---------------------------------------------------------------------------
 
 
-def run_server(host, port, watch_stdin):
-    factory = protocol.Factory.forProtocol(PeerAMP)
+def run_server(host, port, watch_stdin, tls=None):
+    factory = protocol.Factory.forProtocol(lambda: PeerAMP(tls_options=tls))
     listening = reactor.listenTCP(port, factory, interface=host)
 
     def announce():
@@ -1229,7 +1562,7 @@ def run_capture(pretty):
 
 
 def run_list():
-    for sname, checks in scenarios():
+    for sname, checks in scenarios() + tls_scenarios():
         for cname, _ in checks:
             sys.stdout.write(f"{sname}.{cname}\n")
     return 0
@@ -1238,6 +1571,16 @@ def run_list():
 # ---------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------
+
+
+def add_tls_arguments(p):
+    g = p.add_argument_group("StartTLS (PEM files)")
+    g.add_argument("--tls-cert", metavar="CERT.pem",
+                   help="our certificate (the private key may follow it in the same file)")
+    g.add_argument("--tls-key", metavar="KEY.pem", help="our private key, if not in --tls-cert")
+    g.add_argument("--tls-ca", metavar="CA.pem",
+                   help="authorities the peer's certificate must chain to (all certificates "
+                        "in the file); the peer must then present a certificate")
 
 
 def main(argv=None):
@@ -1250,6 +1593,7 @@ def main(argv=None):
     s.add_argument("--ignore-stdin", action="store_true",
                    help="do not exit at EOF on stdin (manual runs)")
     s.add_argument("--verbose", action="store_true", help="log everything to stderr")
+    add_tls_arguments(s)
     c = sub.add_parser("client", help="run scenarios against a server")
     c.add_argument("--host", default="127.0.0.1")
     c.add_argument("--port", type=int, required=True)
@@ -1258,10 +1602,20 @@ def main(argv=None):
     c.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                    help="seconds per check (default %(default)s)")
     c.add_argument("--verbose", action="store_true", help="log everything to stderr")
+    add_tls_arguments(c)
     p = sub.add_parser("capture", help="print the bytes Twisted writes for sample boxes")
     p.add_argument("--pretty", action="store_true")
     sub.add_parser("list", help="print all check names")
     args = parser.parse_args(argv)
+    tls = None
+    if args.role in ("server", "client"):
+        if args.tls_key and not args.tls_cert:
+            parser.error("--tls-key needs --tls-cert")
+        if args.tls_cert or args.tls_ca:
+            try:
+                tls = TLSOptions.load(args.tls_cert, args.tls_key, args.tls_ca)
+            except Exception as e:
+                parser.error(f"cannot load the TLS options: {type(e).__name__}: {e}")
 
     # Twisted's log goes to stderr; stdout carries only the protocol above.
     # Warnings and errors only (tracebacks of failing responders) unless --verbose.
@@ -1280,7 +1634,7 @@ def main(argv=None):
     if args.role == "list":
         return run_list()
     if args.role == "server":
-        return run_server(args.host, args.port, not args.ignore_stdin)
+        return run_server(args.host, args.port, not args.ignore_stdin, tls)
 
     exit_code = [1]
 
@@ -1295,7 +1649,7 @@ def main(argv=None):
     names = [n.strip() for n in args.scenario.split(",") if n.strip()]
     reactor.callWhenRunning(
         lambda: defer.ensureDeferred(
-            run_client(args.host, args.port, names, args.timeout)).addBoth(done))
+            run_client(args.host, args.port, names, args.timeout, tls)).addBoth(done))
     reactor.run()
     return exit_code[0]
 
