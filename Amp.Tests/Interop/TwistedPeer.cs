@@ -43,10 +43,10 @@ internal static class TwistedPeer
     }
 
     /// <summary>Runs the Twisted client against a port; returns its exit code and everything it printed.</summary>
-    public static async Task<(int ExitCode, string Output, string Errors)> RunClientAsync(int port, string scenario, CancellationToken cancellationToken)
+    public static async Task<(int ExitCode, string Output, string Errors)> RunClientAsync(int port, string scenario, CancellationToken cancellationToken, params string[] extraArguments)
     {
         RequireTwisted();
-        using var process = Process.Start(StartInfo("client", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--scenario", scenario))!;
+        using var process = Process.Start(StartInfo(["client", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--scenario", scenario, .. extraArguments]))!;
         process.StandardInput.Close();
         Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         Task<string> errors = process.StandardError.ReadToEndAsync(cancellationToken);

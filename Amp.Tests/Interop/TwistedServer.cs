@@ -28,10 +28,10 @@ internal sealed class TwistedServer : IAsyncDisposable
         }
     }
 
-    public static async Task<TwistedServer> StartAsync(CancellationToken cancellationToken)
+    public static async Task<TwistedServer> StartAsync(CancellationToken cancellationToken, params string[] extraArguments)
     {
         TwistedPeer.RequireTwisted();
-        var process = Process.Start(TwistedPeer.StartInfo("server", "--port", "0"))!;
+        var process = Process.Start(TwistedPeer.StartInfo(["server", "--port", "0", .. extraArguments]))!;
         string? line = await process.StandardOutput.ReadLineAsync(cancellationToken);
         if (line is null || !line.StartsWith("PORT ", StringComparison.Ordinal))
         {

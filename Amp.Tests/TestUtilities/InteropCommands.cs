@@ -117,3 +117,13 @@ public sealed class RawResult
 {
     [AmpArgument("payload")] public byte[] Payload { get; init; } = [];
 }
+
+[AmpCommand("PeerInfo")]
+public sealed class PeerInfo : IAmpCommand<PeerInfoResult>;
+
+public sealed class PeerInfoResult
+{
+    [AmpArgument("tls")] public bool Tls { get; init; }
+    [AmpArgument("subject")] public string? Subject { get; init; }
+    [AmpArgument("issuer")] public string? Issuer { get; init; }
+}

@@ -67,4 +67,17 @@ public sealed class InteropResponders
 
     [AmpResponder]
     public RawResult Raw(Raw command) => new() { Payload = command.Payload };
+
+    [AmpResponder]
+    public PeerInfoResult PeerInfo(PeerInfo command, AmpConnection connection)
+    {
+        IReadOnlyList<Amp.Tls.TlsConnectionInfo> layers = Amp.Tls.AmpTls.GetTlsLayers(connection);
+        System.Security.Cryptography.X509Certificates.X509Certificate2? peer = layers.Count > 0 ? layers[^1].PeerCertificate : null;
+        return new PeerInfoResult
+        {
+            Tls = layers.Count > 0,
+            Subject = peer?.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false),
+            Issuer = peer?.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: true),
+        };
+    }
 }

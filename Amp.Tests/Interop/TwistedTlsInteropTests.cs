@@ -1,0 +1,113 @@
+using System.Net;
+using System.Numerics;
+using Amp.Dispatch;
+using Amp.Tests.TestUtilities;
+using Amp.Tests.Tls;
+using Amp.Tls;
+using Amp.Transports;
+
+namespace Amp.Tests.Interop;
+
+/// <summary>StartTLS against a real Twisted peer, both ways, with mutual certificates from a test CA.</summary>
+[CancelAfter(60000)]
+public sealed class TwistedTlsInteropTests
+{
+    [Test]
+    public async Task WeStartTlsOnATwistedServer(CancellationToken cancellationToken)
+    {
+        await using TwistedServer server = await TwistedServer.StartAsync(cancellationToken, TwistedTlsFiles.Trusting);
+        AmpTransport transport = await SocketTransport.ConnectTcpAsync("127.0.0.1", server.Port, cancellationToken: cancellationToken);
+        await using AmpConnection connection = AmpConnection.Start(transport, new AmpConnectionOptions { Responders = InteropResponders.Create() });
+
+        PeerInfoResult plain = await connection.CallRemoteAsync(new PeerInfo(), cancellationToken);
+        Assert.That(plain.Tls, Is.False);
+        Task<TlsConnectionInfo> starting = connection.StartTlsAsync(TestCertificates.ClientOptions(), cancellationToken);
+        Task<SumResult> early = connection.CallRemoteAsync(new Sum { A = BigInteger.Pow(2, 70), B = 1 }, cancellationToken);
+        TlsConnectionInfo info = await starting;
+        Assert.That((await early).Total, Is.EqualTo(BigInteger.Pow(2, 70) + 1), "the box sent before the answer arrived inside TLS");
+        Assert.That(info.IsClient, Is.True, "we connected, so we are the TLS client, as Twisted decides");
+        Assert.That(info.PeerCertificate!.Subject, Is.EqualTo("CN=twisted-peer"));
+
+        PeerInfoResult secured = await connection.CallRemoteAsync(new PeerInfo(), cancellationToken);
+        Assert.That((secured.Tls, secured.Subject, secured.Issuer), Is.EqualTo((true, "amp-client", "Amp Test CA")));
+        Assert.That((await connection.CallRemoteAsync(new CallMeBack { A = 20, B = 22 }, cancellationToken)).Total, Is.EqualTo(new BigInteger(42)));
+        EchoValues echo = await connection.CallRemoteAsync(new Echo { Bytes = new byte[60000], Text = "\u2603" }, cancellationToken);
+        Assert.That(echo.Bytes, Has.Length.EqualTo(60000));
+        TestContext.Out.WriteLine(info);
+    }
+
+    [Test]
+    public async Task ATwistedServerTrustingAnotherCaRejectsUsCleanly(CancellationToken cancellationToken)
+    {
+        await using TwistedServer server = await TwistedServer.StartAsync(cancellationToken, TwistedTlsFiles.TrustingOtherCa);
+        AmpTransport transport = await SocketTransport.ConnectTcpAsync("127.0.0.1", server.Port, cancellationToken: cancellationToken);
+        await using AmpConnection connection = AmpConnection.Start(transport);
+        Task<TlsConnectionInfo> starting = connection.StartTlsAsync(TestCertificates.ClientOptions(), cancellationToken);
+        Task<SumResult> held = connection.CallRemoteAsync(new Sum { A = 1, B = 1 }, cancellationToken);
+        // Twisted rejects our certificate; with TLS 1.3 our handshake may complete first and the alert ends the connection.
+        Assert.CatchAsync<AmpException>(() => held);
+        AmpConnectionLostException end = await connection.Completion.WaitAsync(cancellationToken);
+        Assert.That(end.Reason, Is.AnyOf(AmpDisconnectReason.TlsFailure, AmpDisconnectReason.TransportError, AmpDisconnectReason.RemoteClosed));
+        await starting.ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(cancellationToken);
+    }
+
+    [Test]
+    public async Task WeRefuseATwistedServerFromAnotherCa(CancellationToken cancellationToken)
+    {
+        await using TwistedServer server = await TwistedServer.StartAsync(cancellationToken, TwistedTlsFiles.Trusting);
+        AmpTransport transport = await SocketTransport.ConnectTcpAsync("127.0.0.1", server.Port, cancellationToken: cancellationToken);
+        await using AmpConnection connection = AmpConnection.Start(transport);
+        var error = Assert.ThrowsAsync<AmpTlsException>(() => connection.StartTlsAsync(TestCertificates.ClientOptions(trust: TestCertificates.OtherAuthority), cancellationToken));
+        Assert.That(error!.Failure, Is.EqualTo(TlsFailure.UntrustedCertificate));
+        Assert.That(error.Message, Does.Contain("CN=twisted-peer"));
+    }
+
+    [Test]
+    public async Task ATwistedClientStartsTlsOnOurServer(CancellationToken cancellationToken)
+    {
+        var (exitCode, output, errors) = await RunTwistedClientAgainstOurServerAsync("starttls", TwistedTlsFiles.Trusting, cancellationToken);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.That(lines.Where(l => l.StartsWith("FAIL", StringComparison.Ordinal)), Is.Empty, errors);
+        Assert.That(lines, Has.Some.StartsWith("PASS starttls.peer-subject server=amp-server"));
+        Assert.That(lines, Has.Some.StartsWith("PASS starttls.peerinfo client=twisted-peer"));
+        Assert.That(lines, Has.Some.StartsWith("PASS starttls.buffered-sum"));
+        Assert.That(lines, Has.Some.StartsWith("PASS starttls.callmeback"));
+        Assert.That(exitCode, Is.Zero, errors);
+    }
+
+    [Test]
+    public async Task ATwistedClientTrustingAnotherCaFailsCleanly(CancellationToken cancellationToken)
+    {
+        var (exitCode, output, errors) = await RunTwistedClientAgainstOurServerAsync("starttls-untrusted", TwistedTlsFiles.TrustingOtherCa, cancellationToken);
+        Assert.That(output, Does.Contain("PASS starttls-untrusted.rejected"), errors);
+        Assert.That(exitCode, Is.Zero, errors);
+    }
+
+    private static async Task<(int, string, string)> RunTwistedClientAgainstOurServerAsync(string scenario, string[] tlsArguments, CancellationToken cancellationToken)
+    {
+        await using SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, 0);
+        var connections = new List<AmpConnection>();
+        Task serving = Task.Run(async () =>
+        {
+            while (true)
+            {
+                AmpTransport transport = await listener.AcceptAsync(cancellationToken);
+                var responders = new AmpResponders().AddObject(new InteropResponders()).AddStartTls(TestCertificates.ServerOptions());
+                lock (connections)
+                {
+                    connections.Add(AmpConnection.Start(transport, new AmpConnectionOptions { Responders = responders }));
+                }
+            }
+        }, cancellationToken);
+        var result = await TwistedPeer.RunClientAsync(listener.Port, scenario, cancellationToken, tlsArguments);
+        TestContext.Out.WriteLine(result.Output);
+        await listener.DisposeAsync();
+        foreach (AmpConnection connection in connections)
+        {
+            await connection.DisposeAsync();
+        }
+
+        await serving.ContinueWith(_ => { }, TaskScheduler.Default);
+        return result;
+    }
+}
