@@ -49,7 +49,36 @@ public static class AmpTls
         ArgumentNullException.ThrowIfNull(responders);
         ArgumentNullException.ThrowIfNull(choose);
         return responders.AddLayerChange<StartTls, AmpEmptyResponse>(
-            (_, connection) => new LayerChangeAnswer<AmpEmptyResponse>(AmpEmptyResponse.Instance, LayerFactory(connection, choose(connection))),
+            (_, connection) => new LayerChangeAnswer<AmpEmptyResponse>(AmpEmptyResponse.Instance, StackChange.Push(LayerFactory(connection, choose(connection)))),
+            AmpDisconnectReason.TlsFailure);
+    }
+
+    /// <summary>
+    /// Calls StopTLS (an Amp.NET extension; Twisted has none): the top TLS layer is closed with
+    /// close_notify both ways and the connection goes on in the layer below (plaintext, or the outer TLS
+    /// layer), with no byte lost. StartTLS may be called again afterwards.
+    /// </summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer.</param>
+    /// <returns>A task that completes when the layer is popped on this side's writing end.</returns>
+    /// <exception cref="InvalidOperationException">The top layer is not a TLS layer.</exception>
+    /// <exception cref="AmpRemoteException">The peer refused (code <c>TLS_ERROR</c>, or <c>UNHANDLED</c> without a StopTLS responder).</exception>
+    public static Task StopTlsAsync(this AmpConnection connection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return connection.CallRemoteAsync(new StopTls(), cancellationToken);
+    }
+
+    /// <summary>Answers the peer's StopTLS by popping the top TLS layer; refuses with <c>TLS_ERROR</c> when there is none.</summary>
+    /// <param name="responders">The responder table.</param>
+    /// <returns>The table.</returns>
+    public static AmpResponders AddStopTls(this AmpResponders responders)
+    {
+        ArgumentNullException.ThrowIfNull(responders);
+        return responders.AddLayerChange<StopTls, AmpEmptyResponse>(
+            (_, connection) => connection.Stack.TopLayer is TlsLayer
+                ? new LayerChangeAnswer<AmpEmptyResponse>(AmpEmptyResponse.Instance, StackChange.Pop())
+                : throw new AmpRemoteException("TLS_ERROR", "No TLS layer to stop."),
             AmpDisconnectReason.TlsFailure);
     }
 

@@ -22,14 +22,14 @@ public sealed class StartTls : IAmpCommand<AmpEmptyResponse>, ILayerChangingComm
     /// <summary>What the layer pushed by this call negotiated, once it is up.</summary>
     internal TlsConnectionInfo? Negotiated { get; private set; }
 
-    LayerFactory ILayerChangingCommand.CreateLayer(AmpConnection connection)
+    StackChange ILayerChangingCommand.CreateChange(AmpConnection connection)
     {
         LayerFactory push = AmpTls.LayerFactory(connection, Options);
-        return async (below, cancellationToken) =>
+        return StackChange.Push(async (below, cancellationToken) =>
         {
             AmpLayer layer = await push(below, cancellationToken).ConfigureAwait(false);
             Negotiated = ((TlsLayer)layer).Info;
             return layer;
-        };
+        });
     }
 }

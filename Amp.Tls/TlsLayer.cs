@@ -79,6 +79,13 @@ internal sealed class TlsLayer : AmpLayer
         return new TlsLayer(stream, new TlsConnectionInfo(stream, isClient, depth));
     }
 
+    /// <summary>Sends close_notify; the peer's close_notify later ends <see cref="Input"/>.</summary>
+    public override async ValueTask CloseWritingAsync(CancellationToken cancellationToken)
+    {
+        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await _stream.ShutdownAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public override async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

@@ -20,10 +20,10 @@ public sealed partial class AmpConnection
 
     /// <summary>
     /// Calls a command that changes the layer stack. From the moment its box is queued, later boxes
-    /// wait; when the answer arrives, <paramref name="push"/> builds the new layer on the released top,
-    /// and the waiting boxes go out through it. An error answer leaves the stack as it was.
+    /// wait; when the answer arrives, the change <paramref name="createChange"/> made is applied on the
+    /// released stack, and the waiting boxes go out on the new top. A change still in progress is waited for first. An error answer leaves the stack as it was.
     /// </summary>
-    internal async Task<TResponse> CallChangingLayersAsync<TResponse>(IAmpCommand<TResponse> command, LayerFactory push, AmpDisconnectReason failureReason, CancellationToken cancellationToken)
+    internal async Task<TResponse> CallChangingLayersAsync<TResponse>(IAmpCommand<TResponse> command, Func<StackChange> createChange, AmpDisconnectReason failureReason, CancellationToken cancellationToken)
         where TResponse : class
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -33,9 +33,11 @@ public sealed partial class AmpConnection
             await previous.Applied.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // Decided only now, on the stack as the previous change left it.
+        StackChange change = createChange();
         var descriptor = (CommandDescriptor<TResponse>)CommandDescriptor.For(command.GetType());
         var park = _activePark = new WriterPark(dropsHeldBoxesOnRefusal: command is ILayerChangingCommand { HeldBoxesNeedTheNewLayer: true });
-        var call = new LayerChangePendingCall<TResponse>(descriptor, this, park, push, failureReason);
+        var call = new LayerChangePendingCall<TResponse>(descriptor, this, park, change, failureReason);
         ulong tag = _pending.NextTag();
         BoxBuffer buffer = BoxBuffer.Rent();
         try
@@ -84,15 +86,13 @@ public sealed partial class AmpConnection
     internal AmpConnectionLostException? EndReason => Volatile.Read(ref _endReason);
 
     /// <summary>
-    /// Pushes a layer built by <paramref name="push"/> once the writer has flushed the box announcing it,
-    /// then resumes the writer on the new top. Runs as a read-loop barrier, so the reader below is free.
+    /// Makes <paramref name="change"/> once the writer has flushed the box announcing it, then resumes the
+    /// writer where the change says. Runs as a read-loop barrier, so the reader below is free.
     /// </summary>
-    internal async Task PushLayerAsync(LayerFactory push, WriterPark park)
+    internal async Task ChangeLayersAsync(StackChange change, WriterPark park)
     {
         await park.Flushed.WaitAsync(Closing).ConfigureAwait(false);
-        AmpLayer layer = await push(_stack.Top, Closing).ConfigureAwait(false);
-        _stack.Push(layer);
-        park.Resume(layer.Output);
+        park.Resume(await change.ApplyAsync(_stack, Closing).ConfigureAwait(false));
         await park.Applied.WaitAsync(Closing).ConfigureAwait(false);
     }
 

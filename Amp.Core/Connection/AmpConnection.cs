@@ -112,7 +112,7 @@ public sealed partial class AmpConnection : IAsyncDisposable
 
         if (command is ILayerChangingCommand change)
         {
-            return CallChangingLayersAsync(command, change.CreateLayer(this), change.FailureReason, cancellationToken);
+            return CallChangingLayersAsync(command, () => change.CreateChange(this), change.FailureReason, cancellationToken);
         }
 
         var call = new TypedPendingCall<TResponse>(descriptor);

@@ -61,6 +61,7 @@ internal sealed class BoxReadLoop
                 // A cancelled read is a wake-up: a responder slot or writer room freed for set-aside commands.
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 bool paused = false;
+                AmpLayer? popped = null;
                 _writer.Cork();
                 try
                 {
@@ -85,7 +86,13 @@ internal sealed class BoxReadLoop
                         }
                     }
 
-                    if (result.IsCompleted && !paused && _barrier is null)
+                    if (result.IsCompleted && !paused && _barrier is null && buffer.IsEmpty
+                        && _stack.TopLayer is { PopWhenInputEnds: true } ending)
+                    {
+                        // The peer closed the layer being popped (TLS close_notify): go on with the layer below.
+                        popped = ending;
+                    }
+                    else if (result.IsCompleted && !paused && _barrier is null)
                     {
                         if (buffer.IsEmpty)
                         {
@@ -114,6 +121,15 @@ internal sealed class BoxReadLoop
                     {
                         // The transport completed the reader while the connection was being closed.
                     }
+                }
+
+                if (popped is not null)
+                {
+                    _stack.Pop();
+                    await popped.DisposeAsync().ConfigureAwait(false);
+                    reader = _stack.Top.Input;
+                    Reader = reader;
+                    continue;
                 }
 
                 if (_barrier is { } barrier)

@@ -14,16 +14,16 @@ internal sealed class LayerChangePendingCall<TResponse> : TaskCompletionSource<T
     private readonly CommandDescriptor<TResponse> _descriptor;
     private readonly AmpConnection _connection;
     private readonly WriterPark _park;
-    private readonly LayerFactory _push;
+    private readonly StackChange _change;
     private readonly AmpDisconnectReason _failureReason;
 
-    public LayerChangePendingCall(CommandDescriptor<TResponse> descriptor, AmpConnection connection, WriterPark park, LayerFactory push, AmpDisconnectReason failureReason)
+    public LayerChangePendingCall(CommandDescriptor<TResponse> descriptor, AmpConnection connection, WriterPark park, StackChange change, AmpDisconnectReason failureReason)
         : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         _descriptor = descriptor;
         _connection = connection;
         _park = park;
-        _push = push;
+        _change = change;
         _failureReason = failureReason;
     }
 
@@ -49,7 +49,7 @@ internal sealed class LayerChangePendingCall<TResponse> : TaskCompletionSource<T
         {
             try
             {
-                await _connection.PushLayerAsync(_push, _park).ConfigureAwait(false);
+                await _connection.ChangeLayersAsync(_change, _park).ConfigureAwait(false);
             }
             catch (Exception e)
             {

@@ -62,7 +62,7 @@ internal sealed class LayerChangeResponderEntry<TCommand, TResponse> : Responder
             {
                 try
                 {
-                    await connection.PushLayerAsync(answer.Push, park).ConfigureAwait(false);
+                    await connection.ChangeLayersAsync(answer.Change, park).ConfigureAwait(false);
                     return true;
                 }
                 catch (Exception e)

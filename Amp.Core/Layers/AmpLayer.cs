@@ -17,6 +17,18 @@ public abstract class AmpLayer : IDuplexPipe, IAsyncDisposable
     /// <summary>A short name for diagnostics, such as <c>tls(1.3)</c>.</summary>
     public abstract string Name { get; }
 
+    /// <summary>
+    /// Ends this layer's writing side for a pop (TLS sends close_notify); the layer below stays open.
+    /// By default, completes <see cref="Output"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancelled when the connection ends.</param>
+    /// <returns>A task that completes when the closing is written.</returns>
+    public virtual async ValueTask CloseWritingAsync(CancellationToken cancellationToken) =>
+        await Output.CompleteAsync().ConfigureAwait(false);
+
+    /// <summary>Set when this layer is being popped: the end of its input reveals the layer below.</summary>
+    internal bool PopWhenInputEnds { get; set; }
+
     /// <summary>Stops the layer and releases it; the pipe below stays open.</summary>
     /// <returns>A task that completes when the layer has stopped.</returns>
     public abstract ValueTask DisposeAsync();

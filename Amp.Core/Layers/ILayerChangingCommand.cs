@@ -15,6 +15,6 @@ internal interface ILayerChangingCommand
     /// </summary>
     bool HeldBoxesNeedTheNewLayer { get; }
 
-    /// <summary>Builds the layer this side pushes once the peer has agreed.</summary>
-    LayerFactory CreateLayer(AmpConnection connection);
+    /// <summary>The change this side makes once the peer has agreed.</summary>
+    StackChange CreateChange(AmpConnection connection);
 }

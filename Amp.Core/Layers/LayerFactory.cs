@@ -8,6 +8,6 @@ namespace Amp.Layers;
 /// <returns>The new layer, ready to carry boxes.</returns>
 internal delegate Task<AmpLayer> LayerFactory(IDuplexPipe below, CancellationToken cancellationToken);
 
-/// <summary>What a layer-changing responder decided: the response to send, and the layer to push after it.</summary>
-internal readonly record struct LayerChangeAnswer<TResponse>(TResponse Response, LayerFactory Push)
+/// <summary>What a layer-changing responder decided: the response to send, and the change to make after it.</summary>
+internal readonly record struct LayerChangeAnswer<TResponse>(TResponse Response, StackChange Change)
     where TResponse : class;

@@ -30,6 +30,28 @@ internal sealed class LayerStack
         }
     }
 
+    /// <summary>The top layer, or <see langword="null"/> when only the transport is there.</summary>
+    public AmpLayer? TopLayer
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _layers.Count == 0 ? null : _layers[^1];
+            }
+        }
+    }
+
+    /// <summary>The pipe just below <paramref name="layer"/>.</summary>
+    public System.IO.Pipelines.IDuplexPipe Below(AmpLayer layer)
+    {
+        lock (_lock)
+        {
+            int index = _layers.IndexOf(layer);
+            return index <= 0 ? Transport : _layers[index - 1];
+        }
+    }
+
     /// <summary>The pushed layers, bottom first.</summary>
     public AmpLayer[] Snapshot()
     {

@@ -86,14 +86,14 @@ public sealed class LayerChangeTests
     {
         await using var pair = Create(null);
         var refused = Assert.ThrowsAsync<AmpRemoteException>(() => pair.Client.CallChangingLayersAsync(
-            new StartXor { Key = 0 }, (below, _) => Task.FromResult<AmpLayer>(new XorLayer(below, 0)), AmpDisconnectReason.TransportError, cancellationToken));
+            new StartXor { Key = 0 }, () => StackChange.Push((below, _) => Task.FromResult<AmpLayer>(new XorLayer(below, 0))), AmpDisconnectReason.TransportError, cancellationToken));
         Assert.That(refused!.ErrorCode, Is.EqualTo("UNKNOWN"));
         Assert.That(pair.Client.LayerDepth, Is.Zero);
         await AssertCallsWorkAsync(pair, cancellationToken);
     }
 
     private static Task StartXorAsync(AmpConnection connection, byte key, CancellationToken cancellationToken) =>
-        connection.CallChangingLayersAsync(new StartXor { Key = key }, (below, _) => Task.FromResult<AmpLayer>(new XorLayer(below, key)), AmpDisconnectReason.TransportError, cancellationToken);
+        connection.CallChangingLayersAsync(new StartXor { Key = key }, () => StackChange.Push((below, _) => Task.FromResult<AmpLayer>(new XorLayer(below, key))), AmpDisconnectReason.TransportError, cancellationToken);
 
     private static async Task AssertCallsWorkAsync(ConnectedPair pair, CancellationToken cancellationToken)
     {
@@ -109,7 +109,7 @@ public sealed class LayerChangeTests
         var pair = ConnectedPair.Create(transport, configure: responders => responders.AddLayerChange<StartXor, AmpEmptyResponse>(
             (command, _) => command.Key == 0
                 ? throw new InvalidOperationException("key 0 would change nothing")
-                : new LayerChangeAnswer<AmpEmptyResponse>(AmpEmptyResponse.Instance, (below, _) => Task.FromResult<AmpLayer>(new XorLayer(below, (byte)command.Key))),
+                : new LayerChangeAnswer<AmpEmptyResponse>(AmpEmptyResponse.Instance, StackChange.Push((below, _) => Task.FromResult<AmpLayer>(new XorLayer(below, (byte)command.Key)))),
             AmpDisconnectReason.TransportError));
         return pair;
     }

@@ -108,7 +108,7 @@ public sealed class StartTlsTests
     }
 
     internal static ConnectedPair TlsPair(InMemoryTransportOptions transport) =>
-        ConnectedPair.Create(transport, configure: responders => responders.AddStartTls(connection =>
+        ConnectedPair.Create(transport, configure: responders => responders.AddStopTls().AddStartTls(connection =>
             connection.Transport.Role == AmpTransportRole.Initiator
                 ? TestCertificates.ClientOptions(role: TlsRole.Client)
                 : TestCertificates.ServerOptions(role: TlsRole.Server)));
@@ -144,7 +144,7 @@ internal sealed class TcpPair : IAsyncDisposable
         SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, 0);
         Task<AmpConnection> server = AcceptAsync(listener, serverTls, cancellationToken);
         AmpTransport transport = await SocketTransport.ConnectTcpAsync("127.0.0.1", listener.Port, cancellationToken: cancellationToken);
-        var client = AmpConnection.Start(transport, new AmpConnectionOptions { Responders = InteropResponders.Create().AddStartTls(clientTls) });
+        var client = AmpConnection.Start(transport, new AmpConnectionOptions { Responders = InteropResponders.Create().AddStartTls(clientTls).AddStopTls() });
         return new TcpPair(listener, client, server);
     }
 
@@ -162,6 +162,6 @@ internal sealed class TcpPair : IAsyncDisposable
     private static async Task<AmpConnection> AcceptAsync(SocketListener listener, TlsLayerOptions tls, CancellationToken cancellationToken)
     {
         AmpTransport transport = await listener.AcceptAsync(cancellationToken);
-        return AmpConnection.Start(transport, new AmpConnectionOptions { Responders = InteropResponders.Create().AddStartTls(tls) });
+        return AmpConnection.Start(transport, new AmpConnectionOptions { Responders = InteropResponders.Create().AddStartTls(tls).AddStopTls() });
     }
 }
