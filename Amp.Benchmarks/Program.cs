@@ -14,4 +14,11 @@ if (args.Length > 0 && args[0] == "roundtrip")
     return;
 }
 
+// "tls [seconds]": StartTLS latency and bulk throughput with 0, 1 and 2 TLS layers.
+if (args.Length > 0 && args[0] == "tls")
+{
+    await TlsRunner.RunAsync(args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5).ConfigureAwait(false);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(RoundTripBenchmarks).Assembly).Run(args);
