@@ -97,9 +97,9 @@ public sealed partial class AmpConnection
     }
 
     /// <summary>Queues an answer box after which the writer parks until the layer change is made.</summary>
-    internal WriterPark EnqueueChangingLayers(ReadOnlySpan<byte> answer)
+    internal WriterPark EnqueueChangingLayers(ReadOnlySpan<byte> answer, bool refusesSends = false)
     {
-        var park = new WriterPark();
+        var park = new WriterPark(refusesSends);
         _writer.Enqueue(answer, park);
         _activePark = park;
         return park;

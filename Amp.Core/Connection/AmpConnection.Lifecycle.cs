@@ -48,6 +48,13 @@ public sealed partial class AmpConnection
 
     private async Task ShutdownAsync(AmpConnectionLostException lost)
     {
+        if (lost.Reason == AmpDisconnectReason.ProtocolSwitched)
+        {
+            // The byte stream now belongs to the new protocol: AMP closes nothing.
+            _completion.TrySetResult(lost);
+            return;
+        }
+
         try
         {
             if (lost.Reason is AmpDisconnectReason.TransportError)

@@ -137,6 +137,22 @@ public sealed class AmpResponders
         where TResponse : class =>
         Register(new LayerChangeResponderEntry<TCommand, TResponse>(responder, failureReason));
 
+    /// <summary>
+    /// Adds a responder for a protocol-switch command (Twisted's <c>ProtocolSwitchCommand</c>): it picks
+    /// the protocol that takes the connection over after the answer, or throws a declared exception to
+    /// refuse (AMP then goes on). The protocol gets the byte stream from exactly after the command box;
+    /// when its task ends, the connection is closed.
+    /// </summary>
+    /// <typeparam name="TCommand">The switch command type (its answer carries no fields).</typeparam>
+    /// <param name="choose">Returns the protocol to run, given the command and the connection.</param>
+    /// <returns>This instance.</returns>
+    public AmpResponders AddProtocolSwitch<TCommand>(Func<TCommand, AmpConnection, Func<Amp.Switching.AmpSwitchedConnection, Task>> choose)
+        where TCommand : class, IAmpCommand<AmpEmptyResponse>
+    {
+        ArgumentNullException.ThrowIfNull(choose);
+        return Register(new ProtocolSwitchResponderEntry<TCommand>(choose));
+    }
+
     internal ResponderEntry? Find(ReadOnlySpan<byte> name)
     {
         ResponderEntry[] entries = Volatile.Read(ref _entries);

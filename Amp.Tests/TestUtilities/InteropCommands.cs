@@ -127,3 +127,16 @@ public sealed class PeerInfoResult
     [AmpArgument("subject")] public string? Subject { get; init; }
     [AmpArgument("issuer")] public string? Issuer { get; init; }
 }
+
+public sealed class UnknownProtocolException : Exception
+{
+    public UnknownProtocolException(string message) : base(message) { }
+}
+
+/// <summary>Twisted's ProtocolSwitchCommand in the interop set: switch to the named protocol ("raw-echo").</summary>
+[AmpCommand("SwitchProtocol")]
+[AmpError("UNKNOWN_PROTOCOL", typeof(UnknownProtocolException))]
+public sealed class SwitchProtocol : IAmpCommand<AmpEmptyResponse>
+{
+    [AmpArgument("protocol")] public string Protocol { get; init; } = "";
+}

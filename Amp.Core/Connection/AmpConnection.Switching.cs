@@ -1,0 +1,70 @@
+using Amp.Boxes;
+using Amp.Commands;
+using Amp.Commands.Descriptors;
+using Amp.Connection;
+using Amp.Switching;
+
+namespace Amp;
+
+public sealed partial class AmpConnection
+{
+    /// <summary>
+    /// Asks the peer to hand this connection to another protocol (Twisted's <c>ProtocolSwitchCommand</c>).
+    /// From the moment the command is queued, sending AMP fails with <see cref="AmpProtocolSwitchedException"/>.
+    /// If the peer agrees, the returned handle carries the byte stream from exactly after its answer,
+    /// and this AMP connection ends (reason <see cref="AmpDisconnectReason.ProtocolSwitched"/>); if it
+    /// refuses, the call fails with its error and AMP goes on.
+    /// </summary>
+    /// <param name="command">The switch command; its answer carries no fields, as in Twisted.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer.</param>
+    /// <returns>The switched connection.</returns>
+    /// <exception cref="AmpRemoteException">The peer refused (declared errors arrive as their declared type).</exception>
+    public async Task<AmpSwitchedConnection> SwitchProtocolAsync(IAmpCommand<AmpEmptyResponse> command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (Volatile.Read(ref _activePark) is { Applied.IsCompleted: false } previous)
+        {
+            await previous.Applied.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var descriptor = (CommandDescriptor<AmpEmptyResponse>)CommandDescriptor.For(command.GetType());
+        var park = _activePark = new WriterPark(refusesSends: true);
+        var call = new ProtocolSwitchPendingCall(descriptor, this, park);
+        ulong tag = _pending.NextTag();
+        BoxBuffer buffer = BoxBuffer.Rent();
+        try
+        {
+            descriptor.WriteCall(command, AmpTag.FromNumber(tag), buffer);
+            _pending.Add(tag, call);
+            try
+            {
+                _writer.Enqueue(buffer.WrittenSpan, park);
+            }
+            catch
+            {
+                _pending.TryRemove(tag, out _);
+                throw;
+            }
+        }
+        finally
+        {
+            BoxBuffer.Return(buffer);
+        }
+
+        return await call.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs as a read-loop barrier: once the switch's box is flushed, AMP stops writing, the connection
+    /// ends as switched, and the top of the stack goes to the new protocol.
+    /// </summary>
+    internal async Task<AmpSwitchedConnection> HandOverAsync(WriterPark park)
+    {
+        await park.Flushed.WaitAsync(Closing).ConfigureAwait(false);
+        park.HandOver();
+        await park.Applied.ConfigureAwait(false);
+        var switched = new AmpSwitchedConnection(_stack, Name);
+        End(AmpDisconnectReason.ProtocolSwitched, "The connection was handed to another protocol.", null);
+        return switched;
+    }
+}

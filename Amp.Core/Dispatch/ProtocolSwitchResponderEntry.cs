@@ -1,0 +1,85 @@
+using Amp.Boxes;
+using Amp.Commands;
+using Amp.Commands.Descriptors;
+using Amp.Switching;
+
+namespace Amp.Dispatch;
+
+/// <summary>
+/// Answers a protocol-switch command: the responder picks the protocol (or throws to refuse); the
+/// answer is the last AMP box written, and the byte stream after it goes to that protocol.
+/// </summary>
+internal sealed class ProtocolSwitchResponderEntry<TCommand> : ResponderEntry
+    where TCommand : class, IAmpCommand<AmpEmptyResponse>
+{
+    private readonly CommandDescriptor<TCommand, AmpEmptyResponse> _descriptor;
+    private readonly Func<TCommand, AmpConnection, Func<AmpSwitchedConnection, Task>> _choose;
+
+    public ProtocolSwitchResponderEntry(Func<TCommand, AmpConnection, Func<AmpSwitchedConnection, Task>> choose)
+        : this(CommandDescriptor<TCommand, AmpEmptyResponse>.Instance, choose)
+    {
+    }
+
+    private ProtocolSwitchResponderEntry(CommandDescriptor<TCommand, AmpEmptyResponse> descriptor, Func<TCommand, AmpConnection, Func<AmpSwitchedConnection, Task>> choose)
+        : base(descriptor.Name, descriptor.NameBytes)
+    {
+        _descriptor = descriptor;
+        _choose = choose;
+    }
+
+    public override bool ChangesLayers => true;
+
+    public override Task? Invoke(ReadOnlySpan<byte> box, in BoxHeader header, IncomingCalls calls)
+    {
+        Func<AmpSwitchedConnection, Task> protocol;
+        try
+        {
+            protocol = _choose(_descriptor.ReadArguments(box), calls.Connection);
+        }
+        catch (Exception e)
+        {
+            calls.SendFailure(_descriptor, header.HasAsk, header.Ask, e);
+            return null;
+        }
+
+        AmpConnection connection = calls.Connection;
+        BoxBuffer buffer = BoxBuffer.Rent();
+        try
+        {
+            if (header.HasAsk)
+            {
+                _descriptor.WriteAnswer(AmpEmptyResponse.Instance, header.Ask, buffer);
+            }
+
+            Connection.WriterPark park = connection.EnqueueChangingLayers(buffer.WrittenSpan, refusesSends: true);
+            connection.RequestBarrier(async () =>
+            {
+                AmpSwitchedConnection switched = await connection.HandOverAsync(park).ConfigureAwait(false);
+                _ = RunAsync(protocol, switched);
+                return false;
+            }, park.Fail);
+        }
+        finally
+        {
+            BoxBuffer.Return(buffer);
+        }
+
+        return null;
+    }
+
+    private static async Task RunAsync(Func<AmpSwitchedConnection, Task> protocol, AmpSwitchedConnection switched)
+    {
+        try
+        {
+            await protocol(switched).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The new protocol's failure is its own; ending it closes the transport below.
+        }
+        finally
+        {
+            await switched.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
