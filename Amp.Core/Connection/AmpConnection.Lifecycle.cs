@@ -34,6 +34,13 @@ public sealed partial class AmpConnection
 
         _pending.FailAll(lost);
         Volatile.Read(ref _activePark)?.Fail(lost);
+
+        // Before responders see Closing: whatever they answer from now on is dropped, never written after a fatal error.
+        if (reason != AmpDisconnectReason.ProtocolSwitched)
+        {
+            _writer.RefuseNewBoxes(lost);
+        }
+
         try
         {
             _closing.Cancel();

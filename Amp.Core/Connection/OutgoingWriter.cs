@@ -219,6 +219,18 @@ internal sealed class OutgoingWriter
         return _completed.Task;
     }
 
+    /// <summary>
+    /// Refuses new boxes from now on (they fail with <paramref name="reason"/>); what is queued already is
+    /// still written by <see cref="CompleteAsync"/>. Late answers after a connection ends are dropped, as in Twisted.
+    /// </summary>
+    public void RefuseNewBoxes(AmpConnectionLostException reason)
+    {
+        lock (_lock)
+        {
+            _closedReason ??= reason;
+        }
+    }
+
     /// <summary>Stops writing at once: queued boxes are dropped, held calls are not failed here (the caller fails all calls).</summary>
     public void Abort(AmpConnectionLostException reason)
     {

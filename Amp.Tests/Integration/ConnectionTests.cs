@@ -115,6 +115,29 @@ public sealed class ConnectionTests
     }
 
     [Test]
+    public async Task AfterAFatalErrorNoLateAnswerIsWritten(CancellationToken cancellationToken)
+    {
+        // A responder still running when the connection ends sees Closing cancelled and here fails at once,
+        // inside the cancellation. That failure must not be sent after the fatal error (Twisted drops late
+        // answers): the pending call fails with the connection's end, not with an UNKNOWN error box.
+        var responders = new Amp.Dispatch.AmpResponders()
+            .Add<Die, AmpEmptyResponse>(new Func<Die, AmpEmptyResponse>(_ => throw new DeathThreatException("aieeeeeeeee")))
+            .Add<Delay, DelayResult>((Delay _, AmpConnection _, CancellationToken closing) =>
+            {
+                var failing = new TaskCompletionSource<DelayResult>();
+                closing.Register(() => failing.TrySetException(new InvalidOperationException("cancelled by the close")));
+                return new ValueTask<DelayResult>(failing.Task);
+            });
+        var (initiator, acceptor) = InMemoryTransport.CreatePair();
+        await using AmpConnection server = AmpConnection.Start(acceptor, new AmpConnectionOptions { Responders = responders });
+        await using AmpConnection client = AmpConnection.Start(initiator);
+        Task<DelayResult> pending = client.CallRemoteAsync(new Delay { Ms = 5000, Value = 1 }, cancellationToken);
+        Assert.ThrowsAsync<DeathThreatException>(() => client.CallRemoteAsync(new Die(), cancellationToken));
+        var lost = Assert.ThrowsAsync<AmpConnectionLostException>(() => pending);
+        Assert.That(lost!.Reason, Is.EqualTo(AmpDisconnectReason.RemoteClosed));
+    }
+
+    [Test]
     public async Task UnknownCommandIsUnhandledWithTwistedsDescription(CancellationToken cancellationToken)
     {
         await using var pair = ConnectedPair.Create();
