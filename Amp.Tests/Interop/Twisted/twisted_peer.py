@@ -121,7 +121,42 @@ PeerInfo           (none)                                       tls Boolean: thi
                                                                 Unicode opt: CNs of the peer's
                                                                 certificate (absent if none)
 StartTLS           (none on the wire)                           (empty); Twisted's own command
+SwitchProtocol     protocol Unicode                             (empty); UnknownProtocol ->
+                   (amp.ProtocolSwitchCommand: the caller       UNKNOWN_PROTOCOL, description
+                   passes a client factory, not sent)           "no protocol named <name>"
 =================  ===========================================  ==========================
+
+Protocol switching (SwitchProtocol)
+===================================
+
+Both roles answer it.  ``protocol="raw-echo"``: the responder writes the bare
+answer box ``00 07 _answer 00 01 <tag> 00 00`` and switches at once; its raw
+protocol then writes the greeting ``RAW-ECHO READY\n`` (15 bytes, right after
+the answer box, usually in the same TCP segment) and echoes every byte it
+receives unchanged until the connection ends.  Any other name: the error
+UNKNOWN_PROTOCOL and AMP goes on.  The caller switches when it parses the
+answer (bytes after the answer in the same read belong to the raw protocol);
+our raw-echo client then writes ``SWITCH_CHUNKS`` at once (``first chunk\n``,
+64 KiB of xorshift32 bytes, ``\0\0looks like an AMP end marker\0\0``) and
+expects exactly the greeting followed by the same bytes.
+
+Scenarios (part of ``all``; each check on a fresh connection unless noted)
+    ``switch``  ``refused``: SwitchProtocol("nope") fails with UnknownProtocol
+        ("no protocol named nope") and a Sum then works; ``refused-raw``: the
+        same through callRemoteString (code UNKNOWN_PROTOCOL); ``raw-echo``:
+        switch to raw-echo and check the echo (``PASS switch.raw-echo
+        bytes=65580 greeting=with-answer|separate-read``, bytes = echoed bytes
+        without the greeting; greeting says whether it came in the same read as
+        the answer).
+    ``switch-locked``  ``refused``: a Sum issued after SwitchProtocol("nope")
+        and before its answer raises ProtocolSwitched synchronously (Twisted
+        sends nothing); after the error answer Sum works.  ``raw-echo``: a
+        Delay(150 ms) is issued, then SwitchProtocol("raw-echo"), then a Sum
+        (raises ProtocolSwitched); the switch and echo must work and nothing
+        else may arrive for 400 ms (the server must drop the Delay's answer:
+        after its switch answer only raw bytes may follow).  ``pending`` (same
+        connection): the Delay is still unanswered; we close the connection and
+        it fails with a connection error.
 """
 
 import argparse
