@@ -121,7 +121,42 @@ PeerInfo           (none)                                       tls Boolean: thi
                                                                 Unicode opt: CNs of the peer's
                                                                 certificate (absent if none)
 StartTLS           (none on the wire)                           (empty); Twisted's own command
+SwitchProtocol     protocol Unicode                             (empty); UnknownProtocol ->
+                   (amp.ProtocolSwitchCommand: the caller       UNKNOWN_PROTOCOL, description
+                   passes a client factory, not sent)           "no protocol named <name>"
 =================  ===========================================  ==========================
+
+Protocol switching (SwitchProtocol)
+===================================
+
+Both roles answer it.  ``protocol="raw-echo"``: the responder writes the bare
+answer box ``00 07 _answer 00 01 <tag> 00 00`` and switches at once; its raw
+protocol then writes the greeting ``RAW-ECHO READY\n`` (15 bytes, right after
+the answer box, usually in the same TCP segment) and echoes every byte it
+receives unchanged until the connection ends.  Any other name: the error
+UNKNOWN_PROTOCOL and AMP goes on.  The caller switches when it parses the
+answer (bytes after the answer in the same read belong to the raw protocol);
+our raw-echo client then writes ``SWITCH_CHUNKS`` at once (``first chunk\n``,
+64 KiB of xorshift32 bytes, ``\0\0looks like an AMP end marker\0\0``) and
+expects exactly the greeting followed by the same bytes.
+
+Scenarios (part of ``all``; each check on a fresh connection unless noted)
+    ``switch``  ``refused``: SwitchProtocol("nope") fails with UnknownProtocol
+        ("no protocol named nope") and a Sum then works; ``refused-raw``: the
+        same through callRemoteString (code UNKNOWN_PROTOCOL); ``raw-echo``:
+        switch to raw-echo and check the echo (``PASS switch.raw-echo
+        bytes=65580 greeting=with-answer|separate-read``, bytes = echoed bytes
+        without the greeting; greeting says whether it came in the same read as
+        the answer).
+    ``switch-locked``  ``refused``: a Sum issued after SwitchProtocol("nope")
+        and before its answer raises ProtocolSwitched synchronously (Twisted
+        sends nothing); after the error answer Sum works.  ``raw-echo``: a
+        Delay(150 ms) is issued, then SwitchProtocol("raw-echo"), then a Sum
+        (raises ProtocolSwitched); the switch and echo must work and nothing
+        else may arrive for 400 ms (the server must drop the Delay's answer:
+        after its switch answer only raw bytes may follow).  ``pending`` (same
+        connection): the Delay is still unanswered; we close the connection and
+        it fails with a connection error.
 """
 
 import argparse
@@ -261,6 +296,59 @@ class PeerInfo(amp.Command):
                 (b"issuer", amp.Unicode(optional=True))]
 
 
+class UnknownProtocol(Exception):
+    """Declared error of SwitchProtocol (code UNKNOWN_PROTOCOL): no such protocol."""
+
+
+class SwitchProtocol(amp.ProtocolSwitchCommand):
+    """Switch the connection from AMP to the named protocol (Twisted's
+    ProtocolSwitchCommand).  The caller passes a client factory as the first
+    positional argument of callRemote (not sent); the responder returns a
+    protocol instance, so the answer box holds only ``_answer``."""
+    commandName = b"SwitchProtocol"
+    arguments = [(b"protocol", amp.Unicode())]
+    response = []
+    errors = {UnknownProtocol: b"UNKNOWN_PROTOCOL"}
+
+
+# The raw-echo protocol (after a SwitchProtocol(protocol="raw-echo")):
+# the responder's side writes RAW_ECHO_GREETING as soon as it is connected
+# (right after the AMP answer box, often in the same TCP segment), then echoes
+# every byte it receives unchanged.  The caller's side writes SWITCH_CHUNKS as
+# soon as it is connected and expects RAW_ECHO_GREETING + b"".join(SWITCH_CHUNKS).
+RAW_ECHO_GREETING = b"RAW-ECHO READY\n"
+
+
+def xorshift32_bytes(n, seed=0x2545F491):
+    """n pseudo-random bytes: xorshift32 (x ^= x << 13; x ^= x >> 17;
+    x ^= x << 5; all mod 2**32) from seed, one byte (x & 0xFF) per step."""
+    x = seed
+    out = bytearray(n)
+    for i in range(n):
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        out[i] = x & 0xFF
+    return bytes(out)
+
+
+SWITCH_CHUNKS = [
+    b"first chunk\n",
+    xorshift32_bytes(64 * 1024),
+    b"\x00\x00looks like an AMP end marker\x00\x00",
+]
+
+
+class RawEcho(protocol.Protocol):
+    """The responder's side of raw-echo: greeting, then echo everything."""
+
+    def connectionMade(self):
+        self.transport.write(RAW_ECHO_GREETING)
+
+    def dataReceived(self, data):
+        self.transport.write(data)
+
+
 # ---------------------------------------------------------------------------
 # TLS
 # ---------------------------------------------------------------------------
@@ -375,7 +463,12 @@ class PeerAMP(amp.AMP):
         self.tls_options = tls_options  # TLSOptions or None (Twisted's defaults)
         self.notifications = []
         self.sum_calls = 0
+        self.reads = 0  # dataReceived calls so far (to see what arrived in one read)
         self.lost = defer.Deferred()  # fires with the exception that ended the connection
+
+    def dataReceived(self, data):
+        self.reads += 1
+        amp.AMP.dataReceived(self, data)
 
     def connectionLost(self, reason):
         amp.AMP.connectionLost(self, reason)
@@ -438,6 +531,15 @@ class PeerAMP(amp.AMP):
         if self.tls_options is None:
             return {}
         return self.tls_options.kwargs()
+
+    @SwitchProtocol.responder
+    def switch_protocol(self, protocol):
+        # A protocol instance (not a dict): Twisted answers with a bare
+        # _answer box, then hands the connection to it.
+        if protocol == "raw-echo":
+            log.info("SwitchProtocol: switching to raw-echo")
+            return RawEcho()
+        raise UnknownProtocol(f"no protocol named {protocol}")
 
     @PeerInfo.responder
     def peer_info(self):
@@ -1211,6 +1313,205 @@ def tls_scenarios():
     ]
 
 
+# --- scenarios: switch, switch-locked ---------------------------------------------
+#
+# SwitchProtocol(protocol=...) with Twisted's ProtocolSwitchCommand semantics.
+# The server switches right after writing its (bare _answer) answer box; we
+# switch when we parse that answer, and any bytes after it in the same read go
+# to our raw protocol.
+
+
+class RawEchoClient(protocol.Protocol):
+    """The caller's side of raw-echo: write SWITCH_CHUNKS at once, collect what
+    comes back until the greeting and the echo of every chunk are in."""
+
+    def __init__(self, amp_proto, chunks):
+        self.amp_proto = amp_proto
+        self.chunks = chunks
+        self.expected = RAW_ECHO_GREETING + b"".join(chunks)
+        self.received = bytearray()
+        self.complete = defer.Deferred()  # fires once len(received) >= len(expected)
+        self.made_in_read = None   # the AMP read that carried the switch answer
+        self.first_in_read = None  # the AMP read that carried our first bytes
+        self.lost_reason = None
+
+    def connectionMade(self):
+        self.made_in_read = self.amp_proto.reads
+        for chunk in self.chunks:
+            self.transport.write(chunk)
+
+    def dataReceived(self, data):
+        if self.first_in_read is None:
+            self.first_in_read = self.amp_proto.reads
+        self.received += data
+        if len(self.received) >= len(self.expected) and not self.complete.called:
+            self.complete.callback(None)
+
+    def connectionLost(self, reason):
+        self.lost_reason = reason.value
+        if not self.complete.called:
+            self.complete.errback(reason)
+
+    def same_read(self):
+        """The greeting arrived in the same read as the AMP answer."""
+        return self.first_in_read is not None and self.first_in_read == self.made_in_read
+
+
+class SwitchFactory(protocol.ClientFactory):
+    """The client factory passed to callRemote(SwitchProtocol, factory, ...).
+
+    Twisted calls buildProtocol on a successful answer, clientConnectionFailed
+    (with CONNECTION_LOST) on an error answer, and clientConnectionLost when the
+    switched connection ends."""
+
+    def __init__(self, amp_proto, chunks=SWITCH_CHUNKS):
+        self.amp_proto = amp_proto
+        self.chunks = chunks
+        self.proto = None
+        self.failed = []
+        self.lost = []
+
+    def buildProtocol(self, addr):
+        self.proto = RawEchoClient(self.amp_proto, self.chunks)
+        self.proto.factory = self
+        return self.proto
+
+    def clientConnectionFailed(self, connector, reason):
+        self.failed.append(reason)
+
+    def clientConnectionLost(self, connector, reason):
+        self.lost.append(reason)
+
+
+def describe_bytes_mismatch(got, want):
+    got = bytes(got)
+    if got == want:
+        return None
+    n = min(len(got), len(want))
+    i = next((k for k in range(n) if got[k] != want[k]), n)
+    return (f"received {len(got)} bytes, expected {len(want)}; first difference at offset {i}"
+            f" (greeting is {len(RAW_ECHO_GREETING)} bytes): got {got[i:i + 24]!r},"
+            f" expected {want[i:i + 24]!r}")
+
+
+async def raw_echo_exchange(ctx, proto, factory, settle=0.2):
+    """After a successful switch: wait for greeting + echo, then a little more
+    (nothing else may arrive), and compare.  Returns the detail string."""
+    expect(factory.proto is not None, "switch answered but the factory built no protocol")
+    raw = factory.proto
+    await with_timeout(raw.complete, ctx.timeout)
+    await sleep(settle)
+    problem = describe_bytes_mismatch(raw.received, raw.expected)
+    expect(problem is None, problem)
+    expect(proto.transport is not None and raw.lost_reason is None,
+           f"connection lost after the echo: {raw.lost_reason!r}")
+    greeting = "with-answer" if raw.same_read() else "separate-read"
+    return f"bytes={len(raw.expected) - len(RAW_ECHO_GREETING)} greeting={greeting}"
+
+
+async def switch_refused(ctx):
+    proto = await ctx.fresh()
+    factory = SwitchFactory(proto)
+    e = await expect_error(proto.callRemote(SwitchProtocol, factory, protocol="nope"),
+                           UnknownProtocol, "SwitchProtocol(nope)")
+    expect(str(e) == "no protocol named nope", f"description {str(e)!r}")
+    expect(factory.proto is None, "the factory built a protocol for a refused switch")
+    r = await proto.callRemote(Sum, a=40, b=2)
+    expect(r == {"total": 42}, f"Sum after the refused switch gave {r!r}")
+
+
+async def switch_refused_raw(ctx):
+    """The error box on the wire: code UNKNOWN_PROTOCOL, description as raised."""
+    proto = await ctx.fresh()
+    e = await expect_error(proto.callRemoteString(b"SwitchProtocol", protocol=b"nope"),
+                           amp.RemoteAmpError, "raw SwitchProtocol(nope)")
+    expect(e.errorCode == b"UNKNOWN_PROTOCOL", f"code {e.errorCode!r}")
+    expect(e.description == "no protocol named nope", f"description {e.description!r}")
+    r = await proto.callRemote(Sum, a=1, b=2)
+    expect(r == {"total": 3}, f"Sum after the refused switch gave {r!r}")
+
+
+async def switch_raw_echo(ctx):
+    proto = await ctx.fresh()
+    factory = SwitchFactory(proto)
+    r = await proto.callRemote(SwitchProtocol, factory, protocol="raw-echo")
+    expect(r == {}, f"switch answer parsed as {r!r}, expected {{}}")
+    return await raw_echo_exchange(ctx, proto, factory)
+
+
+async def locked_refused(ctx):
+    """Between sending SwitchProtocol and its answer, Twisted refuses to send
+    boxes: callRemote raises ProtocolSwitched synchronously.  An error answer
+    unlocks the connection."""
+    proto = await ctx.fresh()
+    factory = SwitchFactory(proto)
+    d = proto.callRemote(SwitchProtocol, factory, protocol="nope")
+    try:
+        proto.callRemote(Sum, a=1, b=1)
+    except amp.ProtocolSwitched as e:
+        message = str(e)
+    else:
+        raise CheckFailed("callRemote(Sum) after SwitchProtocol did not raise ProtocolSwitched")
+    await expect_error(d, UnknownProtocol, "SwitchProtocol(nope)")
+    r = await proto.callRemote(Sum, a=2, b=3)
+    expect(r == {"total": 5}, f"Sum after the refused switch gave {r!r}")
+    return f"raised={describe_error(amp.ProtocolSwitched(message))}"
+
+
+async def locked_raw_echo(ctx):
+    """A call pending when the server switches is never answered (the server
+    drops its answer: nothing but raw bytes may follow its switch answer); a
+    Sum issued while the switch is pending raises ProtocolSwitched; the raw
+    protocol works."""
+    proto = ctx.locked_proto = await ctx.fresh()
+    ctx.locked_pending = proto.callRemote(Delay, ms=150, value=7)
+    ctx.locked_pending.addErrback(lambda f: f.value)  # inspected in "pending"
+    factory = ctx.locked_factory = SwitchFactory(proto)
+    d = proto.callRemote(SwitchProtocol, factory, protocol="raw-echo")
+    try:
+        proto.callRemote(Sum, a=1, b=1)
+    except amp.ProtocolSwitched:
+        pass
+    else:
+        raise CheckFailed("callRemote(Sum) after SwitchProtocol did not raise ProtocolSwitched")
+    r = await d
+    expect(r == {}, f"switch answer parsed as {r!r}, expected {{}}")
+    # Wait past the Delay's 150 ms: an answer sent after the switch would
+    # show up in the raw stream and break the comparison.
+    detail = await raw_echo_exchange(ctx, proto, factory, settle=0.4)
+    try:
+        proto.callRemote(Sum, a=1, b=1)
+    except amp.ProtocolSwitched:
+        pass
+    else:
+        raise CheckFailed("callRemote(Sum) after the switch did not raise ProtocolSwitched")
+    return detail
+
+
+async def locked_pending(ctx):
+    """The call pending at the switch fails only when the connection ends."""
+    proto = ctx.locked_proto
+    if ctx.locked_pending.called:
+        raise CheckFailed(f"Delay issued before the switch completed with "
+                          f"{getattr(ctx.locked_pending, 'result', None)!r}")
+    proto.transport.loseConnection()
+    r = await with_timeout(ctx.locked_pending, ctx.timeout)
+    expect(isinstance(r, Exception) and is_connection_closed(r),
+           f"pending Delay ended with {r!r}, expected a connection error")
+    expect(len(ctx.locked_factory.lost) == 1,
+           f"clientConnectionLost called {len(ctx.locked_factory.lost)} times")
+    return f"error={describe_error(r)}"
+
+
+def switch_scenarios():
+    return [
+        ("switch", [("refused", switch_refused), ("refused-raw", switch_refused_raw),
+                    ("raw-echo", switch_raw_echo)]),
+        ("switch-locked", [("refused", locked_refused), ("raw-echo", locked_raw_echo),
+                           ("pending", locked_pending)]),
+    ]
+
+
 # --- registry --------------------------------------------------------------------
 
 def scenarios():
@@ -1238,7 +1539,7 @@ def scenarios():
         ("fatal", [("die", fatal_die), ("pending", fatal_pending)]),
         ("undeclared", [("fail", undeclared_fail), ("fail-raw", undeclared_fail_raw)]),
         ("badarg", badarg_checks()),
-    ]
+    ] + switch_scenarios()
 
 
 class Reporter:
