@@ -23,6 +23,8 @@ public sealed class TwistedClientInteropTests
     [TestCase("fatal")]
     [TestCase("undeclared")]
     [TestCase("badarg")]
+    [TestCase("switch")]
+    [TestCase("switch-locked")]
     public async Task TwistedClientScenarioPassesAgainstOurServer(string scenario, CancellationToken cancellationToken)
     {
         await using SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, 0);
@@ -50,7 +52,7 @@ public sealed class TwistedClientInteropTests
         {
             AmpTransport transport = await listener.AcceptAsync(cancellationToken);
             // A fresh responder object per connection: Notify/GetNotifications are per connection, as in the Twisted server.
-            var options = new AmpConnectionOptions { Responders = new AmpResponders().AddObject(new InteropResponders()) };
+            var options = new AmpConnectionOptions { Responders = new AmpResponders().AddObject(new InteropResponders()).AddRawEchoSwitch() };
             lock (connections)
             {
                 connections.Add(AmpConnection.Start(transport, options));

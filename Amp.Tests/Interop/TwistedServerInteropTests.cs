@@ -205,6 +205,22 @@ public sealed class TwistedServerInteropTests
         Assert.That(result.Payload, Is.EqualTo(payload));
     }
 
+    [Test]
+    public async Task WeSwitchATwistedServerToRawEcho(CancellationToken cancellationToken)
+    {
+        await using AmpConnection connection = await ConnectAsync(cancellationToken);
+        var refused = Assert.ThrowsAsync<UnknownProtocolException>(() => connection.SwitchProtocolAsync(new SwitchProtocol { Protocol = "nope" }, cancellationToken));
+        Assert.That(refused!.Message, Is.EqualTo("no protocol named nope"));
+        Assert.That((await connection.CallRemoteAsync(new Sum { A = 1, B = 2 }, cancellationToken)).Total, Is.EqualTo(new BigInteger(3)), "AMP goes on after a refused switch");
+
+        await using Amp.Switching.AmpSwitchedConnection raw = await connection.SwitchProtocolAsync(new SwitchProtocol { Protocol = "raw-echo" }, cancellationToken);
+        byte[] data = new byte[65536];
+        new Random(5).NextBytes(data);
+        "\0\0looks like an AMP end marker\0\0"u8.CopyTo(data);
+        Assert.That(await RawEcho.ExchangeAsync(raw, data, cancellationToken), Is.EqualTo(RawEcho.Greeting.Concat(data).ToArray()));
+        Assert.That((await connection.Completion).Reason, Is.EqualTo(AmpDisconnectReason.ProtocolSwitched));
+    }
+
     private static string FormatWith<T>(AmpArgumentType<T> type, T value)
     {
         var writer = new System.Buffers.ArrayBufferWriter<byte>();
