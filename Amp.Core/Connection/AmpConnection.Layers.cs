@@ -44,16 +44,7 @@ public sealed partial class AmpConnection
         {
             descriptor.WriteCall(command, AmpTag.FromNumber(tag), buffer);
             Register(call, tag, cancellationToken);
-            _pending.Add(tag, call);
-            try
-            {
-                _writer.Enqueue(buffer.WrittenSpan, park);
-            }
-            catch
-            {
-                _pending.TryRemove(tag, out _);
-                throw;
-            }
+            QueueCall(call, tag, buffer.WrittenSpan, park);
         }
         catch (AmpException e)
         {

@@ -107,16 +107,7 @@ public sealed partial class AmpConnection
         {
             descriptor.WriteCall(command, AmpTag.FromNumber(tag), buffer);
             Register(call, tag, cancellationToken);
-            _pending.Add(tag, call);
-            try
-            {
-                _writer.Enqueue(buffer.WrittenSpan, tag);
-            }
-            catch
-            {
-                _pending.TryRemove(tag, out _);
-                throw;
-            }
+            QueueCall(call, tag, buffer.WrittenSpan);
         }
         catch (AmpException e)
         {
@@ -139,16 +130,7 @@ public sealed partial class AmpConnection
             write(buffer);
             ulong tag = ReadOwnTag(buffer.WrittenSpan);
             Register((IPendingCall)call, tag, cancellationToken);
-            _pending.Add(tag, (IPendingCall)call);
-            try
-            {
-                _writer.Enqueue(buffer.WrittenSpan, tag);
-            }
-            catch
-            {
-                _pending.TryRemove(tag, out _);
-                throw;
-            }
+            QueueCall((IPendingCall)call, tag, buffer.WrittenSpan);
         }
         finally
         {
@@ -172,6 +154,31 @@ public sealed partial class AmpConnection
         {
             BoxBuffer.Return(buffer);
             turn.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Registers a call under its tag and queues its box (with the layer change it announces, if any);
+    /// undoes the registration if the box cannot be queued.
+    /// </summary>
+    private void QueueCall(IPendingCall call, ulong tag, ReadOnlySpan<byte> box, LayerChange? change = null)
+    {
+        _pending.Add(tag, call);
+        try
+        {
+            if (change is null)
+            {
+                _writer.Enqueue(box, tag);
+            }
+            else
+            {
+                _writer.Enqueue(box, change);
+            }
+        }
+        catch
+        {
+            _pending.TryRemove(tag, out _);
+            throw;
         }
     }
 

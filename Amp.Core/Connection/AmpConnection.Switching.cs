@@ -35,16 +35,7 @@ public sealed partial class AmpConnection
         try
         {
             descriptor.WriteCall(command, AmpTag.FromNumber(tag), buffer);
-            _pending.Add(tag, call);
-            try
-            {
-                _writer.Enqueue(buffer.WrittenSpan, park);
-            }
-            catch
-            {
-                _pending.TryRemove(tag, out _);
-                throw;
-            }
+            QueueCall(call, tag, buffer.WrittenSpan, park);
         }
         finally
         {
