@@ -46,10 +46,50 @@ public sealed partial class AmpConnection
     }
 
     /// <summary>
+    /// Hands this connection to another protocol without a command (Twisted ticket 5015: a protocol
+    /// replacing itself on its transport). AMP stops at a box boundary: right after the box being handled
+    /// when called from a responder, else before anything more is parsed. Boxes already queued are
+    /// written first; from this call on, sending AMP fails. Bytes received after the boundary are the
+    /// first the returned connection reads, so the peer must not send its new protocol's bytes before
+    /// it knows this side has switched (use <see cref="SwitchProtocolAsync"/> when it cannot know).
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The switched connection.</returns>
+    /// <exception cref="AmpConnectionLostException">The connection ended first.</exception>
+    public async Task<AmpSwitchedConnection> HandOverAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _activePark) is { Applied.IsCompleted: false } previous)
+        {
+            await previous.Applied.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var handedOver = new TaskCompletionSource<AmpSwitchedConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _readLoop.RequestStop(
+            async () =>
+            {
+                // At the boundary: the answers to every box read so far are queued, so they go out before the hand-over.
+                try
+                {
+                    var park = _activePark = new WriterPark(refusesSends: true);
+                    _writer.Enqueue(ReadOnlySpan<byte>.Empty, park);
+                    handedOver.TrySetResult(await CompleteHandOverAsync(park).ConfigureAwait(false));
+                }
+                catch (Exception e)
+                {
+                    handedOver.TrySetException(e);
+                }
+
+                return false;
+            },
+            e => handedOver.TrySetException(e));
+        return await handedOver.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Runs as a read-loop barrier: once the switch's box is flushed, AMP stops writing, the connection
     /// ends as switched, and the top of the stack goes to the new protocol.
     /// </summary>
-    internal async Task<AmpSwitchedConnection> HandOverAsync(WriterPark park)
+    internal async Task<AmpSwitchedConnection> CompleteHandOverAsync(WriterPark park)
     {
         await park.Flushed.WaitAsync(Closing).ConfigureAwait(false);
         park.HandOver();

@@ -27,6 +27,8 @@ internal sealed class BoxReadLoop
     private readonly DeferredCommands _deferred;
     private Func<Task<bool>>? _barrier;
     private Action<Exception>? _barrierAbandoned;
+    private StopRequest? _requestedStop;
+    private int _handlingThread;
 
     public BoxReadLoop(AmpConnection connection, LayerStack stack, PendingCalls pending, IncomingCalls incoming, OutgoingWriter writer, AmpConnectionOptions options)
     {
@@ -58,11 +60,14 @@ internal sealed class BoxReadLoop
                     return;
                 }
 
-                // A cancelled read is a wake-up: a responder slot or writer room freed for set-aside commands.
+                // A cancelled read is a wake-up: a responder slot or writer room freed for set-aside commands,
+                // or a hand-over requested from outside the loop.
                 ReadOnlySequence<byte> buffer = result.Buffer;
+                TakeRequestedStop();
                 bool paused = false;
                 AmpLayer? popped = null;
                 _writer.Cork();
+                Volatile.Write(ref _handlingThread, Environment.CurrentManagedThreadId);
                 try
                 {
                     StartDeferredCommands();
@@ -110,6 +115,7 @@ internal sealed class BoxReadLoop
                 }
                 finally
                 {
+                    Volatile.Write(ref _handlingThread, 0);
                     _writer.Uncork();
                     try
                     {
@@ -170,12 +176,15 @@ internal sealed class BoxReadLoop
         finally
         {
             // The connection ended before a requested layer change could run: whoever waits for it must not hang.
+            Exception ended = _connection.EndReason ?? new AmpConnectionLostException(AmpDisconnectReason.LocallyClosed, "The connection ended.");
             if (_barrierAbandoned is { } abandoned)
             {
                 _barrier = null;
                 _barrierAbandoned = null;
-                abandoned(_connection.EndReason ?? new AmpConnectionLostException(AmpDisconnectReason.LocallyClosed, "The connection ended."));
+                abandoned(ended);
             }
+
+            Interlocked.Exchange(ref _requestedStop, null)?.Abandoned(ended);
         }
     }
 
@@ -194,6 +203,42 @@ internal sealed class BoxReadLoop
 
         _barrier = barrier;
         _barrierAbandoned = abandoned;
+    }
+
+    /// <summary>
+    /// Stops the loop at a box boundary from any thread: right after the box being handled when called
+    /// while the loop handles one (a responder), else before the loop parses anything more.
+    /// </summary>
+    public void RequestStop(Func<Task<bool>> barrier, Action<Exception> abandoned)
+    {
+        if (Volatile.Read(ref _handlingThread) == Environment.CurrentManagedThreadId)
+        {
+            RequestBarrier(barrier, abandoned);
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _requestedStop, new StopRequest(barrier, abandoned), null) is not null)
+        {
+            throw new InvalidOperationException("A hand-over is already in progress on this connection.");
+        }
+
+        try
+        {
+            Reader?.CancelPendingRead();
+        }
+        catch (InvalidOperationException)
+        {
+            // Completed by a close: the connection ends anyway.
+        }
+    }
+
+    private void TakeRequestedStop()
+    {
+        if (_barrier is null && Interlocked.Exchange(ref _requestedStop, null) is { } stop)
+        {
+            _barrier = stop.Barrier;
+            _barrierAbandoned = stop.Abandoned;
+        }
     }
 
     /// <summary>Wakes the loop if commands wait for the slot or room that has just freed.</summary>
@@ -222,6 +267,8 @@ internal sealed class BoxReadLoop
             _incoming.Dispatch(box.Bytes.Span, header);
         }
     }
+
+    private sealed record StopRequest(Func<Task<bool>> Barrier, Action<Exception> Abandoned);
 
     private enum BoxOutcome
     {

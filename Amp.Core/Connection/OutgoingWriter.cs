@@ -88,7 +88,7 @@ internal sealed class OutgoingWriter
         lock (_lock)
         {
             _corked = false;
-            drain = (_queue.Length > 0 || _completing) && StartDrainIfIdle();
+            drain = (_queue.Length > 0 || _completing || _change is not null) && StartDrainIfIdle();
         }
 
         if (drain)

@@ -27,7 +27,7 @@ internal sealed class ProtocolSwitchPendingCall : TaskCompletionSource<AmpSwitch
         {
             try
             {
-                TrySetResult(await _connection.HandOverAsync(_park).ConfigureAwait(false));
+                TrySetResult(await _connection.CompleteHandOverAsync(_park).ConfigureAwait(false));
             }
             catch (Exception e)
             {

@@ -54,7 +54,7 @@ internal sealed class ProtocolSwitchResponderEntry<TCommand> : ResponderEntry
             Connection.WriterPark park = connection.EnqueueChangingLayers(buffer.WrittenSpan, refusesSends: true);
             connection.RequestBarrier(async () =>
             {
-                AmpSwitchedConnection switched = await connection.HandOverAsync(park).ConfigureAwait(false);
+                AmpSwitchedConnection switched = await connection.CompleteHandOverAsync(park).ConfigureAwait(false);
                 _ = RunAsync(protocol, switched);
                 return false;
             }, park.Fail);
