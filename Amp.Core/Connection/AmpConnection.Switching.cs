@@ -46,6 +46,13 @@ public sealed partial class AmpConnection
     }
 
     /// <summary>
+    /// The connection's byte stream after AMP handed it to another protocol (set before
+    /// <see cref="Completion"/> completes with <see cref="AmpDisconnectReason.ProtocolSwitched"/>), so the
+    /// owner of the connection can wait for the new protocol: <c>await connection.SwitchedTo.Completion</c>.
+    /// </summary>
+    public AmpSwitchedConnection? SwitchedTo { get; private set; }
+
+    /// <summary>
     /// Hands this connection to another protocol without a command (Twisted ticket 5015: a protocol
     /// replacing itself on its transport). AMP stops at a box boundary: right after the box being handled
     /// when called from a responder, else before anything more is parsed. Boxes already queued are
@@ -95,6 +102,7 @@ public sealed partial class AmpConnection
         park.HandOver();
         await park.Applied.ConfigureAwait(false);
         var switched = new AmpSwitchedConnection(_stack, Name);
+        SwitchedTo = switched;
         End(AmpDisconnectReason.ProtocolSwitched, "The connection was handed to another protocol.", null);
         return switched;
     }

@@ -70,6 +70,22 @@ public sealed class TransportConnectionTests
         }
     }
 
+    [Test]
+    public async Task AParentSwitchesItsChildsStdioToRawBytes(CancellationToken cancellationToken)
+    {
+        ChildProcessTransport transport = ChildProcessTransport.Start(SampleProcess.StartInfo("calc-stdio-child"), new ChildProcessTransportOptions { StandardErrorLine = _ => { } });
+        await using AmpConnection child = AmpConnection.Start(transport);
+        byte[] data = new byte[1024 * 1024];
+        new Random(11).NextBytes(data);
+        var offer = new Amp.Samples.FileTransfer.SendFile { Name = "blob", Size = data.Length, Sha256 = System.Security.Cryptography.SHA256.HashData(data) };
+        await using Amp.Switching.AmpSwitchedConnection raw = await child.SwitchProtocolAsync(offer, cancellationToken);
+        await raw.Pipe.Output.WriteAsync(data, cancellationToken);
+        byte[] digest = new byte[32];
+        await raw.AsStream().ReadExactlyAsync(digest, cancellationToken);
+        Assert.That(digest, Is.EqualTo(offer.Sha256), "the child hashed exactly the bytes after the switch");
+        Assert.That(raw.Layers, Does.StartWith("process"));
+    }
+
     private static async Task ServeAsync(SocketListener listener, int count, CancellationToken cancellationToken)
     {
         var connections = new List<AmpConnection>();
