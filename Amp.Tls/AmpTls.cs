@@ -88,8 +88,22 @@ public static class AmpTls
     public static IReadOnlyList<TlsConnectionInfo> GetTlsLayers(this AmpConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        return TlsLayersOf(connection.Stack);
+    }
+
+    /// <summary>What each TLS layer under a switched connection negotiated, outermost first.</summary>
+    /// <param name="connection">The connection after a protocol switch.</param>
+    /// <returns>The layers' facts; empty when the stream is not encrypted.</returns>
+    public static IReadOnlyList<TlsConnectionInfo> GetTlsLayers(this Amp.Switching.AmpSwitchedConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return TlsLayersOf(connection.Stack);
+    }
+
+    private static List<TlsConnectionInfo> TlsLayersOf(LayerStack stack)
+    {
         var layers = new List<TlsConnectionInfo>();
-        foreach (AmpLayer layer in connection.Stack.Snapshot())
+        foreach (AmpLayer layer in stack.Snapshot())
         {
             if (layer is TlsLayer tls)
             {

@@ -96,6 +96,7 @@ public sealed class ProtocolSwitchTests
         await pair.Client.StartTlsAsync(TestCertificates.ClientOptions(role: TlsRole.Client), cancellationToken);
         await using AmpSwitchedConnection raw = await pair.Client.SwitchProtocolAsync(new SwitchProtocol { Protocol = "raw-echo" }, cancellationToken);
         Assert.That(raw.Layers, Does.Contain("tls("));
+        Assert.That(raw.GetTlsLayers().Single().PeerCertificate!.Subject, Is.EqualTo("CN=amp-server"), "the new protocol sees what TLS negotiated");
         Assert.That(await RawEcho.ExchangeAsync(raw, s_data, cancellationToken), Is.EqualTo(RawEcho.Greeting.Concat(s_data).ToArray()));
     }
 
