@@ -30,7 +30,7 @@ internal sealed class OutgoingWriter
     private int _lastBatchBoxes;
     private long _inFlight;
     private TaskCompletionSource? _roomWaiters;
-    private Task _lastTurn = Task.CompletedTask;
+    private readonly SendTurns _turns = new();
 
     public OutgoingWriter(PipeWriter output, long maxQueuedBytes, Action<Exception> onWriteFailure)
     {
@@ -49,7 +49,7 @@ internal sealed class OutgoingWriter
     public bool HasRoom => Volatile.Read(ref _inFlight) < _maxQueuedBytes;
 
     /// <summary>Whether a caller may queue a box now without overtaking callers that wait for room.</summary>
-    public bool CanQueueNow => HasRoom && Volatile.Read(ref _lastTurn).IsCompleted;
+    public bool CanQueueNow => HasRoom && _turns.NobodyWaiting;
 
     /// <summary>Completes when the writer has stopped (completed its output, failed, or handed it over).</summary>
     public Task Completed => _completed.Task;
@@ -102,30 +102,7 @@ internal sealed class OutgoingWriter
     /// wait are queued in the order the callers arrived (room wakes all waiters at once, in no set order).
     /// The caller queues its box, then completes the returned turn to let the next one in.
     /// </summary>
-    public async Task<TaskCompletionSource> WaitForTurnAsync(CancellationToken cancellationToken)
-    {
-        var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Task previous;
-        lock (_lock)
-        {
-            previous = _lastTurn;
-            _lastTurn = turn.Task;
-        }
-
-        try
-        {
-            await previous.WaitAsync(cancellationToken).ConfigureAwait(false);
-            await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
-            return turn;
-        }
-        catch
-        {
-            // Pass the turn on only once the earlier caller is done, so the later ones keep their order.
-            _ = previous.ContinueWith(static (_, state) => ((TaskCompletionSource)state!).TrySetResult(), turn,
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            throw;
-        }
-    }
+    public Task<TaskCompletionSource> WaitForTurnAsync(CancellationToken cancellationToken) => _turns.TakeAsync(WaitForRoomAsync, cancellationToken);
 
     /// <summary>
     /// Queues a box. <paramref name="callTag"/> names the call the box starts (0 for answers), so that a
