@@ -1,0 +1,13 @@
+using Amp.Commands;
+
+namespace Amp.Samples.Chat;
+
+/// <summary>Joins the chat under a nickname. Only over TLS; a nickname in use is a declared error.</summary>
+[AmpCommand("Join")]
+[AmpError("NICKNAME_TAKEN", typeof(NicknameTakenException))]
+[AmpError("BAD_NICKNAME", typeof(ArgumentException))]
+[AmpError("TLS_REQUIRED", typeof(TlsRequiredException))]
+public sealed class Join : IAmpCommand<AmpEmptyResponse>
+{
+    [AmpArgument("nickname")] public string Nickname { get; init; } = "";
+}

@@ -1,0 +1,7 @@
+using Amp.Commands;
+
+namespace Amp.Samples.Chat;
+
+/// <summary>Leaves the chat (the connection may stay open).</summary>
+[AmpCommand("Leave")]
+public sealed class Leave : IAmpCommand<AmpEmptyResponse>;

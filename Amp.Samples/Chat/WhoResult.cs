@@ -1,0 +1,9 @@
+using Amp.Commands;
+
+namespace Amp.Samples.Chat;
+
+/// <summary>The answer to <see cref="Who"/>: the nicknames present, sorted.</summary>
+public sealed class WhoResult
+{
+    [AmpArgument("nicknames")] public IReadOnlyList<string> Nicknames { get; init; } = [];
+}
