@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 
 namespace Amp.Samples.Chat;
 
@@ -6,21 +7,31 @@ namespace Amp.Samples.Chat;
 internal sealed class ChatArguments
 {
     public const string Usage = """
-          --port N          TCP port on 127.0.0.1 (default 5001)
-          --name NAME       (chat-client) the nickname to join with
-          --cert-dir DIR    where the development CA and certificates are created on first run and reused
-                            after (default: <temp>/amp-chat-dev-ca)
-          --cert FILE       use this PEM certificate instead of a development one (with --key)
-          --key FILE        the PEM private key of --cert
-          --ca FILE         trust this PEM certificate authority instead of the development one
-          --help            show this help
+          --name NAME              chat-client: the nickname to join with (required)
+                                   chat-server: join your own chat as NAME and type into it (two peers
+                                   directly: chat-server --name bob here, chat-client --name alice elsewhere)
+          --host HOST              chat-client: the server to connect to; chat-server: the address to listen
+                                   on (default 127.0.0.1)
+          --port N                 the TCP port (default 5001)
+          --cert-dir DIR           where the development CA and certificates are created on first run and reused
+                                   after (default: ~/.local/share/Amp.NET/chat-dev-ca)
+          --cert FILE              use this PEM certificate instead of a development one (with --key)
+          --key FILE               the PEM private key of --cert
+          --ca FILE                trust only this PEM certificate authority for the peer's certificate
+          --server-name NAME       chat-client: the name the server's certificate must carry (default: --host,
+                                   or localhost with the development certificates)
+          --require-client-cert    chat-server: refuse clients without a certificate from the CA
+          --join-timeout SECONDS   chat-server: close connections that have not joined in time (default 30)
+          --help                   show this help
         """;
-
-    public int Port { get; private set; } = 5001;
 
     public string? Name { get; private set; }
 
-    public string CertificateDirectory { get; private set; } = Path.Combine(Path.GetTempPath(), "amp-chat-dev-ca");
+    public string Host { get; private set; } = "127.0.0.1";
+
+    public int Port { get; private set; } = 5001;
+
+    public string CertificateDirectory { get; private set; } = DefaultCertificateDirectory;
 
     public string? CertificateFile { get; private set; }
 
@@ -28,7 +39,27 @@ internal sealed class ChatArguments
 
     public string? AuthorityFile { get; private set; }
 
+    public string? ServerName { get; private set; }
+
+    public bool RequireClientCertificate { get; private set; }
+
+    public TimeSpan JoinTimeout { get; private set; } = TimeSpan.FromSeconds(30);
+
     public bool Help { get; private set; }
+
+    /// <summary>True when <c>--cert</c> or <c>--ca</c> name real certificate files.</summary>
+    public bool UsesCertificateFiles => CertificateFile is not null || AuthorityFile is not null;
+
+    /// <summary>The address a server listens on.</summary>
+    /// <exception cref="ArgumentException"><c>--host</c> is neither an IP address nor localhost.</exception>
+    public IPAddress ListenAddress =>
+        Host == "localhost" ? IPAddress.Loopback
+        : IPAddress.TryParse(Host, out IPAddress? address) ? address
+        : throw new ArgumentException($"--host: a server listens on an IP address (such as 127.0.0.1 or 0.0.0.0), not '{Host}'");
+
+    /// <summary>The development CA's folder in the user's own data directory (not a shared temporary one, whose CA anyone could plant).</summary>
+    public static string DefaultCertificateDirectory =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "Amp.NET", "chat-dev-ca");
 
     /// <summary>Parses <paramref name="args"/> (after the subcommand); returns null and prints why when they are wrong.</summary>
     public static ChatArguments? Parse(IReadOnlyList<string> args, TextWriter error)
@@ -37,10 +68,14 @@ internal sealed class ChatArguments
         for (int i = 0; i < args.Count; i++)
         {
             string flag = args[i];
-            if (flag is "--help" or "-h")
+            switch (flag)
             {
-                parsed.Help = true;
-                continue;
+                case "--help" or "-h":
+                    parsed.Help = true;
+                    continue;
+                case "--require-client-cert":
+                    parsed.RequireClientCertificate = true;
+                    continue;
             }
 
             if (i + 1 >= args.Count)
@@ -50,35 +85,11 @@ internal sealed class ChatArguments
             }
 
             string value = args[++i];
-            switch (flag)
+            string? problem = parsed.Set(flag, value);
+            if (problem is not null)
             {
-                case "--port":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
-                    {
-                        error.WriteLine($"--port: '{value}' is not a port number");
-                        return null;
-                    }
-
-                    parsed.Port = port;
-                    break;
-                case "--name":
-                    parsed.Name = value;
-                    break;
-                case "--cert-dir":
-                    parsed.CertificateDirectory = Path.GetFullPath(value);
-                    break;
-                case "--cert":
-                    parsed.CertificateFile = value;
-                    break;
-                case "--key":
-                    parsed.KeyFile = value;
-                    break;
-                case "--ca":
-                    parsed.AuthorityFile = value;
-                    break;
-                default:
-                    error.WriteLine($"{flag}: unknown flag (see --help)");
-                    return null;
+                error.WriteLine(problem);
+                return null;
             }
         }
 
@@ -89,5 +100,51 @@ internal sealed class ChatArguments
         }
 
         return parsed;
+    }
+
+    private string? Set(string flag, string value)
+    {
+        switch (flag)
+        {
+            case "--name":
+                Name = value.Trim();
+                return ChatText.NicknameProblem(Name) is { } problem ? $"--name: {problem}" : null;
+            case "--host":
+                Host = value;
+                return null;
+            case "--port":
+                if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+                {
+                    return $"--port: '{value}' is not a port number (1 to 65535)";
+                }
+
+                Port = port;
+                return null;
+            case "--cert-dir":
+                CertificateDirectory = Path.GetFullPath(value);
+                return null;
+            case "--cert":
+                CertificateFile = value;
+                return null;
+            case "--key":
+                KeyFile = value;
+                return null;
+            case "--ca":
+                AuthorityFile = value;
+                return null;
+            case "--server-name":
+                ServerName = value;
+                return null;
+            case "--join-timeout":
+                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || !(seconds > 0 && seconds < 86400))
+                {
+                    return $"--join-timeout: '{value}' is not a number of seconds (more than 0, less than a day)";
+                }
+
+                JoinTimeout = TimeSpan.FromSeconds(seconds);
+                return null;
+            default:
+                return $"{flag}: unknown flag (see --help)";
+        }
     }
 }

@@ -11,6 +11,15 @@ internal sealed class ChatCertificates
 {
     private const string AuthorityFile = "ca.pem";
 
+    private static readonly string[] Files = [AuthorityFile, "server.pem", "server.key", "client.pem", "client.key"];
+
+    /// <summary>Which side's certificate to load.</summary>
+    public enum Role
+    {
+        Server,
+        Client,
+    }
+
     private ChatCertificates(X509Certificate2? local, X509Certificate2 authority, string origin)
     {
         Local = local;
@@ -27,10 +36,13 @@ internal sealed class ChatCertificates
     /// <summary>Where they came from, for the log.</summary>
     public string Origin { get; }
 
-    /// <summary>Loads the certificates for <paramref name="role"/> (<c>server</c> or <c>client</c>).</summary>
-    public static ChatCertificates Load(ChatArguments arguments, string role, TextWriter log)
+    /// <summary>True for the development certificates, whose server certificate names <c>localhost</c>.</summary>
+    public bool IsDevelopment { get; private init; }
+
+    /// <summary>Loads the certificates for <paramref name="role"/>.</summary>
+    public static ChatCertificates Load(ChatArguments arguments, Role role, TextWriter log)
     {
-        if (arguments.AuthorityFile is not null || arguments.CertificateFile is not null)
+        if (arguments.UsesCertificateFiles)
         {
             X509Certificate2? local = arguments.CertificateFile is null ? null
                 : DevelopmentCertificates.LoadPem(arguments.CertificateFile, arguments.KeyFile);
@@ -39,7 +51,7 @@ internal sealed class ChatCertificates
                 throw new ArgumentException("--cert needs --ca (the authority that signed the peer's certificate)");
             }
 
-            if (local is null && role == "server")
+            if (local is null && role == Role.Server)
             {
                 throw new ArgumentException("the server needs --cert and --key with --ca");
             }
@@ -48,18 +60,28 @@ internal sealed class ChatCertificates
         }
 
         string folder = EnsureDevelopment(arguments.CertificateDirectory, log);
+        string name = role == Role.Server ? "server" : "client";
         return new ChatCertificates(
-            DevelopmentCertificates.LoadPem(Path.Combine(folder, role + ".pem"), Path.Combine(folder, role + ".key")),
+            DevelopmentCertificates.LoadPem(Path.Combine(folder, name + ".pem"), Path.Combine(folder, name + ".key")),
             DevelopmentCertificates.LoadAuthorityPem(Path.Combine(folder, AuthorityFile)),
-            $"development CA in {folder}");
+            $"development CA in {folder}")
+        {
+            IsDevelopment = true,
+        };
     }
 
     /// <summary>Creates the development CA and certificates in <paramref name="folder"/> unless valid ones are there.</summary>
+    /// <exception cref="IOException"><paramref name="folder"/> holds something else than the development certificates.</exception>
     public static string EnsureDevelopment(string folder, TextWriter log)
     {
         if (IsComplete(folder))
         {
             return folder;
+        }
+
+        if (Directory.Exists(folder) && !HoldsOnlyDevelopmentFiles(folder))
+        {
+            throw new IOException($"{folder} holds other files than the development certificates; give --cert-dir an empty or new folder");
         }
 
         // Build in a fresh folder and move it into place, so processes starting together never see half of it.
@@ -83,7 +105,7 @@ internal sealed class ChatCertificates
 
         if (Directory.Exists(folder) && !IsComplete(folder))
         {
-            Directory.Delete(folder, recursive: true);   // stale or half-made: replace it
+            Directory.Delete(folder, recursive: true);   // expired or half-made (only our files, checked above): replace it
         }
 
         try
@@ -99,10 +121,13 @@ internal sealed class ChatCertificates
         return folder;
     }
 
+    private static bool HoldsOnlyDevelopmentFiles(string folder) =>
+        Directory.EnumerateDirectories(folder).FirstOrDefault() is null
+        && Directory.EnumerateFiles(folder).All(path => Files.Contains(Path.GetFileName(path)));
+
     private static bool IsComplete(string folder)
     {
-        string[] files = [AuthorityFile, "server.pem", "server.key", "client.pem", "client.key"];
-        if (!files.All(f => File.Exists(Path.Combine(folder, f))))
+        if (!Files.All(f => File.Exists(Path.Combine(folder, f))))
         {
             return false;
         }

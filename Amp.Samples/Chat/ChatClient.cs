@@ -1,19 +1,19 @@
 using System.Net.Sockets;
 using Amp.Commands;
 using Amp.Dispatch;
+using Amp.Samples.Chat.Commands;
 using Amp.Tls;
 using Amp.Transports;
 
 namespace Amp.Samples.Chat;
 
 /// <summary>
-/// An interactive chat client: connects, calls StartTLS, joins, then says each line typed; <c>/who</c>
-/// lists who is present, <c>/quit</c>, end of input or Ctrl+C leave. The server calls <see cref="Deliver"/>
-/// back to show the others' lines.
+/// The interactive chat client: connects, calls StartTLS, joins, then says each line typed (see
+/// <see cref="ChatTerminal"/>). The server calls <see cref="Deliver"/> back to show the others' lines.
 /// </summary>
 internal static class ChatClient
 {
-    /// <summary>Exit code when the server is unreachable or lost.</summary>
+    /// <summary>Exit code when the server is unreachable, refuses TLS or goes away.</summary>
     public const int LostServer = 2;
 
     /// <summary>Exit code when the nickname is taken (or refused).</summary>
@@ -21,28 +21,27 @@ internal static class ChatClient
 
     public static async Task<int> RunAsync(ChatArguments arguments, TextReader input, TextWriter output, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(arguments.Name))
+        if (arguments.Name is not { } nickname)
         {
             output.WriteLine("chat-client needs --name NAME (see --help)");
             return 1;
         }
 
-        ChatCertificates certificates = ChatCertificates.Load(arguments, "client", output);
-        var responders = new AmpResponders().Add<Deliver, AmpEmptyResponse>(deliver =>
+        ChatCertificates certificates = ChatCertificates.Load(arguments, ChatCertificates.Role.Client, output);
+        var responders = new AmpResponders().Add<Deliver, AmpEmptyResponse>(line =>
         {
-            string when = deliver.At.ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
-            output.WriteLine(deliver.From == "*" ? $"[{when}] * {deliver.Text}" : $"[{when}] <{deliver.From}> {deliver.Text}");
+            output.WriteLine(ChatText.Format(line));
             return AmpEmptyResponse.Instance;
         });
 
         AmpTransport transport;
         try
         {
-            transport = await SocketTransport.ConnectTcpAsync("127.0.0.1", arguments.Port, cancellationToken: cancellationToken);
+            transport = await SocketTransport.ConnectTcpAsync(arguments.Host, arguments.Port, cancellationToken: cancellationToken);
         }
         catch (SocketException e)
         {
-            output.WriteLine($"* lost the server: cannot connect to 127.0.0.1:{arguments.Port} ({e.SocketErrorCode})");
+            output.WriteLine($"* cannot reach the server at {arguments.Host}:{arguments.Port} ({e.SocketErrorCode})");
             return LostServer;
         }
 
@@ -54,14 +53,15 @@ internal static class ChatClient
                 {
                     LocalCertificate = certificates.Local,
                     TrustedAuthorities = [certificates.Authority],
-                    TargetHost = "localhost",
+                    TargetHost = arguments.ServerName ?? (certificates.IsDevelopment ? "localhost" : arguments.Host),
                 },
                 cancellationToken);
-            output.WriteLine($"* TLS: {tls.Protocol}, {tls.CipherSuite}, server certificate {tls.PeerCertificate?.Subject} (issued by {tls.PeerCertificate?.Issuer}; {certificates.Origin})");
+            output.WriteLine($"* TLS: {tls.Protocol}, {tls.CipherSuite}; server certificate {tls.PeerCertificate?.Subject}, issued by {tls.PeerCertificate?.Issuer} ({certificates.Origin})");
+            output.WriteLine($"* layers: {connection.Layers}");
 
             try
             {
-                await connection.CallRemoteAsync(new Join { Nickname = arguments.Name }, cancellationToken);
+                await connection.CallRemoteAsync(new Join { Nickname = nickname }, cancellationToken);
             }
             catch (Exception e) when (e is NicknameTakenException or ArgumentException)
             {
@@ -69,89 +69,43 @@ internal static class ChatClient
                 return NicknameRefused;
             }
 
-            output.WriteLine($"* joined as {arguments.Name}; type a line to say it, /who, /quit");
-            return await ChatAsync(connection, input, output, cancellationToken);
-        }
-        catch (AmpConnectionLostException e)
-        {
-            output.WriteLine($"* lost the server: {e.Message} ({e.Reason})");
-            return LostServer;
-        }
-        catch (AmpTlsException e)
-        {
-            output.WriteLine($"* lost the server: TLS failed ({e.Failure}): {e.Message}");
-            return LostServer;
-        }
-    }
-
-    private static async Task<int> ChatAsync(AmpConnection connection, TextReader input, TextWriter output, CancellationToken cancellationToken)
-    {
-        Task<AmpConnectionLostException> lost = connection.Completion;
-        var interrupted = new TaskCompletionSource();
-        using CancellationTokenRegistration registration = cancellationToken.Register(() => interrupted.TrySetResult());
-        while (true)
-        {
-            // Console.In reads synchronously; read on the pool so the connection and Ctrl+C are watched meanwhile.
-            Task<string?> read = Task.Run(input.ReadLine, CancellationToken.None);
-            Task first = await Task.WhenAny(read, lost, interrupted.Task);
-            if (first == lost)
+            output.WriteLine($"* joined as {nickname}; {ChatTerminal.Commands}");
+            ChatTerminal.Exit exit = await ChatTerminal.RunAsync(
+                text => connection.CallRemoteAsync(new Say { Text = text }, CancellationToken.None),
+                async () => (await connection.CallRemoteAsync(new Who(), CancellationToken.None)).Nicknames,
+                connection.Completion,
+                input,
+                output,
+                cancellationToken);
+            if (exit == ChatTerminal.Exit.Ended)
             {
-                output.WriteLine($"* lost the server: {lost.Result.Message} ({lost.Result.Reason})");
-                return LostServer;
+                return ReportLost(await connection.Completion, output);
             }
 
-            if (first == interrupted.Task)
-            {
-                return await LeaveAsync(connection, output, "interrupted");
-            }
-
-            string? line = await read;
-            if (line is null)
-            {
-                return await LeaveAsync(connection, output, "end of input");
-            }
-
-            line = line.Trim();
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            if (line == "/quit")
-            {
-                return await LeaveAsync(connection, output, "/quit");
-            }
-
-            if (line == "/who")
-            {
-                WhoResult who = await connection.CallRemoteAsync(new Who(), CancellationToken.None);
-                output.WriteLine($"* present: {string.Join(", ", who.Nicknames)}");
-                continue;
-            }
-
-            if (line.StartsWith('/'))
-            {
-                output.WriteLine("* commands: /who, /quit; anything else is said to everyone");
-                continue;
-            }
-
-            await connection.CallRemoteAsync(new Say { Text = line }, CancellationToken.None);
-        }
-    }
-
-    private static async Task<int> LeaveAsync(AmpConnection connection, TextWriter output, string why)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await connection.CallRemoteAsync(new Leave(), timeout.Token);
-            output.WriteLine($"* left ({why})");
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await connection.CallRemoteAsync(new Leave(), patience.Token);
+            output.WriteLine($"* left ({ChatTerminal.Describe(exit)})");
             return 0;
         }
         catch (AmpConnectionLostException e)
         {
-            output.WriteLine($"* lost the server: {e.Message} ({e.Reason})");
+            return ReportLost(e, output);
+        }
+        catch (AmpTlsException e)
+        {
+            output.WriteLine($"* no TLS with the server ({e.Failure}): {e.Message}");
             return LostServer;
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            output.WriteLine("* the server did not answer in time; leaving");
+            return LostServer;
+        }
+    }
+
+    private static int ReportLost(AmpConnectionLostException lost, TextWriter output)
+    {
+        output.WriteLine($"* lost the server: {lost.Message} ({lost.Reason})");
+        return LostServer;
     }
 }

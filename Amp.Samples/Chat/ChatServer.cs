@@ -1,124 +1,161 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Amp.Commands;
 using Amp.Dispatch;
+using Amp.Samples.Chat.Commands;
 using Amp.Tls;
 using Amp.Transports;
 
 namespace Amp.Samples.Chat;
 
 /// <summary>
-/// The chat server: answers StartTLS, Join, Say, Who and Leave on 127.0.0.1, and calls <see cref="Deliver"/>
-/// back on every other member for each line said. Members whose Deliver fails or times out are dropped.
+/// The chat server: answers StartTLS, Join, Say, Who and Leave, and calls <see cref="Deliver"/> back on
+/// every other member for each line said. With <c>--name</c> it is also a peer in its own room, typed
+/// into from its terminal. Connections that do not join in time are closed, so clients that never
+/// finish their handshake or never join cost nothing for long.
 /// </summary>
 internal sealed class ChatServer
 {
     private static readonly TimeSpan DeliverTimeout = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan JoinDeadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FarewellTime = TimeSpan.FromSeconds(2);
 
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, AmpConnection> _byName = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<AmpConnection, string> _byConnection = [];
+    private readonly ChatRoom _room = new();
+    private readonly ConcurrentDictionary<AmpConnection, RemoteMember?> _connections = new();
+    private readonly ChatArguments _arguments;
     private readonly TextWriter _log;
+    private readonly bool _hosting;
 
-    private ChatServer(TextWriter log) => _log = log;
-
-    public static async Task<int> RunAsync(ChatArguments arguments, TextWriter log, CancellationToken cancellationToken)
+    private ChatServer(ChatArguments arguments, TextWriter log)
     {
-        ChatCertificates certificates = ChatCertificates.Load(arguments, "server", log);
+        _arguments = arguments;
+        _log = log;
+        _hosting = arguments.Name is not null;
+    }
+
+    /// <summary>Serves until <paramref name="cancellationToken"/> (Ctrl+C) or, when hosting, until the host leaves.</summary>
+    public static async Task<int> RunAsync(ChatArguments arguments, TextReader input, TextWriter output, CancellationToken cancellationToken)
+    {
+        ChatCertificates certificates = ChatCertificates.Load(arguments, ChatCertificates.Role.Server, output);
         var tls = new TlsLayerOptions
         {
             LocalCertificate = certificates.Local,
             TrustedAuthorities = [certificates.Authority],
-            RequireClientCertificate = false,
+            RequireClientCertificate = arguments.RequireClientCertificate,
         };
-        var server = new ChatServer(log);
+        var server = new ChatServer(arguments, output);
         var options = new AmpConnectionOptions { Responders = server.Responders(tls) };
-        await using SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, arguments.Port);
-        log.WriteLine($"* certificates: {certificates.Origin}");
-        log.WriteLine($"* listening on {listener.LocalEndPoint}; Join and Say need StartTLS first");
-        while (!cancellationToken.IsCancellationRequested)
+        await using SocketListener listener = SocketListener.ListenTcp(arguments.ListenAddress, arguments.Port);
+        output.WriteLine($"* certificates: {certificates.Origin}");
+        output.WriteLine($"* listening on {listener.LocalEndPoint}; clients must call StartTLS before Join, Say and Who");
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task accepting = server.AcceptAsync(listener, options, stopping.Token);
+        string farewell = "the server is stopping";
+        if (arguments.Name is { } nickname)
+        {
+            var host = new TerminalMember(nickname, output);
+            server._room.Join(host);
+            output.WriteLine($"* you are {nickname}, hosting the chat; {ChatTerminal.Commands}");
+            ChatTerminal.Exit exit = await ChatTerminal.RunAsync(
+                line => Task.Run(() => server._room.Say(host, line)),
+                () => Task.FromResult<IReadOnlyList<string>>(server._room.Nicknames()),
+                accepting,
+                input,
+                output,
+                cancellationToken);
+            server._room.Leave(host, "left");
+            farewell = $"{nickname} left ({ChatTerminal.Describe(exit)}), so the chat is closing";
+            await stopping.CancelAsync();
+        }
+
+        await accepting;
+        await server.StopAsync(farewell);
+        return 0;
+    }
+
+    private async Task AcceptAsync(SocketListener listener, AmpConnectionOptions options, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
         {
             AmpTransport transport;
             try
             {
-                transport = await listener.AcceptAsync(cancellationToken);
+                transport = await listener.AcceptAsync(stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                log.WriteLine($"* accept failed: {e.Message}");
+                _log.WriteLine($"* accept failed: {e.Message}");
                 continue;
             }
 
             AmpConnection connection = AmpConnection.Start(transport, options);
-            log.WriteLine($"* {connection.Name} connected");
+            _connections.TryAdd(connection, null);
+            _log.WriteLine($"* {connection.Name} connected");
             _ = connection.Completion.ContinueWith(
-                t => server.Ended(connection, t.Result),
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            _ = server.EnforceJoinDeadlineAsync(connection);
+                ended => Ended(connection, ended.Result),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            _ = CloseUnlessJoinedAsync(connection);
         }
-
-        log.WriteLine("* server stopping");
-        return 0;
     }
 
     private AmpResponders Responders(TlsLayerOptions tls) => new AmpResponders()
         .AddStartTls(connection =>
         {
-            _log.WriteLine($"tls: {connection.Name} asks for StartTLS");
+            _log.WriteLine($"* {connection.Name} calls StartTLS");
             return tls;
         })
         .Add<Join, AmpEmptyResponse>((join, connection, _) =>
         {
             TlsConnectionInfo layer = RequireTls(connection, "Join");
-            string nickname = join.Nickname.Trim();
-            if (nickname.Length is 0 or > 32 || nickname == "*" || nickname.Any(char.IsControl))
+            var member = new RemoteMember(join.Nickname, connection, DeliverTimeout, _log);
+            if (!_connections.TryUpdate(connection, member, null))
             {
-                throw new ArgumentException($"'{join.Nickname}' is not a usable nickname (1 to 32 characters, no control characters, not '*')");
+                throw new ArgumentException($"this connection has already joined as {MemberOf(connection)?.Nickname}");
             }
 
-            lock (_gate)
+            try
             {
-                if (_byConnection.ContainsKey(connection))
-                {
-                    throw new ArgumentException($"this connection has already joined as {_byConnection[connection]}");
-                }
-
-                if (_byName.ContainsKey(nickname))
-                {
-                    _log.WriteLine($"join: {connection.Name} asked for '{nickname}', which is taken -> NICKNAME_TAKEN");
-                    throw new NicknameTakenException($"the nickname '{nickname}' is taken");
-                }
-
-                _byName.Add(nickname, connection);
-                _byConnection.Add(connection, nickname);
+                _room.Join(member);
+            }
+            catch (Exception e)
+            {
+                _connections.TryUpdate(connection, null, member);
+                _log.WriteLine($"* {connection.Name} cannot join as '{ChatText.Printable(join.Nickname)}': {e.Message}");
+                throw;
             }
 
-            _log.WriteLine($"joined: {nickname} ({connection.Name}, over {layer.Protocol}, client certificate {layer.PeerCertificate?.Subject ?? "none"})");
-            Broadcast("*", $"{nickname} joined", except: connection);
+            _log.WriteLine($"* {member.Nickname} joined from {connection.Name} over {layer.Protocol} ({layer.CipherSuite}), client certificate {layer.PeerCertificate?.Subject ?? "none"}");
             return ValueTask.FromResult(AmpEmptyResponse.Instance);
         })
         .Add<Say, AmpEmptyResponse>((say, connection, _) =>
         {
             RequireTls(connection, "Say");
-            string nickname = NicknameOf(connection) ?? throw new InvalidOperationException("join first");
-            _log.WriteLine($"message: <{nickname}> {say.Text}");
-            Broadcast(nickname, say.Text, except: connection);
+            RemoteMember member = MemberOf(connection) ?? throw new InvalidOperationException("join first");
+            _room.Say(member, say.Text);
+            if (!_hosting)
+            {
+                _log.WriteLine($"<{member.Nickname}> {ChatText.Printable(say.Text)}");
+            }
+
             return ValueTask.FromResult(AmpEmptyResponse.Instance);
         })
         .Add<Who, WhoResult>((_, connection, _) =>
         {
-            string[] names;
-            lock (_gate)
-            {
-                names = [.. _byName.Keys.Order(StringComparer.OrdinalIgnoreCase)];
-            }
-
-            _log.WriteLine($"who: {NicknameOf(connection) ?? connection.Name} asks; present: {string.Join(", ", names)}");
-            return ValueTask.FromResult(new WhoResult { Nicknames = names });
+            RequireTls(connection, "Who");
+            return ValueTask.FromResult(new WhoResult { Nicknames = _room.Nicknames() });
         })
         .Add<Leave, AmpEmptyResponse>((_, connection, _) =>
         {
-            Remove(connection, "left");
+            if (MemberOf(connection) is { } member && _connections.TryUpdate(connection, null, member) && _room.Leave(member, "left"))
+            {
+                _log.WriteLine($"* {member.Nickname} left");
+            }
+
             return ValueTask.FromResult(AmpEmptyResponse.Instance);
         });
 
@@ -127,79 +164,52 @@ internal sealed class ChatServer
         IReadOnlyList<TlsConnectionInfo> layers = connection.GetTlsLayers();
         if (layers.Count == 0)
         {
-            _log.WriteLine($"refused: {command} from {connection.Name} in plaintext -> TLS_REQUIRED");
+            _log.WriteLine($"* refused {command} from {connection.Name} in plaintext (TLS_REQUIRED)");
             throw new TlsRequiredException($"{command} needs TLS: call StartTLS first");
         }
 
         return layers[^1];
     }
 
-    private string? NicknameOf(AmpConnection connection)
-    {
-        lock (_gate)
-        {
-            return _byConnection.GetValueOrDefault(connection);
-        }
-    }
+    private RemoteMember? MemberOf(AmpConnection connection) => _connections.GetValueOrDefault(connection);
 
     private void Ended(AmpConnection connection, AmpConnectionLostException end)
     {
-        _log.WriteLine($"* {connection.Name} disconnected ({end.Reason})");
-        Remove(connection, "left");
+        _connections.TryRemove(connection, out RemoteMember? member);
+        string who = member is null ? connection.Name : $"{member.Nickname} ({connection.Name})";
+        _log.WriteLine($"* {who} disconnected: {end.Reason}");
+        if (member is not null && _room.Leave(member, "left (disconnected)"))
+        {
+            _log.WriteLine($"* {member.Nickname} left (disconnected)");
+        }
     }
 
-    private void Remove(AmpConnection connection, string how)
+    private async Task CloseUnlessJoinedAsync(AmpConnection connection)
     {
-        string? nickname;
-        lock (_gate)
+        await Task.WhenAny(connection.Completion, Task.Delay(_arguments.JoinTimeout));
+        if (connection.IsConnected && MemberOf(connection) is null)
         {
-            if (!_byConnection.Remove(connection, out nickname))
+            _log.WriteLine($"* {connection.Name} did not join within {_arguments.JoinTimeout.TotalSeconds:0.#} s; closing it");
+            await connection.CloseAsync();
+        }
+    }
+
+    /// <summary>Tells everyone why the chat is closing, gives the notices a moment to arrive, then closes every connection.</summary>
+    private async Task StopAsync(string why)
+    {
+        _log.WriteLine($"* stopping: {why}");
+        _room.Announce(why);
+        AmpConnection[] connections = [.. _connections.Keys];
+        foreach (AmpConnection connection in connections)
+        {
+            if (MemberOf(connection) is { } member)
             {
-                return;
+                await Task.WhenAny(member.Delivered, Task.Delay(FarewellTime));
             }
-
-            _byName.Remove(nickname);
         }
 
-        _log.WriteLine($"{how}: {nickname}");
-        Broadcast("*", $"{nickname} {how}", except: connection);
-    }
-
-    private void Broadcast(string from, string text, AmpConnection except)
-    {
-        KeyValuePair<AmpConnection, string>[] members;
-        lock (_gate)
+        foreach (AmpConnection connection in connections)
         {
-            members = [.. _byConnection.Where(m => m.Key != except)];
-        }
-
-        var deliver = new Deliver { From = from, Text = text, At = DateTimeOffset.Now };
-        foreach ((AmpConnection member, string nickname) in members)
-        {
-            _ = DeliverAsync(member, nickname, deliver);
-        }
-    }
-
-    private async Task DeliverAsync(AmpConnection member, string nickname, Deliver deliver)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(DeliverTimeout);
-            await member.CallRemoteAsync(deliver, timeout.Token);
-        }
-        catch (Exception e)
-        {
-            _log.WriteLine($"dropped: {nickname}, whose Deliver failed ({e.GetType().Name}: {e.Message})");
-            await member.CloseAsync();   // Completion then removes it and tells the others
-        }
-    }
-
-    private async Task EnforceJoinDeadlineAsync(AmpConnection connection)
-    {
-        await Task.WhenAny(connection.Completion, Task.Delay(JoinDeadline));
-        if (connection.IsConnected && NicknameOf(connection) is null)
-        {
-            _log.WriteLine($"* {connection.Name} did not join within {JoinDeadline.TotalSeconds:0} s; closing it");
             await connection.CloseAsync();
         }
     }

@@ -1,4 +1,4 @@
-namespace Amp.Samples.Chat;
+namespace Amp.Samples.Chat.Commands;
 
 /// <summary>The declared error <c>NICKNAME_TAKEN</c> of <see cref="Join"/>.</summary>
 public sealed class NicknameTakenException : Exception

@@ -1,6 +1,6 @@
 using Amp.Commands;
 
-namespace Amp.Samples.Chat;
+namespace Amp.Samples.Chat.Commands;
 
 /// <summary>Leaves the chat (the connection may stay open).</summary>
 [AmpCommand("Leave")]

@@ -1,6 +1,6 @@
-namespace Amp.Samples.Chat;
+namespace Amp.Samples.Chat.Commands;
 
-/// <summary>The declared error <c>TLS_REQUIRED</c> of <see cref="Join"/> and <see cref="Say"/>: the connection has no TLS layer.</summary>
+/// <summary>The declared error <c>TLS_REQUIRED</c> of <see cref="Join"/>, <see cref="Say"/> and <see cref="Who"/>: the connection has no TLS layer.</summary>
 public sealed class TlsRequiredException : Exception
 {
     public TlsRequiredException()

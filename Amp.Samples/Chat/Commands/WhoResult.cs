@@ -1,6 +1,6 @@
 using Amp.Commands;
 
-namespace Amp.Samples.Chat;
+namespace Amp.Samples.Chat.Commands;
 
 /// <summary>The answer to <see cref="Who"/>: the nicknames present, sorted.</summary>
 public sealed class WhoResult

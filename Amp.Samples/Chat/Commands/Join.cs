@@ -1,6 +1,6 @@
 using Amp.Commands;
 
-namespace Amp.Samples.Chat;
+namespace Amp.Samples.Chat.Commands;
 
 /// <summary>Joins the chat under a nickname. Only over TLS; a nickname in use is a declared error.</summary>
 [AmpCommand("Join")]
@@ -9,5 +9,8 @@ namespace Amp.Samples.Chat;
 [AmpError("TLS_REQUIRED", typeof(TlsRequiredException))]
 public sealed class Join : IAmpCommand<AmpEmptyResponse>
 {
+    /// <summary>The most characters a nickname may have.</summary>
+    public const int MaximumLength = 32;
+
     [AmpArgument("nickname")] public string Nickname { get; init; } = "";
 }

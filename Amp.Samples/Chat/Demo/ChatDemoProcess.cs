@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Amp.Samples.Chat;
+namespace Amp.Samples.Chat.Demo;
 
 /// <summary>A child process of the chat demo: its output goes to the transcript and can be waited for.</summary>
 internal sealed class ChatDemoProcess : IDisposable

@@ -1,6 +1,6 @@
 using Amp.Commands;
 
-namespace Amp.Samples.Chat;
+namespace Amp.Samples.Chat.Commands;
 
 /// <summary>
 /// The server calls this back on each client to deliver a line. <see cref="From"/> is a nickname, or

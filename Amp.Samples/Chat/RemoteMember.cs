@@ -1,0 +1,39 @@
+using Amp.Samples.Chat.Commands;
+
+namespace Amp.Samples.Chat;
+
+/// <summary>
+/// A client in the room: each line is a <see cref="Commands.Deliver"/> call back to it. A client that
+/// does not answer within the timeout, or whose connection fails, is disconnected (and so leaves).
+/// </summary>
+internal sealed class RemoteMember(string nickname, AmpConnection connection, TimeSpan deliverTimeout, TextWriter log) : IChatMember
+{
+    public string Nickname { get; } = nickname;
+
+    private Task _lastDelivery = Task.CompletedTask;
+
+    public AmpConnection Connection { get; } = connection;
+
+    /// <summary>Completes when the last line given to <see cref="Deliver"/> was delivered or given up on.</summary>
+    public Task Delivered => Volatile.Read(ref _lastDelivery);
+
+    public void Deliver(Deliver line) => Volatile.Write(ref _lastDelivery, DeliverAsync(line));
+
+    private async Task DeliverAsync(Deliver line)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(deliverTimeout);
+            await Connection.CallRemoteAsync(line, timeout.Token);
+        }
+        catch (Exception e)
+        {
+            // When the connection is already gone, its end removes the member; nothing to add.
+            if (Connection.IsConnected)
+            {
+                log.WriteLine($"* dropping {Nickname}: Deliver failed ({e.GetType().Name}: {e.Message})");
+                await Connection.CloseAsync();
+            }
+        }
+    }
+}
