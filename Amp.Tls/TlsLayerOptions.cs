@@ -23,7 +23,8 @@ public sealed record TlsLayerOptions
 
     /// <summary>
     /// As the TLS server, whether the client must present a certificate (verified like any peer
-    /// certificate). Default <see langword="false"/>.
+    /// certificate). Default <see langword="false"/>. A server with <see cref="TrustedAuthorities"/>
+    /// asks for and requires a client certificate chaining to them either way, as Twisted's does.
     /// </summary>
     public bool RequireClientCertificate { get; init; }
 

@@ -20,7 +20,8 @@ internal sealed class ChatArguments
           --ca FILE                trust only this PEM certificate authority for the peer's certificate
           --server-name NAME       chat-client: the name the server's certificate must carry (default: --host,
                                    or localhost with the development certificates)
-          --require-client-cert    chat-server: refuse clients without a certificate from the CA
+          --anonymous-clients      chat-server: let clients in without a certificate (by default each client
+                                   needs one from the CA: the development CA issues one for every client)
           --join-timeout SECONDS   chat-server: close connections that have not joined in time (default 30)
           --help                   show this help
         """;
@@ -41,7 +42,7 @@ internal sealed class ChatArguments
 
     public string? ServerName { get; private set; }
 
-    public bool RequireClientCertificate { get; private set; }
+    public bool AnonymousClients { get; private set; }
 
     public TimeSpan JoinTimeout { get; private set; } = TimeSpan.FromSeconds(30);
 
@@ -73,8 +74,8 @@ internal sealed class ChatArguments
                 case "--help" or "-h":
                     parsed.Help = true;
                     continue;
-                case "--require-client-cert":
-                    parsed.RequireClientCertificate = true;
+                case "--anonymous-clients":
+                    parsed.AnonymousClients = true;
                     continue;
             }
 

@@ -39,8 +39,10 @@ internal sealed class ChatServer
         var tls = new TlsLayerOptions
         {
             LocalCertificate = certificates.Local,
-            TrustedAuthorities = [certificates.Authority],
-            RequireClientCertificate = arguments.RequireClientCertificate,
+
+            // Mutual TLS unless told otherwise: a client must hold a certificate from the CA.
+            TrustedAuthorities = arguments.AnonymousClients ? [] : [certificates.Authority],
+            RequireClientCertificate = !arguments.AnonymousClients,
         };
         var server = new ChatServer(arguments, output);
         var options = new AmpConnectionOptions { Responders = server.Responders(tls) };
@@ -49,7 +51,7 @@ internal sealed class ChatServer
         output.WriteLine($"* listening on {listener.LocalEndPoint}; clients must call StartTLS before Join, Say and Who");
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task accepting = server.AcceptAsync(listener, options, stopping.Token);
-        string farewell = "the server is stopping";
+        string? farewell = "the server is stopping";
         if (arguments.Name is { } nickname)
         {
             var host = new TerminalMember(nickname, output);
@@ -62,8 +64,8 @@ internal sealed class ChatServer
                 input,
                 output,
                 cancellationToken);
-            server._room.Leave(host, "left");
-            farewell = $"{nickname} left ({ChatTerminal.Describe(exit)}), so the chat is closing";
+            server._room.Leave(host, $"left ({ChatTerminal.Describe(exit)}), so the chat is closing");
+            farewell = null;
             await stopping.CancelAsync();
         }
 
@@ -194,11 +196,15 @@ internal sealed class ChatServer
         }
     }
 
-    /// <summary>Tells everyone why the chat is closing, gives the notices a moment to arrive, then closes every connection.</summary>
-    private async Task StopAsync(string why)
+    /// <summary>Tells everyone the chat is closing (unless the host's farewell did), gives the notices a moment to arrive, then closes every connection.</summary>
+    private async Task StopAsync(string? announcement)
     {
-        _log.WriteLine($"* stopping: {why}");
-        _room.Announce(why);
+        _log.WriteLine("* stopping");
+        if (announcement is not null)
+        {
+            _room.Announce(announcement);
+        }
+
         AmpConnection[] connections = [.. _connections.Keys];
         foreach (AmpConnection connection in connections)
         {

@@ -59,7 +59,7 @@ internal static class ChatTerminal
                 return cancellationToken.IsCancellationRequested ? Exit.Interrupted : Exit.EndOfInput;
             }
 
-            line = line.Trim();
+            line = line.Replace('\t', ' ').Trim();
             switch (line)
             {
                 case "":

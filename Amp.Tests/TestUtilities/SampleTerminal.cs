@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Amp.Tests.TestUtilities;
+
+/// <summary>
+/// A sample process driven as a person at a terminal would: lines typed into its standard input, what
+/// it prints waited for, Ctrl+C, end of input, or the process killed outright.
+/// </summary>
+internal sealed class SampleTerminal : IAsyncDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private readonly Lock _gate = new();
+    private readonly List<string> _lines = [];
+    private readonly List<(Regex Pattern, TaskCompletionSource<string> Seen)> _waiters = [];
+    private readonly Process _process;
+    private readonly StringBuilder _transcript;
+    private readonly string _label;
+
+    private SampleTerminal(string label, Process process, StringBuilder transcript)
+    {
+        _label = label;
+        _process = process;
+        _transcript = transcript;
+    }
+
+    public int Id => _process.Id;
+
+    public int ExitCode => _process.ExitCode;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts the sample with <paramref name="arguments"/>; every line it prints goes to <paramref name="transcript"/> under <paramref name="label"/>.</summary>
+    public static SampleTerminal Start(string label, StringBuilder transcript, params string[] arguments)
+    {
+        ProcessStartInfo info = SampleProcess.StartInfo(arguments);
+        info.RedirectStandardInput = true;
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.StandardInputEncoding = new UTF8Encoding(false);
+        info.StandardOutputEncoding = Encoding.UTF8;
+        var terminal = new SampleTerminal(label, Process.Start(info)!, transcript);
+        terminal._process.OutputDataReceived += (_, e) => terminal.Received(e.Data);
+        terminal._process.ErrorDataReceived += (_, e) => terminal.Received(e.Data is null ? null : "(stderr) " + e.Data);
+        terminal._process.BeginOutputReadLine();
+        terminal._process.BeginErrorReadLine();
+        return terminal;
+    }
+
+    /// <summary>Waits for a printed line (already printed or to come) containing <paramref name="text"/>; returns it.</summary>
+    public Task<string> WaitForAsync(string text) => WaitForAsync(new Regex(Regex.Escape(text), RegexOptions.CultureInvariant));
+
+    /// <summary>Waits for a printed line (already printed or to come) matching <paramref name="pattern"/>; returns it.</summary>
+    public async Task<string> WaitForAsync(Regex pattern)
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            foreach (string line in _lines)
+            {
+                if (pattern.IsMatch(line))
+                {
+                    return line;
+                }
+            }
+
+            _waiters.Add((pattern, seen));
+        }
+
+        try
+        {
+            return await seen.Task.WaitAsync(Patience);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{_label} did not print a line matching \"{pattern}\" within {Patience.TotalSeconds:0} s. Transcript:\n{Transcript()}");
+            throw;
+        }
+    }
+
+    /// <summary>True when a line containing <paramref name="text"/> was printed.</summary>
+    public bool HasPrinted(string text)
+    {
+        lock (_gate)
+        {
+            return _lines.Exists(line => line.Contains(text, StringComparison.Ordinal));
+        }
+    }
+
+    public async Task TypeAsync(string line)
+    {
+        Append($"{_label} > {line}");
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
+    /// <summary>Closes standard input, as Ctrl+D at a terminal does.</summary>
+    public void EndInput()
+    {
+        Append($"{_label} > (end of input)");
+        _process.StandardInput.Close();
+    }
+
+    /// <summary>Sends SIGINT, as Ctrl+C at a terminal does.</summary>
+    public async Task InterruptAsync()
+    {
+        Append($"{_label} > (Ctrl+C)");
+        using Process kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+        Assert.That(kill.ExitCode, Is.Zero, "kill -INT failed");
+    }
+
+    /// <summary>Kills the process outright (SIGKILL): no goodbye, no closing handshake.</summary>
+    public void Kill()
+    {
+        Append($"{_label} (killed)");
+        _process.Kill(entireProcessTree: true);
+    }
+
+    /// <summary>Waits for the process to exit; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(Patience);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{_label} did not exit within {Patience.TotalSeconds:0} s. Transcript:\n{Transcript()}");
+        }
+
+        _process.WaitForExit();   // lets the last asynchronous output lines arrive
+        return _process.ExitCode;
+    }
+
+    public string Transcript()
+    {
+        lock (_transcript)
+        {
+            return _transcript.ToString();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Received(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        Append($"{_label} {line}");
+        lock (_gate)
+        {
+            _lines.Add(line);
+            for (int i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Pattern.IsMatch(line))
+                {
+                    _waiters[i].Seen.TrySetResult(line);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    private void Append(string line)
+    {
+        lock (_transcript)
+        {
+            _transcript.AppendLine(line);
+        }
+    }
+}
