@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -43,17 +42,8 @@ public sealed class ChatSampleTests
         string folder = Path.Combine(Path.GetTempPath(), "amp-chat-demo-" + Guid.NewGuid().ToString("N"));
         try
         {
-            ProcessStartInfo info = SampleProcess.StartInfo("demo", "--cert-dir", folder);
-            info.RedirectStandardOutput = true;
-            info.RedirectStandardError = true;
-            info.StandardOutputEncoding = Encoding.UTF8;
-            using var process = Process.Start(info)!;
-            Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            Task<string> errors = process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-            string text = await output;
-            TestContext.Out.WriteLine(text);
-            Assert.That(process.ExitCode, Is.Zero, await errors);
+            (int exitCode, string text, string errors) = await SampleProcess.RunAsync(cancellationToken, "demo", "--cert-dir", folder);
+            Assert.That(exitCode, Is.Zero, errors);
             Assert.That(text, Does.Contain($"* created a development CA with server and client certificates in {folder}"));
             Assert.That(File.Exists(Path.Combine(folder, "ca.pem")), Is.True);
             Assert.That(text, Does.Match(@"\[alice\] +\* TLS: Tls1[23], .*server certificate CN=chat-server, issued by CN=Amp.NET chat development CA"));

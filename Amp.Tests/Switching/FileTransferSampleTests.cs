@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Amp.Tests.TestUtilities;
 
 namespace Amp.Tests.Switching;
@@ -10,16 +9,8 @@ public sealed class FileTransferSampleTests
     [Test]
     public async Task TheSampleSendsAFilePlainAndInsideTlsAndBothArriveIntact(CancellationToken cancellationToken)
     {
-        ProcessStartInfo info = SampleProcess.StartInfo("transfer", "--megabytes", "3");
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        using var process = Process.Start(info)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        Task<string> errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        string text = await output;
-        TestContext.Out.WriteLine(text);
-        Assert.That(process.ExitCode, Is.Zero, await errors);
+        (int exitCode, string text, string errors) = await SampleProcess.RunAsync(cancellationToken, "transfer", "--megabytes", "3");
+        Assert.That(exitCode, Is.Zero, errors);
         Assert.That(text, Does.Contain("receiver: got 3,145,728 bytes over tcp").And.Contain("SHA-256 matches"));
         Assert.That(text, Does.Contain("| tls(1.3); SHA-256 matches"));
         Assert.That(text.Split('\n').Count(l => l.Contains("receiver confirmed the SHA-256", StringComparison.Ordinal)), Is.EqualTo(2));

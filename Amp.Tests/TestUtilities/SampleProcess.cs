@@ -31,4 +31,31 @@ internal static class SampleProcess
 
         return info;
     }
+
+    /// <summary>Runs the sample to its end; returns its exit code and what it printed (written to the test's output too).</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(CancellationToken cancellationToken, params string[] arguments)
+    {
+        ProcessStartInfo info = StartInfo(arguments);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.StandardOutputEncoding = System.Text.Encoding.UTF8;
+        using var process = Process.Start(info)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        Task<string> errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        string text = await output;
+        TestContext.Out.WriteLine(text);
+        return (process.ExitCode, text, await errors);
+    }
 }
