@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using System.Security.Cryptography;
 using Amp.Samples.Chat.Demo;
 
 namespace Amp.Samples.Chat;
@@ -30,7 +32,7 @@ internal static class ChatProgram
                 _ => await ChatDemo.RunAsync(arguments, cancellationToken),
             };
         }
-        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or SocketException or CryptographicException)
         {
             Console.Error.WriteLine($"{command}: {e.Message}");
             return 1;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using Amp.Commands;
 using Amp.Dispatch;
 using Amp.Samples.Chat.Commands;
@@ -46,7 +47,7 @@ internal sealed class ChatServer
         };
         var server = new ChatServer(arguments, output);
         var options = new AmpConnectionOptions { Responders = server.Responders(tls) };
-        await using SocketListener listener = SocketListener.ListenTcp(arguments.ListenAddress, arguments.Port);
+        await using SocketListener listener = Listen(arguments);
         output.WriteLine($"* certificates: {certificates.Origin}");
         output.WriteLine($"* listening on {listener.LocalEndPoint}; clients must call StartTLS before Join, Say and Who");
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -58,7 +59,11 @@ internal sealed class ChatServer
             server._room.Join(host);
             output.WriteLine($"* you are {nickname}, hosting the chat; {ChatTerminal.Commands}");
             ChatTerminal.Exit exit = await ChatTerminal.RunAsync(
-                line => Task.Run(() => server._room.Say(host, line)),
+                line =>
+                {
+                    server._room.Say(host, line);
+                    return Task.CompletedTask;
+                },
                 () => Task.FromResult<IReadOnlyList<string>>(server._room.Nicknames()),
                 accepting,
                 input,
@@ -72,6 +77,18 @@ internal sealed class ChatServer
         await accepting;
         await server.StopAsync(farewell);
         return 0;
+    }
+
+    private static SocketListener Listen(ChatArguments arguments)
+    {
+        try
+        {
+            return SocketListener.ListenTcp(arguments.ListenAddress, arguments.Port);
+        }
+        catch (SocketException e)
+        {
+            throw new IOException($"cannot listen on {arguments.Host}:{arguments.Port}: {e.Message}", e);
+        }
     }
 
     private async Task AcceptAsync(SocketListener listener, AmpConnectionOptions options, CancellationToken stop)

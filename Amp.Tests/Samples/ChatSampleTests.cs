@@ -371,6 +371,18 @@ public sealed class ChatSampleTests
         Assert.That(client.HasPrinted("Unhandled exception"), Is.False, client.Transcript());
     }
 
+    [Test]
+    public async Task ASecondServerOnTheSamePortExplainsWhyItCannotListen()
+    {
+        var transcript = new StringBuilder();
+        int port = FreePort();
+        await using SampleTerminal first = await StartServerAsync(transcript, port);
+        await using SampleTerminal second = SampleTerminal.Start("[second]", transcript, "chat-server", "--port", Port(port), "--cert-dir", _certificates);
+        Assert.That(await second.WaitForExitAsync(), Is.EqualTo(1));
+        await second.WaitForAsync($"(stderr) chat-server: cannot listen on 127.0.0.1:{port}: ");
+        Assert.That(second.HasPrinted("Unhandled exception"), Is.False, second.Transcript());
+    }
+
     private static Regex Timestamped(string from, string text) =>
         new($@"^\[\d\d:\d\d:\d\d\] <{Regex.Escape(from)}> {Regex.Escape(text)}$", RegexOptions.CultureInvariant);
 
