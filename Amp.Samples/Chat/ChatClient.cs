@@ -56,7 +56,7 @@ internal static class ChatClient
                     TargetHost = arguments.ServerName ?? (certificates.IsDevelopment ? "localhost" : arguments.Host),
                 },
                 cancellationToken);
-            output.WriteLine($"* TLS: {tls.Protocol}, {tls.CipherSuite}; server certificate {tls.PeerCertificate?.Subject}, issued by {tls.PeerCertificate?.Issuer} ({certificates.Origin})");
+            output.WriteLine($"* TLS: {tls.Protocol}, {tls.CipherSuite}; server certificate {tls.PeerCertificate?.Subject}, issued by {tls.PeerCertificate?.Issuer}");
             output.WriteLine($"* layers: {connection.Layers}");
 
             try
