@@ -339,8 +339,11 @@ internal sealed class OutgoingWriter
             if (change.RefusedWith is not null && change.DropsHeldBoxesOnRefusal)
             {
                 // Everything queued now was queued after the change's box: it was meant for the new layer.
-                _inFlight -= _queue.Length;
+                // Held answers are replaced by bare errors, so the peer's calls end (the batch is empty here).
+                _boxesQueued = RefusedChangeAnswers.AppendErrorsFor(_queue.Span, _batch);
+                _inFlight += _batch.Length - _queue.Length;
                 _queue.Clear();
+                (_queue, _batch) = (_batch, _queue);
                 dropped = _heldCalls;
             }
 

@@ -111,6 +111,43 @@ public sealed class TlsFailureTests
     }
 
     [Test]
+    public async Task ARefusedStartTlsStillEndsThePeersCallsWhoseAnswersWereHeldForTls(CancellationToken cancellationToken)
+    {
+        // Our StartTLS is in flight, so our answer to the peer's Sum is held for TLS; then the peer refuses StartTLS.
+        var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var responders = new AmpResponders().Add((Sum sum) =>
+        {
+            answered.TrySetResult();
+            return new SumResult { Total = sum.A + sum.B };
+        });
+        await using RawPeer peer = RawPeer.Start(new AmpConnectionOptions { Responders = responders });
+        Task<TlsConnectionInfo> starting = peer.Connection.StartTlsAsync(TestCertificates.ClientOptions(role: TlsRole.Client), cancellationToken);
+        AmpBox startTls = await peer.ReadBoxAsync(cancellationToken);
+        Assert.That(startTls.GetString("_command"), Is.EqualTo("StartTLS"));
+        await peer.WriteBoxAsync(new AmpBox().SetString("_command", "Sum").SetString("_ask", "p1").SetString("a", "2").SetString("b", "3"), cancellationToken);
+        await answered.Task.WaitAsync(cancellationToken);
+        await Task.Delay(50, cancellationToken);   // the answer is queued right after the responder returns
+        await peer.WriteBoxAsync(
+            new AmpBox { ["_error"] = startTls["_ask"] }.SetString("_error_code", "NO_TLS").SetString("_error_description", "not today"),
+            cancellationToken);
+        var refused = Assert.ThrowsAsync<AmpRemoteException>(() => starting);
+        Assert.That(refused!.ErrorCode, Is.EqualTo("NO_TLS"));
+
+        // The held answer never goes out in plaintext; a bare UNKNOWN error under its tag ends the peer's call.
+        AmpBox reply = await peer.ReadBoxAsync(cancellationToken);
+        Assert.That(reply.Keys, Is.EquivalentTo(new[] { "_error", "_error_code", "_error_description" }));
+        Assert.That(reply.GetString("_error"), Is.EqualTo("p1"));
+        Assert.That(reply.GetString("_error_code"), Is.EqualTo("UNKNOWN"));
+        Assert.That(reply.GetString("_error_description"), Is.EqualTo("Unknown Error"));
+
+        // Plain AMP goes on.
+        await peer.WriteBoxAsync(new AmpBox().SetString("_command", "Sum").SetString("_ask", "p2").SetString("a", "4").SetString("b", "5"), cancellationToken);
+        AmpBox answer = await peer.ReadBoxAsync(cancellationToken);
+        Assert.That(answer.GetString("_answer"), Is.EqualTo("p2"));
+        Assert.That(answer.GetString("total"), Is.EqualTo("9"));
+    }
+
+    [Test]
     public void AServerWithoutACertificateIsAnOptionsError()
     {
         var below = new PipePair(new System.IO.Pipelines.Pipe());
