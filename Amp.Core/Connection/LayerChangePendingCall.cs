@@ -29,6 +29,8 @@ internal sealed class LayerChangePendingCall<TResponse> : TaskCompletionSource<T
 
     public CancellationTokenRegistration Cancellation { get; set; }
 
+    public ulong Tag { get; set; }
+
     public void SetAnswer(ReadOnlySpan<byte> box)
     {
         Cancellation.Dispose();

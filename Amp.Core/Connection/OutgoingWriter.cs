@@ -11,7 +11,7 @@ namespace Amp.Connection;
 /// </summary>
 internal sealed class OutgoingWriter
 {
-    private readonly object _lock = new();
+    private readonly Lock _lock = new();
     private readonly long _maxQueuedBytes;
     private readonly Action<Exception> _onWriteFailure;
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -15,6 +15,9 @@ internal interface IPendingCall
 
     /// <summary>The caller's cancellation registration, disposed when the call completes.</summary>
     CancellationTokenRegistration Cancellation { get; set; }
+
+    /// <summary>The call's tag, set by <see cref="PendingCalls.Add"/>.</summary>
+    ulong Tag { get; set; }
 }
 
 /// <summary>A typed call: the answer is parsed into the command's response type.</summary>
@@ -30,6 +33,8 @@ internal sealed class TypedPendingCall<TResponse> : TaskCompletionSource<TRespon
     }
 
     public CancellationTokenRegistration Cancellation { get; set; }
+
+    public ulong Tag { get; set; }
 
     public void SetAnswer(ReadOnlySpan<byte> box)
     {
@@ -73,6 +78,8 @@ internal sealed class RawPendingCall : TaskCompletionSource<AmpBox>, IPendingCal
     }
 
     public CancellationTokenRegistration Cancellation { get; set; }
+
+    public ulong Tag { get; set; }
 
     public void SetAnswer(ReadOnlySpan<byte> box)
     {

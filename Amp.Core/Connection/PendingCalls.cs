@@ -4,22 +4,37 @@ namespace Amp.Connection;
 /// The calls this side has made and not yet seen answered, by tag. A call is registered before its box
 /// is sent; once the connection has failed, registration fails with the same reason.
 /// </summary>
+/// <remarks>
+/// Callers register from any thread while the read loop takes answered calls, so the common case takes
+/// no lock: tags are consecutive, and a call lives in the ring slot its tag picks (a compare-and-swap in,
+/// one out). A call whose slot is still held by an older one (more than <see cref="RingSize"/> calls
+/// outstanding) goes to a dictionary under a lock, as do the rare paths: abandoned calls and failure.
+/// </remarks>
 internal sealed class PendingCalls
 {
-    private readonly object _lock = new();
-    private readonly Dictionary<ulong, IPendingCall> _calls = new();
+    private const int RingSize = 1024;
+    private const int RingMask = RingSize - 1;
+
+    private readonly IPendingCall?[] _ring = new IPendingCall?[RingSize];
+    private readonly Lock _lock = new();
+    private readonly Dictionary<ulong, IPendingCall> _overflow = new();
     private readonly HashSet<ulong> _abandoned = new();
+    private int _overflowCount;
     private ulong _lastTag;
     private Exception? _failure;
 
+    /// <summary>How many calls are waiting (a snapshot, for diagnostics).</summary>
     public int Count
     {
         get
         {
-            lock (_lock)
+            int count = 0;
+            foreach (IPendingCall? call in _ring)
             {
-                return _calls.Count;
+                count += call is null ? 0 : 1;
             }
+
+            return count + Volatile.Read(ref _overflowCount);
         }
     }
 
@@ -29,23 +44,48 @@ internal sealed class PendingCalls
     /// <exception cref="AmpConnectionLostException">The connection has ended.</exception>
     public void Add(ulong tag, IPendingCall call)
     {
-        lock (_lock)
+        call.Tag = tag;
+        if (Interlocked.CompareExchange(ref _ring[(int)(tag & RingMask)], call, null) is not null)
         {
-            if (_failure is not null)
+            lock (_lock)
             {
-                throw _failure;
+                _overflow.Add(tag, call);
+                Volatile.Write(ref _overflowCount, _overflow.Count);
             }
+        }
 
-            _calls.Add(tag, call);
+        // FailAll publishes the failure, then empties the table: either it took this call (and failed it),
+        // or this check sees the failure and takes the call back out.
+        if (Volatile.Read(ref _failure) is { } failure && TryRemove(tag, out _))
+        {
+            throw failure;
         }
     }
 
     public bool TryRemove(ulong tag, out IPendingCall? call)
     {
-        lock (_lock)
+        ref IPendingCall? slot = ref _ring[(int)(tag & RingMask)];
+        IPendingCall? candidate = Volatile.Read(ref slot);
+        if (candidate is not null && candidate.Tag == tag && Interlocked.CompareExchange(ref slot, null, candidate) == candidate)
         {
-            return _calls.Remove(tag, out call);
+            call = candidate;
+            return true;
         }
+
+        if (Volatile.Read(ref _overflowCount) > 0)
+        {
+            lock (_lock)
+            {
+                if (_overflow.Remove(tag, out call))
+                {
+                    Volatile.Write(ref _overflowCount, _overflow.Count);
+                    return true;
+                }
+            }
+        }
+
+        call = null;
+        return false;
     }
 
     /// <summary>
@@ -54,16 +94,23 @@ internal sealed class PendingCalls
     /// </summary>
     public bool Abandon(ulong tag)
     {
+        // Marked before it is removed, so an answer arriving in between finds the call or the mark.
         lock (_lock)
         {
-            if (!_calls.Remove(tag))
-            {
-                return false;
-            }
-
             _abandoned.Add(tag);
+        }
+
+        if (TryRemove(tag, out _))
+        {
             return true;
         }
+
+        lock (_lock)
+        {
+            _abandoned.Remove(tag);
+        }
+
+        return false;
     }
 
     public bool TryForget(ulong tag)
@@ -77,18 +124,25 @@ internal sealed class PendingCalls
     /// <summary>Fails every pending call with <paramref name="failure"/> and refuses new ones.</summary>
     public void FailAll(Exception failure)
     {
-        IPendingCall[] calls;
+        if (Interlocked.CompareExchange(ref _failure, failure, null) is not null)
+        {
+            return;
+        }
+
+        var calls = new List<IPendingCall>();
+        for (int i = 0; i < _ring.Length; i++)
+        {
+            if (Interlocked.Exchange(ref _ring[i], null) is { } call)
+            {
+                calls.Add(call);
+            }
+        }
+
         lock (_lock)
         {
-            if (_failure is not null)
-            {
-                return;
-            }
-
-            _failure = failure;
-            calls = new IPendingCall[_calls.Count];
-            _calls.Values.CopyTo(calls, 0);
-            _calls.Clear();
+            calls.AddRange(_overflow.Values);
+            _overflow.Clear();
+            Volatile.Write(ref _overflowCount, 0);
             _abandoned.Clear();
         }
 

@@ -21,6 +21,8 @@ internal sealed class ProtocolSwitchPendingCall : TaskCompletionSource<AmpSwitch
 
     public CancellationTokenRegistration Cancellation { get; set; }
 
+    public ulong Tag { get; set; }
+
     public void SetAnswer(ReadOnlySpan<byte> box)
     {
         _connection.RequestBarrier(async () =>

@@ -6,7 +6,7 @@ namespace Amp.Connection;
 /// </summary>
 internal sealed class SendTurns
 {
-    private readonly object _lock = new();
+    private readonly Lock _lock = new();
     private Task _lastTurn = Task.CompletedTask;
 
     /// <summary>Whether nobody is waiting (a new caller would overtake no one).</summary>

@@ -19,7 +19,7 @@ namespace Amp.Dispatch;
 /// </example>
 public sealed class AmpResponders
 {
-    private readonly object _lock = new();
+    private readonly Lock _lock = new();
     private ResponderEntry[] _entries = [];
 
     /// <summary>The wire names of the commands answered.</summary>

@@ -19,7 +19,7 @@ internal sealed class IncomingCalls
     private readonly ILogger _logger;
     private readonly int _maxRunning;
     private readonly bool _closeOnUnknown;
-    private readonly object _lock = new();
+    private readonly Lock _lock = new();
     private int _running;
     private TaskCompletionSource? _slotWaiter;
 

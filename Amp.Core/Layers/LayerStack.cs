@@ -9,7 +9,7 @@ namespace Amp.Layers;
 /// </summary>
 internal sealed class LayerStack
 {
-    private readonly object _lock = new();
+    private readonly Lock _lock = new();
     private readonly List<AmpLayer> _layers = new();
 
     public LayerStack(AmpTransport transport)
