@@ -20,7 +20,9 @@ internal sealed class JsonRpcRoundTripFixture : IRoundTripFixture
         _client = client;
     }
 
-    public string Name => "StreamJsonRpc";
+    public const string LibraryName = "StreamJsonRpc";
+
+    public string Name => LibraryName;
 
     public static async Task<JsonRpcRoundTripFixture> StartAsync()
     {

@@ -2,15 +2,32 @@ using System.Globalization;
 using Amp.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// "roundtrip [seconds] [--inmemory]": quick side-by-side round-trip figures without BenchmarkDotNet;
-// --inmemory adds Amp.NET over in-memory pipes (no sockets), to separate transport from connection costs.
+// "roundtrip [seconds] [--rounds N] [--inmemory] [--pool-send]": quick side-by-side round-trip figures
+// without BenchmarkDotNet, the libraries measured in N interleaved rounds (default 5); --inmemory adds
+// Amp.NET over in-memory pipes (no sockets), --pool-send Amp.NET sending from the thread pool.
 // Anything else goes to BenchmarkDotNet, e.g. --filter '*Box*' --job short.
 if (args.Length > 0 && args[0] == "roundtrip")
 {
-    bool inMemory = args.Contains("--inmemory");
-    string[] numbers = args.Skip(1).Where(a => a != "--inmemory").ToArray();
-    double seconds = numbers.Length > 0 ? double.Parse(numbers[0], CultureInfo.InvariantCulture) : 5;
-    await RoundTripRunner.RunAsync(seconds, inMemory).ConfigureAwait(false);
+    var rest = args.Skip(1).ToList();
+    bool inMemory = rest.Remove("--inmemory");
+    bool poolSend = rest.Remove("--pool-send");
+    int rounds = 5;
+    int roundsAt = rest.IndexOf("--rounds");
+    if (roundsAt >= 0)
+    {
+        rounds = int.Parse(rest[roundsAt + 1], CultureInfo.InvariantCulture);
+        rest.RemoveRange(roundsAt, 2);
+    }
+
+    double seconds = rest.Count > 0 ? double.Parse(rest[0], CultureInfo.InvariantCulture) : 5;
+    await RoundTripRunner.RunAsync(seconds, rounds, inMemory, poolSend).ConfigureAwait(false);
+    return;
+}
+
+// "loop <tcp|inmemory> [seconds]": only Amp.NET, 64 calls in flight, for a profiler (perf record) to watch.
+if (args.Length > 1 && args[0] == "loop")
+{
+    await RoundTripRunner.LoopAsync(args[1] == "inmemory", args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 10).ConfigureAwait(false);
     return;
 }
 
