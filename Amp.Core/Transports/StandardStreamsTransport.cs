@@ -21,6 +21,8 @@ public static class StandardStreamsTransport
     {
         options = options?.Clone() ?? new StreamTransportOptions();
         options.Description ??= "stdio";
+#pragma warning disable RS0030 // The standard streams are this transport's bytes, not a log.
         return new StreamTransport(Console.OpenStandardInput(), Console.OpenStandardOutput(), AmpTransportRole.Acceptor, options);
+#pragma warning restore RS0030
     }
 }
