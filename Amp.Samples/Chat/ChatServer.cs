@@ -196,7 +196,8 @@ internal sealed class ChatServer
     {
         _connections.TryRemove(connection, out RemoteMember? member);
         string who = member is null ? connection.Name : $"{member.Nickname} ({connection.Name})";
-        _log.WriteLine($"* {who} disconnected: {end.Reason}");
+        string cause = end.InnerException is { } inner ? $" ({inner.Message})" : "";
+        _log.WriteLine($"* {who} disconnected: {end.Reason}{cause}");
         if (member is not null && _room.Leave(member, "left (disconnected)"))
         {
             _log.WriteLine($"* {member.Nickname} left (disconnected)");

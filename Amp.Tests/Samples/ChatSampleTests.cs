@@ -273,6 +273,7 @@ public sealed class ChatSampleTests
             Assert.That(await client.WaitForExitAsync(), Is.EqualTo(2));
             await client.WaitForAsync(new Regex(@"^\* no TLS with the server \(\w+\)"));
             Assert.That(client.HasPrinted("* joined"), Is.False);
+            await server.WaitForAsync(new Regex(@"disconnected: TlsFailure \(The client's certificate .* does not chain"));
             await using SampleTerminal alice = await JoinAsync(transcript, port, "alice");
         }
         finally
