@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
 namespace Amp.Transports;
 
@@ -37,13 +36,14 @@ public sealed class SocketTransport : AmpTransport
     private readonly Task _receiveTask;
     private readonly Task _sendTask;
     private readonly object _disposeLock = new();
-    private List<ArraySegment<byte>>? _sendSegments;
+    private readonly SocketSender _sender;
     private Task? _disposeTask;
     private volatile bool _closing;
 
     private SocketTransport(Socket socket, AmpTransportRole role, SocketTransportOptions options)
     {
         _socket = socket;
+        _sender = new SocketSender(socket);
         _options = options;
         Role = role;
         if (socket.ProtocolType == ProtocolType.Tcp)
@@ -306,7 +306,7 @@ public sealed class SocketTransport : AmpTransport
 
                     if (!buffer.IsEmpty)
                     {
-                        await SendAsync(buffer).ConfigureAwait(false);
+                        await _sender.SendAsync(buffer).ConfigureAwait(false);
                     }
                 }
                 finally
@@ -332,54 +332,6 @@ public sealed class SocketTransport : AmpTransport
         finally
         {
             await reader.CompleteAsync(error).ConfigureAwait(false);
-        }
-    }
-
-    private async ValueTask SendAsync(ReadOnlySequence<byte> buffer)
-    {
-        if (buffer.IsSingleSegment)
-        {
-            await SendAllAsync(buffer.First).ConfigureAwait(false);
-            return;
-        }
-
-        // Gather the segments into one send call when they are array-backed (the usual pools are).
-        List<ArraySegment<byte>> segments = _sendSegments ??= new List<ArraySegment<byte>>();
-        segments.Clear();
-        foreach (ReadOnlyMemory<byte> memory in buffer)
-        {
-            if (!MemoryMarshal.TryGetArray(memory, out ArraySegment<byte> segment))
-            {
-                segments.Clear();
-                await SendSegmentsOneByOneAsync(buffer).ConfigureAwait(false);
-                return;
-            }
-
-            segments.Add(segment);
-        }
-
-        int sent = await _socket.SendAsync(segments, SocketFlags.None).ConfigureAwait(false);
-        segments.Clear();
-        if (sent < buffer.Length)
-        {
-            await SendSegmentsOneByOneAsync(buffer.Slice(sent)).ConfigureAwait(false);
-        }
-    }
-
-    private async ValueTask SendSegmentsOneByOneAsync(ReadOnlySequence<byte> buffer)
-    {
-        foreach (ReadOnlyMemory<byte> memory in buffer)
-        {
-            await SendAllAsync(memory).ConfigureAwait(false);
-        }
-    }
-
-    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> memory)
-    {
-        while (!memory.IsEmpty)
-        {
-            int sent = await _socket.SendAsync(memory, SocketFlags.None).ConfigureAwait(false);
-            memory = memory[sent..];
         }
     }
 
