@@ -45,6 +45,11 @@ public sealed class AmpResponders
     /// <returns>This instance.</returns>
     /// <exception cref="AmpDefinitionException">The command's declaration is invalid.</exception>
     /// <exception cref="ArgumentException">The command already has a responder.</exception>
+    /// <remarks>
+    /// A lambda that only throws fits this overload and the <see cref="Task{TResult}"/> one alike; this one
+    /// is preferred, so <c>Add&lt;Divide, DivideResult&gt;(_ =&gt; throw new DivideByZeroException())</c> compiles.
+    /// </remarks>
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public AmpResponders Add<TCommand, TResponse>(Func<TCommand, TResponse> responder)
         where TCommand : class, IAmpCommand<TResponse>
         where TResponse : class

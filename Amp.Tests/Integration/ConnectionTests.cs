@@ -121,7 +121,7 @@ public sealed class ConnectionTests
         // inside the cancellation. That failure must not be sent after the fatal error (Twisted drops late
         // answers): the pending call fails with the connection's end, not with an UNKNOWN error box.
         var responders = new Amp.Dispatch.AmpResponders()
-            .Add<Die, AmpEmptyResponse>(new Func<Die, AmpEmptyResponse>(_ => throw new DeathThreatException("aieeeeeeeee")))
+            .Add<Die, AmpEmptyResponse>(_ => throw new DeathThreatException("aieeeeeeeee"))
             .Add<Delay, DelayResult>((Delay _, AmpConnection _, CancellationToken closing) =>
             {
                 var failing = new TaskCompletionSource<DelayResult>();
