@@ -62,6 +62,11 @@ catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 {
     return 130;
 }
+catch (Exception e) when (e is FormatException or OverflowException)
+{
+    Console.Error.WriteLine($"{command}: a number flag is not a number ({e.Message}); see --help");
+    return 2;
+}
 
 static string? Flag(string[] flags, string name)
 {
