@@ -42,8 +42,7 @@ internal sealed class LayerChangePendingCall<TResponse> : TaskCompletionSource<T
         catch (AmpArgumentException e)
         {
             // The peer has changed its layers already; we cannot follow without a valid answer.
-            Fail(e);
-            _connection.End(_failureReason, $"The answer to {_descriptor.Name} was malformed: {e.Message}", e);
+            FailAndEnd(e, $"The answer to {_descriptor.Name} was malformed: {e.Message}");
             return;
         }
 
@@ -55,8 +54,7 @@ internal sealed class LayerChangePendingCall<TResponse> : TaskCompletionSource<T
             }
             catch (Exception e)
             {
-                Fail(e);
-                _connection.End(_failureReason, $"{_descriptor.Name} failed: {e.Message}", e);
+                FailAndEnd(e, $"{_descriptor.Name} failed: {e.Message}");
                 return false;
             }
 
@@ -81,6 +79,19 @@ internal sealed class LayerChangePendingCall<TResponse> : TaskCompletionSource<T
     {
         Cancellation.Dispose();
         TrySetException(exception);
+        _park.Fail(exception);
+    }
+
+    /// <summary>
+    /// Fails the call and ends the connection with this call's cause. The connection ends before the
+    /// writer is released: a released writer fails on its own thread, and its failure must not be
+    /// the one the connection reports.
+    /// </summary>
+    private void FailAndEnd(Exception exception, string message)
+    {
+        Cancellation.Dispose();
+        TrySetException(exception);
+        _connection.End(_failureReason, message, exception);
         _park.Fail(exception);
     }
 }

@@ -67,8 +67,9 @@ internal sealed class LayerChangeResponderEntry<TCommand, TResponse> : Responder
                 }
                 catch (Exception e)
                 {
-                    park.Fail(e);
+                    // The connection ends first, with this cause; the released writer's own failure comes too late to replace it.
                     connection.End(_failureReason, $"{_descriptor.Name} failed: {e.Message}", e);
+                    park.Fail(e);
                     return false;
                 }
             }, park.Fail);

@@ -99,15 +99,27 @@ public sealed class TlsFailureTests
     [Test]
     public async Task ARefusedStartTlsFailsTheHeldCallsAndSendsNothingInPlaintext(CancellationToken cancellationToken)
     {
-        // The peer has no StartTLS responder: it answers UNHANDLED. The Sum queued behind StartTLS was meant for TLS.
-        await using var pair = ConnectedPair.Create();
-        Task<TlsConnectionInfo> starting = pair.Client.StartTlsAsync(TestCertificates.ClientOptions(role: TlsRole.Client), cancellationToken);
-        Task<SumResult> held = pair.Client.CallRemoteAsync(new Sum { A = 1, B = 1 }, cancellationToken);
+        // The peer refuses StartTLS (UNHANDLED, as a peer without a StartTLS responder does), and only after
+        // the Sum was queued behind it: that Sum was meant for TLS.
+        await using RawPeer peer = RawPeer.Start();
+        Task<TlsConnectionInfo> starting = peer.Connection.StartTlsAsync(TestCertificates.ClientOptions(role: TlsRole.Client), cancellationToken);
+        AmpBox startTls = await peer.ReadBoxAsync(cancellationToken);
+        Assert.That(startTls.GetString("_command"), Is.EqualTo("StartTLS"));
+        Task<SumResult> held = peer.Connection.CallRemoteAsync(new Sum { A = 1, B = 1 }, cancellationToken);
+        await peer.WriteBoxAsync(
+            new AmpBox { ["_error"] = startTls["_ask"] }.SetString("_error_code", "UNHANDLED").SetString("_error_description", "Unhandled Command: 'StartTLS'"),
+            cancellationToken);
         var refused = Assert.ThrowsAsync<AmpUnhandledCommandException>(() => starting);
         Assert.That(refused!.CommandName, Is.EqualTo("StartTLS"));
         Assert.That(Assert.ThrowsAsync<AmpUnhandledCommandException>(() => held), Is.SameAs(refused));
-        Assert.That(pair.Client.LayerDepth, Is.Zero);
-        Assert.That((await pair.Client.CallRemoteAsync(new Sum { A = 2, B = 2 }, cancellationToken)).Total, Is.EqualTo(new BigInteger(4)), "plain AMP goes on");
+        Assert.That(peer.Connection.LayerDepth, Is.Zero);
+
+        // Plain AMP goes on, and the first box after the refusal is the new call: the held one never left.
+        Task<SumResult> plain = peer.Connection.CallRemoteAsync(new Sum { A = 2, B = 2 }, cancellationToken);
+        AmpBox next = await peer.ReadBoxAsync(cancellationToken);
+        Assert.That((next.GetString("_command"), next.GetString("a")), Is.EqualTo(("Sum", "2")));
+        await peer.WriteBoxAsync(new AmpBox { ["_answer"] = next["_ask"] }.SetString("total", "4"), cancellationToken);
+        Assert.That((await plain).Total, Is.EqualTo(new BigInteger(4)));
     }
 
     [Test]
