@@ -17,7 +17,7 @@ public sealed class AmpConnectionOptions
     /// <summary>The commands this side answers. Empty by default: every command gets <c>UNHANDLED</c>.</summary>
     public AmpResponders Responders { get; init; } = new();
 
-    /// <summary>Where logs go. Categories: <c>Amp.Connection</c>, <c>Amp.Wire</c>, <c>Amp.Dispatch</c>.</summary>
+    /// <summary>Where logs go. Categories: <c>Amp.Connection</c>, <c>Amp.Wire</c>, <c>Amp.Dispatch</c>, and <c>Amp.Tls</c> for TLS layers.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
     /// <summary>
@@ -58,7 +58,12 @@ public sealed class AmpConnectionOptions
     /// </summary>
     public bool CloseOnUnknownError { get; init; }
 
-    /// <summary>Include bytes received from the peer in exception messages and logs. Default <see langword="false"/>.</summary>
+    /// <summary>
+    /// Quote the offending box in the messages of <see cref="AmpProtocolError.EmptyBox"/>,
+    /// <see cref="AmpProtocolError.MalformedError"/> and <see cref="AmpProtocolError.UnknownTag"/>
+    /// protocol errors. Default <see langword="false"/>. (A malformed argument's message always quotes up
+    /// to 64 bytes of its value, and the Trace-level <c>BoxReceived</c> log always shows the box.)
+    /// </summary>
     public bool IncludeWireDataInErrors { get; init; }
 
     /// <summary>A name for this connection in logs and messages; the transport's description when empty.</summary>

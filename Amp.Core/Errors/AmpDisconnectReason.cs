@@ -6,16 +6,23 @@ public enum AmpDisconnectReason
     /// <summary>This side closed the connection.</summary>
     LocallyClosed = 1,
 
-    /// <summary>The peer closed the byte stream at a box boundary.</summary>
+    /// <summary>
+    /// The peer's byte stream ended: it closed the connection, its process exited, or it closed after
+    /// sending a fatal error. If the stream ended inside a box, the inner exception is an
+    /// <see cref="AmpProtocolException"/> with <see cref="AmpProtocolError.TruncatedBox"/>.
+    /// </summary>
     RemoteClosed,
 
-    /// <summary>The transport failed (a socket error, a broken pipe, the child process died).</summary>
+    /// <summary>Reading or writing failed (a socket error such as a reset, a broken pipe).</summary>
     TransportError,
 
     /// <summary>The peer broke the protocol (see <see cref="AmpProtocolException"/>).</summary>
     ProtocolViolation,
 
-    /// <summary>A fatal error was sent or received (a declared fatal error, or Twisted's UNKNOWN close).</summary>
+    /// <summary>
+    /// This side sent a fatal error (a declared error with <c>Fatal = true</c>, or <c>UNKNOWN</c> with
+    /// <see cref="AmpConnectionOptions.CloseOnUnknownError"/>). The side that receives it sees <see cref="RemoteClosed"/>.
+    /// </summary>
     FatalError,
 
     /// <summary>A TLS handshake or TLS record failed.</summary>

@@ -26,7 +26,4 @@ public enum AmpProtocolError
 
     /// <summary>The byte stream ended in the middle of a box.</summary>
     TruncatedBox,
-
-    /// <summary>A responder failed on a command that asked for no answer (Twisted closes the connection).</summary>
-    UnansweredFailure,
 }

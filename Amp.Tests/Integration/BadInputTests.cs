@@ -8,7 +8,7 @@ using Amp.Tests.TestUtilities;
 namespace Amp.Tests.Integration;
 
 /// <summary>
-/// What each kind of bad input gets (DESIGN.md, "Bad input: what each case gets"), checked against a
+/// What each kind of bad input gets (spec/amp-wire.md §13, "Bad input: what each side does"), checked against a
 /// scripted raw peer that writes exact bytes and reads exact bytes back.
 /// </summary>
 [CancelAfter(10000)]
