@@ -204,6 +204,25 @@ public sealed class ChatSampleDefenceTests
     }
 
     [Test]
+    public async Task ACertificateFolderHoldingOtherFilesIsNeitherUsedNorReplaced()
+    {
+        string folder = Directory.CreateTempSubdirectory("amp-chat-not-a-ca-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "notes.txt"), "mine");
+            var transcript = new StringBuilder();
+            await using SampleTerminal server = SampleTerminal.Start("[server]", transcript, "chat-server", "--port", ChatHarness.Port(ChatHarness.FreePort()), "--cert-dir", folder);
+            Assert.That(await server.WaitForExitAsync(), Is.EqualTo(1));
+            await server.WaitForAsync("holds other files than the development certificates");
+            Assert.That(Directory.GetFiles(folder).Select(Path.GetFileName), Is.EqualTo(new[] { "notes.txt" }));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
     public async Task ASecondServerOnTheSamePortExplainsWhyItCannotListen()
     {
         var transcript = new StringBuilder();

@@ -17,66 +17,82 @@ internal static class ChatDemo
     public static async Task<int> RunAsync(ChatArguments arguments, CancellationToken cancellationToken)
     {
         var checks = new List<(string What, bool Ok)>();
-        void Check(string what, bool ok) => checks.Add((what, ok));
+        void Check(string what, bool ok)
+        {
+            checks.Add((what, ok));
+            if (!ok)
+            {
+                // Every later step would wait its full patience for what cannot come: stop here.
+                throw new DemoStoppedException();
+            }
+        }
         void Say(string line) => ChatDemoProcess.Print("[demo]", line);
 
-        string folder = ChatCertificates.EnsureDevelopment(arguments.CertificateDirectory, new DemoWriter());
-        Say($"certificates: development CA in {folder} (made on first run, reused after)");
-        int port = FreePort();
-        string[] common = ["--port", port.ToString(CultureInfo.InvariantCulture), "--cert-dir", folder];
-
-        Say("-- a server and two clients, each its own process; each client calls StartTLS, then Join");
-        using ChatDemoProcess server = ChatDemoProcess.Start("[server]", ["chat-server", .. common]);
-        Check("the server listens", await server.WaitForAsync("listening on", Patience));
-        using ChatDemoProcess alice = ChatDemoProcess.Start("[alice]", ["chat-client", "--name", "alice", .. common]);
-        Check("alice's StartTLS negotiates TLS and checks the server's certificate", await alice.WaitForAsync("* TLS: Tls", Patience));
-        Check("alice joins", await alice.WaitForAsync("* joined as alice", Patience));
-        using ChatDemoProcess bob = ChatDemoProcess.Start("[bob]", ["chat-client", "--name", "bob", .. common]);
-        Check("bob joins", await bob.WaitForAsync("* joined as bob", Patience));
-        Check("alice hears bob join", await alice.WaitForAsync("* bob joined", Patience));
-
-        Say("-- they talk: each line is a Say call to the server, which calls Deliver back on the others");
-        await alice.TypeAsync("hello bob, this is alice");
-        Check("bob sees alice's message", await bob.WaitForAsync("<alice> hello bob, this is alice", Patience));
-        await bob.TypeAsync("hi alice — ça va? ☺");
-        Check("alice sees bob's Unicode reply", await alice.WaitForAsync("<bob> hi alice — ça va? ☺", Patience));
-
-        Say("-- a second alice: Join fails with the declared error NICKNAME_TAKEN");
-        using (ChatDemoProcess impostor = ChatDemoProcess.Start("[alice#2]", ["chat-client", "--name", "alice", .. common]))
+        try
         {
-            Check("the second alice is told the nickname is taken", await impostor.WaitForAsync("is taken", Patience));
-            Check("and exits with code 3", await impostor.WaitForExitAsync(Patience) && impostor.ExitCode == ChatClient.NicknameRefused);
+            string folder = ChatCertificates.EnsureDevelopment(arguments.CertificateDirectory, new DemoWriter());
+            Say($"certificates: development CA in {folder} (made on first run, reused after)");
+            int port = FreePort();
+            string[] common = ["--port", port.ToString(CultureInfo.InvariantCulture), "--cert-dir", folder];
+
+            Say("-- a server and two clients, each its own process; each client calls StartTLS, then Join");
+            using ChatDemoProcess server = ChatDemoProcess.Start("[server]", ["chat-server", .. common]);
+            Check("the server listens", await server.WaitForAsync("listening on", Patience));
+            using ChatDemoProcess alice = ChatDemoProcess.Start("[alice]", ["chat-client", "--name", "alice", .. common]);
+            Check("alice's StartTLS negotiates TLS and checks the server's certificate", await alice.WaitForAsync("* TLS: Tls", Patience));
+            Check("alice joins", await alice.WaitForAsync("* joined as alice", Patience));
+            using ChatDemoProcess bob = ChatDemoProcess.Start("[bob]", ["chat-client", "--name", "bob", .. common]);
+            Check("bob joins", await bob.WaitForAsync("* joined as bob", Patience));
+            Check("alice hears bob join", await alice.WaitForAsync("* bob joined", Patience));
+
+            Say("-- they talk: each line is a Say call to the server, which calls Deliver back on the others");
+            await alice.TypeAsync("hello bob, this is alice");
+            Check("bob sees alice's message", await bob.WaitForAsync("<alice> hello bob, this is alice", Patience));
+            await bob.TypeAsync("hi alice — ça va? ☺");
+            Check("alice sees bob's Unicode reply", await alice.WaitForAsync("<bob> hi alice — ça va? ☺", Patience));
+
+            Say("-- a second alice: Join fails with the declared error NICKNAME_TAKEN");
+            using (ChatDemoProcess impostor = ChatDemoProcess.Start("[alice#2]", ["chat-client", "--name", "alice", .. common]))
+            {
+                Check("the second alice is told the nickname is taken", await impostor.WaitForAsync("is taken", Patience));
+                Check("and exits with code 3", await impostor.WaitForExitAsync(Patience) && impostor.ExitCode == ChatClient.NicknameRefused);
+            }
+
+            Say("-- a client that skips StartTLS is refused (TLS_REQUIRED); one that sends garbage is closed");
+            Check("a plaintext Join is refused with TLS_REQUIRED", await PlaintextJoinIsRefusedAsync(port, cancellationToken));
+            Check("a connection sending garbage is closed", await GarbageIsClosedAsync(port, cancellationToken));
+
+            Say("-- carol joins, then her process is killed mid-conversation; the others go on");
+            using (ChatDemoProcess carol = ChatDemoProcess.Start("[carol]", ["chat-client", "--name", "carol", .. common]))
+            {
+                Check("carol joins", await carol.WaitForAsync("* joined as carol", Patience));
+                await carol.TypeAsync("hi all, carol here");
+                Check("alice sees carol's message", await alice.WaitForAsync("<carol> hi all, carol here", Patience));
+                Say("killing carol's process (no Leave, no goodbye)");
+            }
+
+            Check("bob hears that carol left", await bob.WaitForAsync("* carol left", Patience));
+            await bob.TypeAsync("carol vanished; still there, alice?");
+            Check("alice still hears bob", await alice.WaitForAsync("<bob> carol vanished; still there, alice?", Patience));
+            await bob.TypeAsync("/who");
+            Check("bob's /who lists alice and bob", await bob.WaitForAsync("* present: alice, bob", Patience));
+
+            Say("-- alice types /quit, bob's input ends (as with Ctrl+D): both call Leave and exit");
+            await alice.TypeAsync("/quit");
+            Check("alice leaves on /quit", await alice.WaitForExitAsync(Patience) && alice.ExitCode == 0);
+            Check("bob hears alice left", await bob.WaitForAsync("* alice left", Patience));
+            bob.CloseInput();
+            Check("bob leaves at end of input", await bob.WaitForExitAsync(Patience) && bob.ExitCode == 0);
+            Check("the server saw bob leave", await server.WaitForAsync("* bob left", Patience));
+
+            Say("stopping the server");
+            server.Dispose();
+        }
+        catch (DemoStoppedException)
+        {
+            Say("stopping at the first failed check");
         }
 
-        Say("-- a client that skips StartTLS is refused (TLS_REQUIRED); one that sends garbage is closed");
-        Check("a plaintext Join is refused with TLS_REQUIRED", await PlaintextJoinIsRefusedAsync(port, cancellationToken));
-        Check("a connection sending garbage is closed", await GarbageIsClosedAsync(port, cancellationToken));
-
-        Say("-- carol joins, then her process is killed mid-conversation; the others go on");
-        using (ChatDemoProcess carol = ChatDemoProcess.Start("[carol]", ["chat-client", "--name", "carol", .. common]))
-        {
-            Check("carol joins", await carol.WaitForAsync("* joined as carol", Patience));
-            await carol.TypeAsync("hi all, carol here");
-            Check("alice sees carol's message", await alice.WaitForAsync("<carol> hi all, carol here", Patience));
-            Say("killing carol's process (no Leave, no goodbye)");
-        }
-
-        Check("bob hears that carol left", await bob.WaitForAsync("* carol left", Patience));
-        await bob.TypeAsync("carol vanished; still there, alice?");
-        Check("alice still hears bob", await alice.WaitForAsync("<bob> carol vanished; still there, alice?", Patience));
-        await bob.TypeAsync("/who");
-        Check("bob's /who lists alice and bob", await bob.WaitForAsync("* present: alice, bob", Patience));
-
-        Say("-- alice types /quit, bob's input ends (as with Ctrl+D): both call Leave and exit");
-        await alice.TypeAsync("/quit");
-        Check("alice leaves on /quit", await alice.WaitForExitAsync(Patience) && alice.ExitCode == 0);
-        Check("bob hears alice left", await bob.WaitForAsync("* alice left", Patience));
-        bob.CloseInput();
-        Check("bob leaves at end of input", await bob.WaitForExitAsync(Patience) && bob.ExitCode == 0);
-        Check("the server saw bob leave", await server.WaitForAsync("* bob left", Patience));
-
-        Say("stopping the server");
-        server.Dispose();
         int failed = checks.Count(c => !c.Ok);
         foreach ((string what, bool ok) in checks)
         {
@@ -137,6 +153,8 @@ internal static class ChatDemo
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
+
+    private sealed class DemoStoppedException : Exception;
 
     private sealed class DemoWriter : TextWriter
     {
