@@ -32,6 +32,7 @@ public sealed partial class AmpConnection
             Log.Connection.ConnectionFailed(_logger, Name, reason, message, cause);
         }
 
+        _timeouts?.Dispose();
         _pending.FailAll(lost);
         Volatile.Read(ref _activePark)?.Fail(lost);
 
@@ -163,7 +164,8 @@ public sealed partial class AmpConnection
     /// </summary>
     private void QueueCall(IPendingCall call, ulong tag, ReadOnlySpan<byte> box, LayerChange? change = null)
     {
-        _pending.Add(tag, call);
+        // Layer changes and switches are not timed: abandoning one half-way would leave the two sides on different layers.
+        _pending.Add(tag, call, change is null && _timeouts is { } timeouts ? timeouts.DeadlineFromNow() : 0);
         try
         {
             if (change is null)

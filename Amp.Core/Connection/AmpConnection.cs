@@ -31,6 +31,7 @@ public sealed partial class AmpConnection : IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource<AmpConnectionLostException> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
+    private readonly CallTimeouts? _timeouts;
     private AmpConnectionLostException? _endReason;
 
     private AmpConnection(AmpTransport transport, AmpConnectionOptions options)
@@ -46,6 +47,10 @@ public sealed partial class AmpConnection : IAsyncDisposable
         _writer.RoomFreed = _readLoop.WakeForDeferredCommands;
         _writer.HeldCallsDropped = FailHeldCalls;
         _incoming.SlotFreed = _readLoop.WakeForDeferredCommands;
+        if (options.CallTimeout != Timeout.InfiniteTimeSpan)
+        {
+            _timeouts = new CallTimeouts(_pending, options.CallTimeout, Name);
+        }
     }
 
     /// <summary>The connection's name in logs and messages.</summary>

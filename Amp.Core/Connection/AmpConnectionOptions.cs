@@ -10,6 +10,7 @@ public sealed class AmpConnectionOptions
 {
     private readonly int _maxConcurrentIncomingCalls = 256;
     private readonly long _maxQueuedOutgoingBytes = 4 * 1024 * 1024;
+    private readonly TimeSpan _callTimeout = Timeout.InfiniteTimeSpan;
 
     /// <summary>Limits on incoming boxes.</summary>
     public AmpLimits Limits { get; init; } = AmpLimits.Default;
@@ -49,6 +50,29 @@ public sealed class AmpConnectionOptions
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 65 * 1024);
             _maxQueuedOutgoingBytes = value;
+        }
+    }
+
+    /// <summary>
+    /// How long a call (<c>CallRemoteAsync</c>, <c>CallRemoteStringAsync</c>) waits for its answer before
+    /// failing with <see cref="TimeoutException"/>; the answer, if it comes later, is dropped. Checked
+    /// by one sweep per connection, so a call fails up to a quarter of the timeout (at most 1 s) after it.
+    /// Default <see cref="Timeout.InfiniteTimeSpan"/>: a call waits until it is answered, cancelled or the
+    /// connection ends, as in Twisted. StartTLS, StopTLS and protocol switches are never timed out this
+    /// way (the TLS handshake has its own timeout).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
+    public TimeSpan CallTimeout
+    {
+        get => _callTimeout;
+        init
+        {
+            if (value != Timeout.InfiniteTimeSpan)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            }
+
+            _callTimeout = value;
         }
     }
 

@@ -31,6 +31,8 @@ internal sealed class LayerChangePendingCall<TResponse> : TaskCompletionSource<T
 
     public ulong Tag { get; set; }
 
+    public long Deadline { get; set; }
+
     public void SetAnswer(ReadOnlySpan<byte> box)
     {
         Cancellation.Dispose();

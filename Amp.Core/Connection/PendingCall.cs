@@ -18,6 +18,9 @@ internal interface IPendingCall
 
     /// <summary>The call's tag, set by <see cref="PendingCalls.Add"/>.</summary>
     ulong Tag { get; set; }
+
+    /// <summary>When the call times out (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), or 0 for never; set by <see cref="PendingCalls.Add"/>.</summary>
+    long Deadline { get; set; }
 }
 
 /// <summary>A typed call: the answer is parsed into the command's response type.</summary>
@@ -35,6 +38,8 @@ internal sealed class TypedPendingCall<TResponse> : TaskCompletionSource<TRespon
     public CancellationTokenRegistration Cancellation { get; set; }
 
     public ulong Tag { get; set; }
+
+    public long Deadline { get; set; }
 
     public void SetAnswer(ReadOnlySpan<byte> box)
     {
@@ -80,6 +85,8 @@ internal sealed class RawPendingCall : TaskCompletionSource<AmpBox>, IPendingCal
     public CancellationTokenRegistration Cancellation { get; set; }
 
     public ulong Tag { get; set; }
+
+    public long Deadline { get; set; }
 
     public void SetAnswer(ReadOnlySpan<byte> box)
     {

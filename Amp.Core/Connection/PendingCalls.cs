@@ -41,10 +41,14 @@ internal sealed class PendingCalls
     /// <summary>The next tag. Every box we send as a command uses one up, answered or not, as Twisted does.</summary>
     public ulong NextTag() => Interlocked.Increment(ref _lastTag);
 
+    /// <param name="tag">The call's tag.</param>
+    /// <param name="call">The call.</param>
+    /// <param name="deadline">When it times out (see <see cref="TakeExpired"/>), or 0 for never.</param>
     /// <exception cref="AmpConnectionLostException">The connection has ended.</exception>
-    public void Add(ulong tag, IPendingCall call)
+    public void Add(ulong tag, IPendingCall call, long deadline = 0)
     {
         call.Tag = tag;
+        call.Deadline = deadline;
         if (Interlocked.CompareExchange(ref _ring[(int)(tag & RingMask)], call, null) is not null)
         {
             lock (_lock)
@@ -111,6 +115,40 @@ internal sealed class PendingCalls
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Takes out every call whose deadline is at or before <paramref name="now"/>, as abandoned (their
+    /// answers, if they come, are dropped), and adds them to <paramref name="expired"/>.
+    /// </summary>
+    public void TakeExpired(long now, List<IPendingCall> expired)
+    {
+        foreach (IPendingCall? call in _ring)
+        {
+            if (call is { Deadline: not 0 } && call.Deadline <= now && Abandon(call.Tag))
+            {
+                expired.Add(call);
+            }
+        }
+
+        if (Volatile.Read(ref _overflowCount) == 0)
+        {
+            return;
+        }
+
+        IPendingCall[] overflow;
+        lock (_lock)
+        {
+            overflow = [.. _overflow.Values];
+        }
+
+        foreach (IPendingCall call in overflow)
+        {
+            if (call.Deadline != 0 && call.Deadline <= now && Abandon(call.Tag))
+            {
+                expired.Add(call);
+            }
+        }
     }
 
     public bool TryForget(ulong tag)

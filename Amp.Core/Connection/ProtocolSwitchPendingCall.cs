@@ -23,6 +23,8 @@ internal sealed class ProtocolSwitchPendingCall : TaskCompletionSource<AmpSwitch
 
     public ulong Tag { get; set; }
 
+    public long Deadline { get; set; }
+
     public void SetAnswer(ReadOnlySpan<byte> box)
     {
         _connection.RequestBarrier(async () =>

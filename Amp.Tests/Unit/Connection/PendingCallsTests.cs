@@ -128,6 +128,30 @@ public sealed class PendingCallsTests
         }
     }
 
+    [Test]
+    public void ExpiredCallsAreTakenAsAbandonedAndUntimedOrLaterOnesStay()
+    {
+        var pending = new PendingCalls();
+        var early = new FakeCall();
+        var late = new FakeCall();
+        var untimed = new FakeCall();
+        var overflowing = new FakeCall();
+        pending.Add(1, early, deadline: 100);
+        pending.Add(2, late, deadline: 300);
+        pending.Add(3, untimed);
+        pending.Add(1 + 1024, overflowing, deadline: 50);   // shares early's slot: kept beside the ring
+
+        var expired = new List<IPendingCall>();
+        pending.TakeExpired(200, expired);
+
+        Assert.That(expired, Is.EquivalentTo(new IPendingCall[] { early, overflowing }));
+        Assert.That(pending.Count, Is.EqualTo(2));
+        Assert.That(pending.TryForget(1), Is.True, "an answer to a timed-out call is dropped, not a protocol violation");
+        Assert.That(pending.TryForget(1 + 1024), Is.True);
+        Assert.That(pending.TryRemove(2, out _), Is.True);
+        Assert.That(pending.TryRemove(3, out _), Is.True);
+    }
+
     private sealed class FakeCall : IPendingCall
     {
         public Exception? Failure { get; private set; }
@@ -139,6 +163,8 @@ public sealed class PendingCallsTests
         public CancellationTokenRegistration Cancellation { get; set; }
 
         public ulong Tag { get; set; }
+
+        public long Deadline { get; set; }
 
         public void SetAnswer(ReadOnlySpan<byte> box) => Answered = true;
 
