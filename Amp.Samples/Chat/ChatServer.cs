@@ -19,6 +19,7 @@ internal sealed class ChatServer
 {
     private static readonly TimeSpan DeliverTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FarewellTime = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly ChatRoom _room = new();
     private readonly ConcurrentDictionary<AmpConnection, RemoteMember?> _connections = new();
@@ -106,7 +107,9 @@ internal sealed class ChatServer
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Out of file descriptors, for instance: wait a little rather than spin on the failure.
                 _log.WriteLine($"* accept failed: {e.Message}");
+                await Task.Delay(AcceptRetryDelay, CancellationToken.None);
                 continue;
             }
 
