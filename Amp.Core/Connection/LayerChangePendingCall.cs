@@ -8,7 +8,7 @@ namespace Amp.Connection;
 /// loop stops after it, the new layer is pushed over the released reader, then the parked writer
 /// resumes on the new top and the call completes.
 /// </summary>
-internal sealed class LayerChangePendingCall<TResponse> : TaskCompletionSource<TResponse>, IPendingCall
+internal sealed class LayerChangePendingCall<TResponse> : PendingCallBase<TResponse>
     where TResponse : class
 {
     private readonly CommandDescriptor<TResponse> _descriptor;
@@ -18,7 +18,6 @@ internal sealed class LayerChangePendingCall<TResponse> : TaskCompletionSource<T
     private readonly AmpDisconnectReason _failureReason;
 
     public LayerChangePendingCall(CommandDescriptor<TResponse> descriptor, AmpConnection connection, WriterPark park, StackChange change, AmpDisconnectReason failureReason)
-        : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         _descriptor = descriptor;
         _connection = connection;
@@ -27,13 +26,7 @@ internal sealed class LayerChangePendingCall<TResponse> : TaskCompletionSource<T
         _failureReason = failureReason;
     }
 
-    public CancellationTokenRegistration Cancellation { get; set; }
-
-    public ulong Tag { get; set; }
-
-    public long Deadline { get; set; }
-
-    public void SetAnswer(ReadOnlySpan<byte> box)
+    public override void SetAnswer(ReadOnlySpan<byte> box)
     {
         Cancellation.Dispose();
         TResponse response;
@@ -65,7 +58,7 @@ internal sealed class LayerChangePendingCall<TResponse> : TaskCompletionSource<T
         }, Fail);
     }
 
-    public void SetError(string code, string description)
+    public override void SetError(string code, string description)
     {
         Cancellation.Dispose();
         _refusal = _descriptor.MapRemoteError(code, description);
@@ -77,7 +70,7 @@ internal sealed class LayerChangePendingCall<TResponse> : TaskCompletionSource<T
 
     private Exception? _refusal;
 
-    public void Fail(Exception exception)
+    public override void Fail(Exception exception)
     {
         Cancellation.Dispose();
         TrySetException(exception);

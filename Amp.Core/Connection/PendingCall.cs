@@ -24,24 +24,17 @@ internal interface IPendingCall
 }
 
 /// <summary>A typed call: the answer is parsed into the command's response type.</summary>
-internal sealed class TypedPendingCall<TResponse> : TaskCompletionSource<TResponse>, IPendingCall
+internal sealed class TypedPendingCall<TResponse> : PendingCallBase<TResponse>
     where TResponse : class
 {
     private readonly CommandDescriptor<TResponse> _descriptor;
 
     public TypedPendingCall(CommandDescriptor<TResponse> descriptor)
-        : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         _descriptor = descriptor;
     }
 
-    public CancellationTokenRegistration Cancellation { get; set; }
-
-    public ulong Tag { get; set; }
-
-    public long Deadline { get; set; }
-
-    public void SetAnswer(ReadOnlySpan<byte> box)
+    public override void SetAnswer(ReadOnlySpan<byte> box)
     {
         Cancellation.Dispose();
         TResponse response;
@@ -58,13 +51,13 @@ internal sealed class TypedPendingCall<TResponse> : TaskCompletionSource<TRespon
         TrySetResult(response);
     }
 
-    public void SetError(string code, string description)
+    public override void SetError(string code, string description)
     {
         Cancellation.Dispose();
         TrySetException(_descriptor.MapRemoteError(code, description));
     }
 
-    public void Fail(Exception exception)
+    public override void Fail(Exception exception)
     {
         Cancellation.Dispose();
         TrySetException(exception);
@@ -72,29 +65,22 @@ internal sealed class TypedPendingCall<TResponse> : TaskCompletionSource<TRespon
 }
 
 /// <summary>An untyped call (<c>CallRemoteStringAsync</c>): the answer is the raw box.</summary>
-internal sealed class RawPendingCall : TaskCompletionSource<AmpBox>, IPendingCall
+internal sealed class RawPendingCall : PendingCallBase<AmpBox>
 {
     private readonly string _commandName;
 
     public RawPendingCall(string commandName)
-        : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         _commandName = commandName;
     }
 
-    public CancellationTokenRegistration Cancellation { get; set; }
-
-    public ulong Tag { get; set; }
-
-    public long Deadline { get; set; }
-
-    public void SetAnswer(ReadOnlySpan<byte> box)
+    public override void SetAnswer(ReadOnlySpan<byte> box)
     {
         Cancellation.Dispose();
         TrySetResult(AmpBox.FromBytes(box));
     }
 
-    public void SetError(string code, string description)
+    public override void SetError(string code, string description)
     {
         Cancellation.Dispose();
         TrySetException(code == AmpErrorCodes.Unhandled
@@ -102,7 +88,7 @@ internal sealed class RawPendingCall : TaskCompletionSource<AmpBox>, IPendingCal
             : new AmpRemoteException(code, description, _commandName));
     }
 
-    public void Fail(Exception exception)
+    public override void Fail(Exception exception)
     {
         Cancellation.Dispose();
         TrySetException(exception);

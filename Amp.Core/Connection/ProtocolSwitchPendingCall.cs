@@ -5,27 +5,20 @@ using Amp.Switching;
 namespace Amp.Connection;
 
 /// <summary>Our protocol-switch call: its success answer is the last AMP box this side reads.</summary>
-internal sealed class ProtocolSwitchPendingCall : TaskCompletionSource<AmpSwitchedConnection>, IPendingCall
+internal sealed class ProtocolSwitchPendingCall : PendingCallBase<AmpSwitchedConnection>
 {
     private readonly CommandDescriptor<AmpEmptyResponse> _descriptor;
     private readonly AmpConnection _connection;
     private readonly WriterPark _park;
 
     public ProtocolSwitchPendingCall(CommandDescriptor<AmpEmptyResponse> descriptor, AmpConnection connection, WriterPark park)
-        : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         _descriptor = descriptor;
         _connection = connection;
         _park = park;
     }
 
-    public CancellationTokenRegistration Cancellation { get; set; }
-
-    public ulong Tag { get; set; }
-
-    public long Deadline { get; set; }
-
-    public void SetAnswer(ReadOnlySpan<byte> box)
+    public override void SetAnswer(ReadOnlySpan<byte> box)
     {
         _connection.RequestBarrier(async () =>
         {
@@ -42,7 +35,7 @@ internal sealed class ProtocolSwitchPendingCall : TaskCompletionSource<AmpSwitch
         }, Fail);
     }
 
-    public void SetError(string code, string description)
+    public override void SetError(string code, string description)
     {
         Exception error = _descriptor.MapRemoteError(code, description);
         _park.Refuse(error);
@@ -55,7 +48,7 @@ internal sealed class ProtocolSwitchPendingCall : TaskCompletionSource<AmpSwitch
             (this, error), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    public void Fail(Exception exception)
+    public override void Fail(Exception exception)
     {
         TrySetException(exception);
         _park.Fail(exception);
