@@ -11,4 +11,10 @@ public static class AmpErrorCodes
 
     /// <summary>The description sent with <see cref="Unknown"/>, as Twisted sends it.</summary>
     public const string UnknownDescription = "Unknown Error";
+
+    /// <summary>
+    /// A layer change (StartTLS, StopTLS, a switch) was refused because the refusing side had its own change
+    /// in flight and won the tie-break (an Amp.NET extension; see <see cref="AmpLayerChangeConflictException"/>).
+    /// </summary>
+    public const string LayerChangeConflict = "LAYER_CHANGE_CONFLICT";
 }
