@@ -49,8 +49,7 @@ public static class AmpTls
         ArgumentNullException.ThrowIfNull(responders);
         ArgumentNullException.ThrowIfNull(choose);
         return responders.AddLayerChange<StartTls, AmpEmptyResponse>(
-            (_, connection) => new LayerChangeAnswer<AmpEmptyResponse>(AmpEmptyResponse.Instance, StackChange.Push(LayerFactory(connection, choose(connection)))),
-            AmpDisconnectReason.TlsFailure);
+            (_, connection) => new LayerChangeAnswer<AmpEmptyResponse>(AmpEmptyResponse.Instance, PushTls(choose(connection), null)));
     }
 
     /// <summary>
@@ -76,10 +75,9 @@ public static class AmpTls
     {
         ArgumentNullException.ThrowIfNull(responders);
         return responders.AddLayerChange<StopTls, AmpEmptyResponse>(
-            (_, connection) => connection.Stack.TopLayer is TlsLayer
-                ? new LayerChangeAnswer<AmpEmptyResponse>(AmpEmptyResponse.Instance, StackChange.Pop())
-                : throw new AmpRemoteException("TLS_ERROR", "No TLS layer to stop."),
-            AmpDisconnectReason.TlsFailure);
+            (_, connection) => connection.GetLayers() is [.., TlsLayer]
+                ? new LayerChangeAnswer<AmpEmptyResponse>(AmpEmptyResponse.Instance, LayerChange.Pop<TlsLayer>())
+                : throw new AmpRemoteException("TLS_ERROR", "No TLS layer to stop."));
     }
 
     /// <summary>What each TLS layer of the connection negotiated, outermost first.</summary>
@@ -88,7 +86,7 @@ public static class AmpTls
     public static IReadOnlyList<TlsConnectionInfo> GetTlsLayers(this AmpConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return TlsLayersOf(connection.Stack);
+        return TlsLayersOf(connection.GetLayers());
     }
 
     /// <summary>What each TLS layer under a switched connection negotiated, outermost first.</summary>
@@ -97,13 +95,13 @@ public static class AmpTls
     public static IReadOnlyList<TlsConnectionInfo> GetTlsLayers(this Amp.Switching.AmpSwitchedConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return TlsLayersOf(connection.Stack);
+        return TlsLayersOf(connection.GetLayers());
     }
 
-    private static List<TlsConnectionInfo> TlsLayersOf(LayerStack stack)
+    private static List<TlsConnectionInfo> TlsLayersOf(IReadOnlyList<AmpLayer> stack)
     {
         var layers = new List<TlsConnectionInfo>();
-        foreach (AmpLayer layer in stack.Snapshot())
+        foreach (AmpLayer layer in stack)
         {
             if (layer is TlsLayer tls)
             {
@@ -114,32 +112,34 @@ public static class AmpTls
         return layers;
     }
 
-    internal static LayerFactory LayerFactory(AmpConnection connection, TlsLayerOptions options) => async (below, cancellationToken) =>
+    /// <summary>The push of a TLS layer with <paramref name="options"/>; the role comes from the transport unless the options set it.</summary>
+    internal static LayerChange PushTls(TlsLayerOptions options, Action<TlsLayer>? started) => LayerChange.Push("tls", async (context, cancellationToken) =>
     {
-        ILogger logger = connection.LoggerFactory.CreateLogger("Amp.Tls");
-        int depth = connection.GetTlsLayers().Count + 1;
+        ILogger logger = context.LoggerFactory.CreateLogger("Amp.Tls");
+        int depth = TlsLayersOf(context.Layers).Count + 1;
         try
         {
             bool isClient = options.Role switch
             {
                 TlsRole.Client => true,
                 TlsRole.Server => false,
-                _ => connection.Transport.Role switch
+                _ => context.Transport.Role switch
                 {
                     AmpTransportRole.Initiator => true,
                     AmpTransportRole.Acceptor => false,
                     _ => throw new AmpTlsException(TlsFailure.InvalidOptions,
-                        $"The transport ({connection.Transport.Description}) does not say which side connected; set TlsLayerOptions.Role."),
+                        $"The transport ({context.Transport.Description}) does not say which side connected; set TlsLayerOptions.Role."),
                 },
             };
-            TlsLayer layer = await TlsLayer.StartAsync(below, options, isClient, depth, cancellationToken).ConfigureAwait(false);
-            Log.Tls.TlsLayerStarted(logger, connection.Name, layer.Info);
+            TlsLayer layer = await TlsLayer.StartAsync(context.Below, options, isClient, depth, cancellationToken).ConfigureAwait(false);
+            Log.Tls.TlsLayerStarted(logger, context.ConnectionName, layer.Info);
+            started?.Invoke(layer);
             return layer;
         }
         catch (AmpTlsException e)
         {
-            Log.Tls.TlsHandshakeFailed(logger, connection.Name, e.Failure, e.Message);
+            Log.Tls.TlsHandshakeFailed(logger, context.ConnectionName, e.Failure, e.Message);
             throw;
         }
-    };
+    });
 }

@@ -10,26 +10,15 @@ namespace Amp.Tls;
 /// sends them through it; <see cref="AmpTls.StartTlsAsync"/> does the same and returns what was negotiated.
 /// </summary>
 [AmpCommand("StartTLS")]
-public sealed class StartTls : IAmpCommand<AmpEmptyResponse>, ILayerChangingCommand
+public sealed class StartTls : IAmpCommand<AmpEmptyResponse>, IAmpLayerCommand
 {
     /// <summary>This side's TLS settings. Never sent.</summary>
     public TlsLayerOptions Options { get; init; } = new();
 
-    AmpDisconnectReason ILayerChangingCommand.FailureReason => AmpDisconnectReason.TlsFailure;
-
-    bool ILayerChangingCommand.HeldBoxesNeedTheNewLayer => true;
-
     /// <summary>What the layer pushed by this call negotiated, once it is up.</summary>
     internal TlsConnectionInfo? Negotiated { get; private set; }
 
-    StackChange ILayerChangingCommand.CreateChange(AmpConnection connection)
-    {
-        LayerFactory push = AmpTls.LayerFactory(connection, Options);
-        return StackChange.Push(async (below, cancellationToken) =>
-        {
-            AmpLayer layer = await push(below, cancellationToken).ConfigureAwait(false);
-            Negotiated = ((TlsLayer)layer).Info;
-            return layer;
-        });
-    }
+    /// <inheritdoc/>
+    public LayerChange CreateChange(AmpConnection connection) =>
+        AmpTls.PushTls(Options, layer => Negotiated = layer.Info);
 }

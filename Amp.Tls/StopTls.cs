@@ -11,14 +11,8 @@ namespace Amp.Tls;
 /// the popped layer until the peer's close_notify, then the layer below.
 /// </summary>
 [AmpCommand("StopTLS")]
-public sealed class StopTls : IAmpCommand<AmpEmptyResponse>, ILayerChangingCommand
+public sealed class StopTls : IAmpCommand<AmpEmptyResponse>, IAmpLayerCommand
 {
-    AmpDisconnectReason ILayerChangingCommand.FailureReason => AmpDisconnectReason.TlsFailure;
-
-    bool ILayerChangingCommand.HeldBoxesNeedTheNewLayer => false;
-
-    StackChange ILayerChangingCommand.CreateChange(AmpConnection connection) =>
-        connection.Stack.TopLayer is TlsLayer
-            ? StackChange.Pop()
-            : throw new InvalidOperationException($"StopTLS needs a TLS layer on top; the connection's layers are: {connection.Layers}.");
+    /// <inheritdoc/>
+    public LayerChange CreateChange(AmpConnection connection) => LayerChange.Pop<TlsLayer>();
 }

@@ -1,5 +1,6 @@
 using Amp.Boxes;
 using Amp.Commands.Descriptors;
+using Amp.BoxProtocol;
 using Amp.Connection;
 using Amp.Logging;
 
@@ -11,91 +12,25 @@ public sealed partial class AmpConnection
     internal void CloseAfterFatalError(string code, string description) =>
         End(AmpDisconnectReason.FatalError, $"A fatal error was sent: Code<{code}>: {description}", null);
 
-    /// <summary>
-    /// Ends the connection once: fails every pending call with one exception carrying the reason,
-    /// writes what is queued (briefly), closes the transport and completes <see cref="Completion"/>.
-    /// </summary>
-    internal void End(AmpDisconnectReason reason, string message, Exception? cause)
+    /// <summary>Ends the connection once (see <see cref="BinaryBoxProtocol.End"/>); pending calls fail with the reason.</summary>
+    internal void End(AmpDisconnectReason reason, string message, Exception? cause) => _protocol.End(reason, message, cause);
+
+    /// <summary>Called by the box layer once, as the connection ends: every pending call fails with one exception carrying the reason.</summary>
+    internal void OnEnded(AmpConnectionLostException lost)
     {
-        var lost = new AmpConnectionLostException(reason, message, cause);
-        if (Interlocked.CompareExchange(ref _endReason, lost, null) is not null)
-        {
-            return;
-        }
-
-        if (reason is AmpDisconnectReason.LocallyClosed or AmpDisconnectReason.RemoteClosed && cause is null)
-        {
-            Log.Connection.ConnectionClosed(_logger, Name, reason);
-        }
-        else
-        {
-            Log.Connection.ConnectionFailed(_logger, Name, reason, message, cause);
-        }
-
         _timeouts?.Dispose();
         _pending.FailAll(lost);
-        Volatile.Read(ref _activePark)?.Fail(lost);
-
-        // Before responders see Closing: whatever they answer from now on is dropped, never written after a fatal error.
-        if (reason != AmpDisconnectReason.ProtocolSwitched)
-        {
-            _writer.RefuseNewBoxes(lost);
-        }
-
-        try
-        {
-            _closing.Cancel();
-        }
-        catch (AggregateException)
-        {
-            // A callback registered by user code threw; the connection still has to close.
-        }
-
-        _ = ShutdownAsync(lost);
     }
 
-    private async Task ShutdownAsync(AmpConnectionLostException lost)
+    /// <summary>Fails the calls whose boxes were held for a layer change that did not happen.</summary>
+    private void FailHeldCalls(IReadOnlyList<ulong> tags, Exception reason)
     {
-        if (lost.Reason == AmpDisconnectReason.ProtocolSwitched)
+        foreach (ulong tag in tags)
         {
-            // The byte stream now belongs to the new protocol: AMP closes nothing.
-            _completion.TrySetResult(lost);
-            return;
-        }
-
-        try
-        {
-            if (lost.Reason is AmpDisconnectReason.TransportError)
+            if (_pending.TryRemove(tag, out IPendingCall? call))
             {
-                _writer.Abort(lost);
+                call!.Fail(reason);
             }
-            else
-            {
-                Task flushed = _writer.CompleteAsync(lost);
-                if (await Task.WhenAny(flushed, Task.Delay(s_closeFlushTimeout)).ConfigureAwait(false) != flushed)
-                {
-                    _writer.Abort(lost);
-                }
-            }
-
-            try
-            {
-                _readLoop.Reader?.CancelPendingRead();
-            }
-            catch (InvalidOperationException)
-            {
-                // Already completed by the transport.
-            }
-
-            await _stack.DisposeAsync().ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // Closing must always reach Completion; a transport failing to close changes nothing more.
-        }
-        finally
-        {
-            _completion.TrySetResult(lost);
         }
     }
 
@@ -149,7 +84,7 @@ public sealed partial class AmpConnection
         try
         {
             write(buffer);
-            _writer.Enqueue(buffer.WrittenSpan);
+            _writer.Enqueue(buffer.WrittenSpan, 0, isCall: true);
         }
         finally
         {
@@ -162,20 +97,12 @@ public sealed partial class AmpConnection
     /// Registers a call under its tag and queues its box (with the layer change it announces, if any);
     /// undoes the registration if the box cannot be queued.
     /// </summary>
-    private void QueueCall(IPendingCall call, ulong tag, ReadOnlySpan<byte> box, LayerChange? change = null)
+    private void QueueCall(IPendingCall call, ulong tag, ReadOnlySpan<byte> box)
     {
-        // Layer changes and switches are not timed: abandoning one half-way would leave the two sides on different layers.
-        _pending.Add(tag, call, change is null && _timeouts is { } timeouts ? timeouts.DeadlineFromNow() : 0);
+        _pending.Add(tag, call, _timeouts is { } timeouts ? timeouts.DeadlineFromNow() : 0);
         try
         {
-            if (change is null)
-            {
-                _writer.Enqueue(box, tag);
-            }
-            else
-            {
-                _writer.Enqueue(box, change);
-            }
+            _writer.Enqueue(box, tag, isCall: true);
         }
         catch
         {

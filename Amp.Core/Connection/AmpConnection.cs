@@ -1,4 +1,5 @@
 using Amp.Boxes;
+using Amp.BoxProtocol;
 using Amp.Commands;
 using Amp.Commands.Descriptors;
 using Amp.Connection;
@@ -21,32 +22,20 @@ namespace Amp;
 /// </remarks>
 public sealed partial class AmpConnection : IAsyncDisposable
 {
-    private static readonly TimeSpan s_closeFlushTimeout = TimeSpan.FromSeconds(5);
-
-    private readonly LayerStack _stack;
+    private readonly BinaryBoxProtocol _protocol;
     private readonly OutgoingWriter _writer;
     private readonly PendingCalls _pending = new();
     private readonly IncomingCalls _incoming;
-    private readonly BoxReadLoop _readLoop;
-    private readonly CancellationTokenSource _closing = new();
-    private readonly TaskCompletionSource<AmpConnectionLostException> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ILogger _logger;
     private readonly CallTimeouts? _timeouts;
-    private AmpConnectionLostException? _endReason;
 
     private AmpConnection(AmpTransport transport, AmpConnectionOptions options)
     {
-        _stack = new LayerStack(transport);
-        LoggerFactory = options.LoggerFactory;
-        Name = string.IsNullOrEmpty(options.Name) ? transport.Description : options.Name;
-        _logger = options.LoggerFactory.CreateLogger("Amp.Connection");
-        _writer = new OutgoingWriter(transport.Output, options.MaxQueuedOutgoingBytes,
-            e => End(AmpDisconnectReason.TransportError, "Writing to the transport failed: " + e.Message, e));
-        _incoming = new IncomingCalls(this, _writer, options, _closing.Token);
-        _readLoop = new BoxReadLoop(this, _stack, _pending, _incoming, _writer, options);
-        _writer.RoomFreed = _readLoop.WakeForDeferredCommands;
+        var router = new AmpBoxRouter(this, _pending, options);
+        _protocol = new BinaryBoxProtocol(transport, router, options.Name, options.Limits, options.MaxQueuedOutgoingBytes, options.LoggerFactory);
+        _writer = _protocol.Writer;
         _writer.HeldCallsDropped = FailHeldCalls;
-        _incoming.SlotFreed = _readLoop.WakeForDeferredCommands;
+        _incoming = new IncomingCalls(this, _writer, options, _protocol.Closing);
+        router.Attach(_writer, _incoming);
         if (options.CallTimeout != Timeout.InfiniteTimeSpan)
         {
             _timeouts = new CallTimeouts(_pending, options.CallTimeout, Name);
@@ -54,27 +43,30 @@ public sealed partial class AmpConnection : IAsyncDisposable
     }
 
     /// <summary>The connection's name in logs and messages.</summary>
-    public string Name { get; }
+    public string Name => _protocol.Name;
 
     /// <summary>The transport at the bottom of the layer stack.</summary>
-    public AmpTransport Transport => _stack.Transport;
+    public AmpTransport Transport => _protocol.Transport;
 
     /// <summary>Whether the connection is still up.</summary>
-    public bool IsConnected => Volatile.Read(ref _endReason) is null;
+    public bool IsConnected => _protocol.IsConnected;
 
     /// <summary>Cancelled when the connection ends; responders may pass it on.</summary>
-    public CancellationToken Closing => _closing.Token;
+    public CancellationToken Closing => _protocol.Closing;
 
     /// <summary>
     /// Completes when the connection has ended and its transport is closed, with the reason (the same
     /// exception pending calls failed with). Never faults.
     /// </summary>
-    public Task<AmpConnectionLostException> Completion => _completion.Task;
+    public Task<AmpConnectionLostException> Completion => _protocol.Completion;
 
     /// <summary>The layers from the bottom up, such as <c>tcp 127.0.0.1:40112-&gt;127.0.0.1:5000</c>.</summary>
-    public string Layers => _stack.Describe();
+    public string Layers => _protocol.Layers;
 
-    internal bool HasEnded => Volatile.Read(ref _endReason) is not null;
+    /// <summary>The box layer this connection's commands travel on (its layer stack and layer-change state).</summary>
+    public BinaryBoxProtocol Protocol => _protocol;
+
+    internal bool HasEnded => _protocol.HasEnded;
 
     /// <summary>Starts AMP over <paramref name="transport"/>: reading begins at once.</summary>
     /// <param name="transport">The byte stream; the connection owns it and closes it when it ends.</param>
@@ -83,9 +75,10 @@ public sealed partial class AmpConnection : IAsyncDisposable
     public static AmpConnection Start(AmpTransport transport, AmpConnectionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
-        var connection = new AmpConnection(transport, options ?? AmpConnectionOptions.Default);
-        Log.Connection.ConnectionStarted(connection._logger, connection.Name);
-        _ = connection._readLoop.RunAsync();
+        options ??= AmpConnectionOptions.Default;
+        var connection = new AmpConnection(transport, options);
+        Log.Connection.ConnectionStarted(options.LoggerFactory.CreateLogger("Amp.Connection"), connection.Name);
+        connection._protocol.StartReading();
         return connection;
     }
 
@@ -105,6 +98,11 @@ public sealed partial class AmpConnection : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(command);
         var descriptor = (CommandDescriptor<TResponse>)CommandDescriptor.For(command.GetType());
+        if (descriptor.IsProtocolSwitch)
+        {
+            throw new ArgumentException($"Command {descriptor.Name} is a protocol switch; call it with SwitchProtocolAsync.", nameof(command));
+        }
+
         if (!descriptor.RequiresAnswer)
         {
             throw new InvalidOperationException($"Command {descriptor.Name} asks for no answer; send it with SendAsync.");
@@ -115,9 +113,9 @@ public sealed partial class AmpConnection : IAsyncDisposable
             return Task.FromCanceled<TResponse>(cancellationToken);
         }
 
-        if (command is ILayerChangingCommand change)
+        if (command is IAmpLayerCommand change)
         {
-            return CallChangingLayersAsync(command, () => change.CreateChange(this), change.FailureReason, cancellationToken);
+            return CallChangingLayersAsync(descriptor, command, change.CreateChange(this), cancellationToken);
         }
 
         var call = new TypedPendingCall<TResponse>(descriptor);
@@ -187,11 +185,7 @@ public sealed partial class AmpConnection : IAsyncDisposable
 
     /// <summary>Closes the connection: queued boxes are written, then the transport is closed. Pending calls fail.</summary>
     /// <returns>A task that completes when the transport is closed.</returns>
-    public async ValueTask CloseAsync()
-    {
-        End(AmpDisconnectReason.LocallyClosed, "The connection was closed by this side.", null);
-        await _completion.Task.ConfigureAwait(false);
-    }
+    public ValueTask CloseAsync() => _protocol.CloseAsync();
 
     /// <inheritdoc cref="CloseAsync"/>
     public ValueTask DisposeAsync() => CloseAsync();
@@ -199,5 +193,5 @@ public sealed partial class AmpConnection : IAsyncDisposable
     /// <summary>A one-line state summary for diagnostics.</summary>
     /// <returns>The summary.</returns>
     public override string ToString() =>
-        $"{Name} (pending-calls={_pending.Count}, running-responders={_incoming.Running}, layers={_stack.Describe()}, connected={IsConnected})";
+        $"{Name} (pending-calls={_pending.Count}, running-responders={_incoming.Running}, state={_protocol.State}, layers={Layers}, connected={IsConnected})";
 }

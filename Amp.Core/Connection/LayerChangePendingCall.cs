@@ -1,92 +1,116 @@
 using Amp.Commands.Descriptors;
-using Amp.Layers;
 
 namespace Amp.Connection;
 
 /// <summary>
-/// Our call of a command that changes the layer stack (StartTLS). Its answer is a barrier: the read
-/// loop stops after it, the new layer is pushed over the released reader, then the parked writer
-/// resumes on the new top and the call completes.
+/// Our call of a command that changes the layer stack (StartTLS, StopTLS, a protocol switch). The box
+/// layer's <see cref="LayerChangeRequest"/> does the work; this call settles it from the peer's answer
+/// and gives the caller the outcome. The caller may cancel and leave; the request goes on regardless.
 /// </summary>
-internal sealed class LayerChangePendingCall<TResponse> : PendingCallBase<TResponse>
-    where TResponse : class
+/// <typeparam name="TResult">What the caller gets: the command's response, or the switched connection.</typeparam>
+internal class LayerChangePendingCall<TResult> : PendingCallBase<TResult>
+    where TResult : class
 {
-    private readonly CommandDescriptor<TResponse> _descriptor;
-    private readonly AmpConnection _connection;
-    private readonly WriterPark _park;
-    private readonly StackChange _change;
-    private readonly AmpDisconnectReason _failureReason;
+    private readonly CommandDescriptor _descriptor;
+    private LayerChangeRequest? _request;
+    private TResult? _response;
 
-    public LayerChangePendingCall(CommandDescriptor<TResponse> descriptor, AmpConnection connection, WriterPark park, StackChange change, AmpDisconnectReason failureReason)
+    public LayerChangePendingCall(CommandDescriptor descriptor, AmpConnection connection)
     {
         _descriptor = descriptor;
-        _connection = connection;
-        _park = park;
-        _change = change;
-        _failureReason = failureReason;
+        Connection = connection;
+    }
+
+    protected AmpConnection Connection { get; }
+
+    /// <summary>Ties the call to its request: the caller's task follows the request, or the caller's token.</summary>
+    public void Follow(LayerChangeRequest request, CancellationToken cancellationToken)
+    {
+        _request = request;
+        _ = FollowAsync(request);
+        if (cancellationToken.CanBeCanceled)
+        {
+            // Detach only: withdrawing (before the box is written) is the request's own business.
+            Cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((LayerChangePendingCall<TResult>)state!).TrySetCanceled(token), this);
+        }
     }
 
     public override void SetAnswer(ReadOnlySpan<byte> box)
     {
-        Cancellation.Dispose();
-        TResponse response;
         try
         {
-            response = _descriptor.ReadResponse(box);
+            _response = ReadResponse(box);
         }
         catch (AmpArgumentException e)
         {
-            // The peer has changed its layers already; we cannot follow without a valid answer.
-            FailAndEnd(e, $"The answer to {_descriptor.Name} was malformed: {e.Message}");
+            // The peer has changed its layers already; this side cannot follow without a valid answer.
+            Connection.End(AmpDisconnectReason.ProtocolViolation, $"The answer to {_descriptor.Name} was malformed: {e.Message}", e);
             return;
         }
 
-        _connection.RequestBarrier(async () =>
-        {
-            try
-            {
-                await _connection.ChangeLayersAsync(_change, _park).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                FailAndEnd(e, $"{_descriptor.Name} failed: {e.Message}");
-                return false;
-            }
-
-            TrySetResult(response);
-            return true;
-        }, Fail);
+        _request!.Accept();
     }
 
     public override void SetError(string code, string description)
     {
-        Cancellation.Dispose();
-        _refusal = _descriptor.MapRemoteError(code, description);
-        _park.Refuse(_refusal);
-        _ = _park.Applied.ContinueWith(
-            static (_, state) => ((LayerChangePendingCall<TResponse>)state!).TrySetException(((LayerChangePendingCall<TResponse>)state!)._refusal!),
-            this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _request!.Refuse(_descriptor.MapRemoteError(code, description));
     }
-
-    private Exception? _refusal;
 
     public override void Fail(Exception exception)
     {
+        if (_request is { } request)
+        {
+            // The request reports first whatever ended the change (a TLS failure, say); this is a fallback.
+            request.Fail(exception);
+            return;
+        }
+
         Cancellation.Dispose();
         TrySetException(exception);
-        _park.Fail(exception);
     }
 
-    /// <summary>
-    /// Fails the call and ends the connection with this call's cause. The connection ends before the
-    /// writer is released: a released writer fails on its own thread, and its failure must not be
-    /// the one the connection reports.
-    /// </summary>
-    private void FailAndEnd(Exception exception, string message)
+    /// <summary>The caller's result once the change is made.</summary>
+    protected virtual TResult Result(TResult? response) => response!;
+
+    /// <summary>Called when the result could not reach the caller (it cancelled first).</summary>
+    protected virtual void Unclaimed(TResult result)
     {
+    }
+
+    private TResult? ReadResponse(ReadOnlySpan<byte> box) =>
+        _descriptor is CommandDescriptor<TResult> typed ? typed.ReadResponse(box) : null;
+
+    private async Task FollowAsync(LayerChangeRequest request)
+    {
+        try
+        {
+            await request.Completion.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            if (!request.WasSent)
+            {
+                Connection.ForgetCall(Tag);
+            }
+
+            Cancellation.Dispose();
+            if (e is OperationCanceledException canceled)
+            {
+                TrySetCanceled(canceled.CancellationToken);
+            }
+            else
+            {
+                TrySetException(e);
+            }
+
+            return;
+        }
+
         Cancellation.Dispose();
-        TrySetException(exception);
-        _connection.End(_failureReason, message, exception);
-        _park.Fail(exception);
+        TResult result = Result(_response);
+        if (!TrySetResult(result))
+        {
+            Unclaimed(result);
+        }
     }
 }

@@ -18,7 +18,6 @@ internal sealed class PendingCalls
     private readonly IPendingCall?[] _ring = new IPendingCall?[RingSize];
     private readonly Lock _lock = new();
     private readonly Dictionary<ulong, IPendingCall> _overflow = new();
-    private readonly HashSet<ulong> _abandoned = new();
     private int _overflowCount;
     private ulong _lastTag;
     private Exception? _failure;
@@ -93,29 +92,11 @@ internal sealed class PendingCalls
     }
 
     /// <summary>
-    /// Gives up waiting for a call (its caller cancelled). AMP has no cancel box, so the answer may
-    /// still come; <see cref="TryForget"/> lets the read loop drop it instead of calling it a protocol violation.
+    /// Gives up waiting for a call (its caller cancelled, or it timed out). AMP has no cancel box, so the
+    /// answer may still come: <see cref="WasIssued"/> lets the read loop drop it. Nothing of the call is
+    /// kept, so abandoned calls cost no memory however many there are.
     /// </summary>
-    public bool Abandon(ulong tag)
-    {
-        // Marked before it is removed, so an answer arriving in between finds the call or the mark.
-        lock (_lock)
-        {
-            _abandoned.Add(tag);
-        }
-
-        if (TryRemove(tag, out _))
-        {
-            return true;
-        }
-
-        lock (_lock)
-        {
-            _abandoned.Remove(tag);
-        }
-
-        return false;
-    }
+    public bool Abandon(ulong tag) => TryRemove(tag, out _);
 
     /// <summary>
     /// Takes out every call whose deadline is at or before <paramref name="now"/>, as abandoned (their
@@ -151,13 +132,11 @@ internal sealed class PendingCalls
         }
     }
 
-    public bool TryForget(ulong tag)
-    {
-        lock (_lock)
-        {
-            return _abandoned.Remove(tag);
-        }
-    }
+    /// <summary>
+    /// Whether this side issued <paramref name="tag"/>: an answer under a tag we issued with no pending
+    /// call is a late answer to an abandoned call (or a duplicate), dropped; any other tag is a protocol violation.
+    /// </summary>
+    public bool WasIssued(ulong tag) => tag != 0 && tag <= Volatile.Read(ref _lastTag);
 
     /// <summary>Fails every pending call with <paramref name="failure"/> and refuses new ones.</summary>
     public void FailAll(Exception failure)
@@ -181,7 +160,6 @@ internal sealed class PendingCalls
             calls.AddRange(_overflow.Values);
             _overflow.Clear();
             Volatile.Write(ref _overflowCount, 0);
-            _abandoned.Clear();
         }
 
         foreach (IPendingCall call in calls)

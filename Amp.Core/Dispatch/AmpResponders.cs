@@ -136,11 +136,24 @@ public sealed class AmpResponders
         return this;
     }
 
-    /// <summary>Adds a responder whose answer changes the layer stack (used by StartTLS and StopTLS).</summary>
-    internal AmpResponders AddLayerChange<TCommand, TResponse>(Func<TCommand, AmpConnection, LayerChangeAnswer<TResponse>> responder, AmpDisconnectReason failureReason)
+    /// <summary>
+    /// Adds a responder whose answer changes the layer stack (StartTLS, StopTLS, compression, a user's
+    /// layer): it returns the response and the change; the response is written in the current top, then
+    /// the change is made before anything else is read or written. Throw to refuse (declared errors map as
+    /// usual). If a change of this side's crosses the peer's and wins the tie-break, the peer gets
+    /// <c>LAYER_CHANGE_CONFLICT</c> instead and the responder's change is not made.
+    /// </summary>
+    /// <typeparam name="TCommand">The command type.</typeparam>
+    /// <typeparam name="TResponse">Its response type.</typeparam>
+    /// <param name="responder">Decides the answer and the change, on the read loop (keep it short).</param>
+    /// <returns>This instance.</returns>
+    public AmpResponders AddLayerChange<TCommand, TResponse>(Func<TCommand, AmpConnection, LayerChangeAnswer<TResponse>> responder)
         where TCommand : class, IAmpCommand<TResponse>
-        where TResponse : class =>
-        Register(new LayerChangeResponderEntry<TCommand, TResponse>(responder, failureReason));
+        where TResponse : class
+    {
+        ArgumentNullException.ThrowIfNull(responder);
+        return Register(new LayerChangeResponderEntry<TCommand, TResponse>(responder));
+    }
 
     /// <summary>
     /// Adds a responder for a protocol-switch command (Twisted's <c>ProtocolSwitchCommand</c>): it picks
@@ -152,7 +165,7 @@ public sealed class AmpResponders
     /// <param name="choose">Returns the protocol to run, given the command and the connection.</param>
     /// <returns>This instance.</returns>
     public AmpResponders AddProtocolSwitch<TCommand>(Func<TCommand, AmpConnection, Func<Amp.Switching.AmpSwitchedConnection, Task>> choose)
-        where TCommand : class, IAmpCommand<AmpEmptyResponse>
+        where TCommand : class, IAmpProtocolSwitchCommand
     {
         ArgumentNullException.ThrowIfNull(choose);
         return Register(new ProtocolSwitchResponderEntry<TCommand>(choose));

@@ -1,6 +1,7 @@
 using System.Text;
 using Amp.Boxes;
 using Amp.Commands.Descriptors;
+using Amp.BoxProtocol;
 using Amp.Connection;
 using Amp.Logging;
 using Microsoft.Extensions.Logging;
@@ -200,6 +201,14 @@ internal sealed class IncomingCalls
         {
             Connection.CloseAfterFatalError(code, description);
         }
+    }
+
+    /// <summary>Refuses the peer's layer change because ours crosses it and wins the tie-break (spec §13.3).</summary>
+    public void SendConflict(string command, ReadOnlySpan<byte> tag, Layers.LayerChange change)
+    {
+        Log.Dispatch.DeclaredErrorSent(_logger, command, AmpErrorCodes.LayerChangeConflict);
+        SendError(tag, AmpErrorCodes.LayerChangeConflict,
+            $"This side has a layer change in flight and wins the tie-break (its transport accepted the connection); {command} ({change}) was not made. Ask again.");
     }
 
     private void SendUnknown(ReadOnlySpan<byte> tag) => SendError(tag, AmpErrorCodes.Unknown, AmpErrorCodes.UnknownDescription);

@@ -1,14 +1,13 @@
 using Amp.Boxes;
 using Amp.Commands;
 using Amp.Commands.Descriptors;
-using Amp.Connection;
 using Amp.Layers;
 
 namespace Amp.Dispatch;
 
 /// <summary>
-/// A responder whose answer changes the layer stack: it answers on the current top, then the layer it
-/// chose is pushed before anything else is read or written.
+/// A responder whose answer changes the layer stack: it answers on the current top, then the box layer
+/// makes the change it chose before anything else is read or written.
 /// </summary>
 internal sealed class LayerChangeResponderEntry<TCommand, TResponse> : ResponderEntry
     where TCommand : class, IAmpCommand<TResponse>
@@ -16,19 +15,17 @@ internal sealed class LayerChangeResponderEntry<TCommand, TResponse> : Responder
 {
     private readonly CommandDescriptor<TCommand, TResponse> _descriptor;
     private readonly Func<TCommand, AmpConnection, LayerChangeAnswer<TResponse>> _responder;
-    private readonly AmpDisconnectReason _failureReason;
 
-    public LayerChangeResponderEntry(Func<TCommand, AmpConnection, LayerChangeAnswer<TResponse>> responder, AmpDisconnectReason failureReason)
-        : this(CommandDescriptor<TCommand, TResponse>.Instance, responder, failureReason)
+    public LayerChangeResponderEntry(Func<TCommand, AmpConnection, LayerChangeAnswer<TResponse>> responder)
+        : this(CommandDescriptor<TCommand, TResponse>.Instance, responder)
     {
     }
 
-    private LayerChangeResponderEntry(CommandDescriptor<TCommand, TResponse> descriptor, Func<TCommand, AmpConnection, LayerChangeAnswer<TResponse>> responder, AmpDisconnectReason failureReason)
+    private LayerChangeResponderEntry(CommandDescriptor<TCommand, TResponse> descriptor, Func<TCommand, AmpConnection, LayerChangeAnswer<TResponse>> responder)
         : base(descriptor.Name, descriptor.NameBytes)
     {
         _descriptor = descriptor;
         _responder = responder;
-        _failureReason = failureReason;
     }
 
     public override bool ChangesLayers => true;
@@ -45,6 +42,7 @@ internal sealed class LayerChangeResponderEntry<TCommand, TResponse> : Responder
         try
         {
             answer = _responder(_descriptor.ReadArguments(box), calls.Connection);
+            ArgumentNullException.ThrowIfNull(answer.Change);
         }
         catch (Exception e)
         {
@@ -53,26 +51,13 @@ internal sealed class LayerChangeResponderEntry<TCommand, TResponse> : Responder
         }
 
         BoxBuffer buffer = BoxBuffer.Rent();
-        AmpConnection connection = calls.Connection;
         try
         {
             _descriptor.WriteAnswer(answer.Response, header.Ask, buffer);
-            WriterPark park = connection.EnqueueChangingLayers(buffer.WrittenSpan);
-            connection.RequestBarrier(async () =>
+            if (!calls.Connection.Protocol.TryAcceptPeerChange(buffer.WrittenSpan, answer.Change))
             {
-                try
-                {
-                    await connection.ChangeLayersAsync(answer.Change, park).ConfigureAwait(false);
-                    return true;
-                }
-                catch (Exception e)
-                {
-                    // The connection ends first, with this cause; the released writer's own failure comes too late to replace it.
-                    connection.End(_failureReason, $"{_descriptor.Name} failed: {e.Message}", e);
-                    park.Fail(e);
-                    return false;
-                }
-            }, park.Fail);
+                calls.SendConflict(_descriptor.Name, header.Ask, answer.Change);
+            }
         }
         catch (AmpException e)
         {

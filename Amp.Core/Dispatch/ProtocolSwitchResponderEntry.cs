@@ -1,6 +1,7 @@
 using Amp.Boxes;
 using Amp.Commands;
 using Amp.Commands.Descriptors;
+using Amp.Layers;
 using Amp.Switching;
 
 namespace Amp.Dispatch;
@@ -10,7 +11,7 @@ namespace Amp.Dispatch;
 /// answer is the last AMP box written, and the byte stream after it goes to that protocol.
 /// </summary>
 internal sealed class ProtocolSwitchResponderEntry<TCommand> : ResponderEntry
-    where TCommand : class, IAmpCommand<AmpEmptyResponse>
+    where TCommand : class, IAmpProtocolSwitchCommand
 {
     private readonly CommandDescriptor<TCommand, AmpEmptyResponse> _descriptor;
     private readonly Func<TCommand, AmpConnection, Func<AmpSwitchedConnection, Task>> _choose;
@@ -51,13 +52,14 @@ internal sealed class ProtocolSwitchResponderEntry<TCommand> : ResponderEntry
                 _descriptor.WriteAnswer(AmpEmptyResponse.Instance, header.Ask, buffer);
             }
 
-            Connection.WriterPark park = connection.EnqueueChangingLayers(buffer.WrittenSpan, refusesSends: true);
-            connection.RequestBarrier(async () =>
+            if (connection.Protocol.TryAcceptPeerChange(buffer.WrittenSpan, LayerChange.HandOver()))
             {
-                AmpSwitchedConnection switched = await connection.CompleteHandOverAsync(park).ConfigureAwait(false);
-                _ = RunAsync(protocol, switched);
-                return false;
-            }, park.Fail);
+                _ = RunWhenSwitchedAsync(connection, protocol);
+            }
+            else if (header.HasAsk)
+            {
+                calls.SendConflict(_descriptor.Name, header.Ask, LayerChange.HandOver());
+            }
         }
         finally
         {
@@ -67,8 +69,14 @@ internal sealed class ProtocolSwitchResponderEntry<TCommand> : ResponderEntry
         return null;
     }
 
-    private static async Task RunAsync(Func<AmpSwitchedConnection, Task> protocol, AmpSwitchedConnection switched)
+    private static async Task RunWhenSwitchedAsync(AmpConnection connection, Func<AmpSwitchedConnection, Task> protocol)
     {
+        AmpConnectionLostException ended = await connection.Completion.ConfigureAwait(false);
+        if (ended.Reason != AmpDisconnectReason.ProtocolSwitched || connection.SwitchedTo is not { } switched)
+        {
+            return;
+        }
+
         try
         {
             await protocol(switched).ConfigureAwait(false);

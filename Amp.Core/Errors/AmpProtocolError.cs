@@ -26,4 +26,13 @@ public enum AmpProtocolError
 
     /// <summary>The byte stream ended in the middle of a box.</summary>
     TruncatedBox,
+
+    /// <summary>
+    /// Both sides asked for a layer change at the same moment over a transport that does not say which
+    /// side connected, so neither can tell whose change wins (set the transport's role).
+    /// </summary>
+    LayerChangeConflict,
+
+    /// <summary>The peer answered with success a layer change of ours that its own crossing change had overtaken.</summary>
+    LayerChangeNotRefused,
 }

@@ -26,9 +26,6 @@ public abstract class AmpLayer : IDuplexPipe, IAsyncDisposable
     public virtual async ValueTask CloseWritingAsync(CancellationToken cancellationToken) =>
         await Output.CompleteAsync().ConfigureAwait(false);
 
-    /// <summary>Set when this layer is being popped: the end of its input reveals the layer below.</summary>
-    internal bool PopWhenInputEnds { get; set; }
-
     /// <summary>Stops the layer and releases it; the pipe below stays open.</summary>
     /// <returns>A task that completes when the layer has stopped.</returns>
     public abstract ValueTask DisposeAsync();

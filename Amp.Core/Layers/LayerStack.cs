@@ -11,6 +11,7 @@ internal sealed class LayerStack
 {
     private readonly Lock _lock = new();
     private readonly List<AmpLayer> _layers = new();
+    private int _popping;
 
     public LayerStack(AmpTransport transport)
     {
@@ -39,6 +40,50 @@ internal sealed class LayerStack
             {
                 return _layers.Count == 0 ? null : _layers[^1];
             }
+        }
+    }
+
+    /// <summary>
+    /// The top layer still written to: layers being popped (their writing side closed, their input read
+    /// until the peer's close) are above it. <see langword="null"/> when boxes go to the transport.
+    /// </summary>
+    public AmpLayer? WritingTopLayer
+    {
+        get
+        {
+            lock (_lock)
+            {
+                int writing = _layers.Count - _popping;
+                return writing == 0 ? null : _layers[writing - 1];
+            }
+        }
+    }
+
+    /// <summary>Whether the top layer is being popped: the end of its input reveals the layer below.</summary>
+    public bool TopIsPopping
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _popping > 0;
+            }
+        }
+    }
+
+    /// <summary>Marks the writing top as being popped; returns the pipe below it, which boxes are written to from now on.</summary>
+    public IDuplexPipe MarkWritingTopPopping()
+    {
+        lock (_lock)
+        {
+            int writing = _layers.Count - _popping;
+            if (writing == 0)
+            {
+                throw new InvalidOperationException("There is no layer to pop.");
+            }
+
+            _popping++;
+            return writing == 1 ? Transport : _layers[writing - 2];
         }
     }
 
@@ -91,6 +136,11 @@ internal sealed class LayerStack
     {
         lock (_lock)
         {
+            if (_popping > 0)
+            {
+                throw new InvalidOperationException("A layer cannot be pushed while the one below it is still being popped.");
+            }
+
             _layers.Add(layer);
         }
     }
@@ -106,6 +156,7 @@ internal sealed class LayerStack
 
             AmpLayer top = _layers[^1];
             _layers.RemoveAt(_layers.Count - 1);
+            _popping = Math.Max(0, _popping - 1);
             return top;
         }
     }

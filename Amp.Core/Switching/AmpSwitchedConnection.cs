@@ -34,6 +34,10 @@ public sealed class AmpSwitchedConnection : IAsyncDisposable
 
     internal LayerStack Stack { get; }
 
+    /// <summary>The layers under the switched stream, bottom first.</summary>
+    /// <returns>A snapshot.</returns>
+    public IReadOnlyList<AmpLayer> GetLayers() => Stack.Snapshot();
+
     /// <summary>A <see cref="Stream"/> over <see cref="Pipe"/>, for code that wants one. Disposing the stream does not close the connection.</summary>
     /// <returns>The stream.</returns>
     public Stream AsStream() => new DuplexPipeStream(Pipe);

@@ -8,7 +8,7 @@ namespace Amp.Samples.FileTransfer;
 /// </summary>
 [AmpCommand("SendFile")]
 [AmpError("REFUSED", typeof(TransferRefusedException))]
-public sealed class SendFile : IAmpCommand<AmpEmptyResponse>
+public sealed class SendFile : IAmpProtocolSwitchCommand
 {
     [AmpArgument("name")] public string Name { get; init; } = "";
     [AmpArgument("size")] public long Size { get; init; }

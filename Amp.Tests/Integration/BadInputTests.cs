@@ -222,8 +222,14 @@ public sealed class BadInputTests
         Assert.That((await next.WaitAsync(cancellationToken)).Total, Is.EqualTo(new BigInteger(10)));
         Assert.That(peer.Connection.IsConnected, Is.True);
 
-        // Dropped once: a second answer for the same abandoned tag is a tag nobody asked for.
+        // Nothing is kept of an abandoned call, so a second answer under a tag this side issued is dropped
+        // too; a tag this side never issued is a protocol violation.
         await peer.WriteAsync(Box("_answer", "1", "total", "3"), cancellationToken);
+        Task<SumResult> after = peer.Connection.CallRemoteAsync(new Sum { A = 1, B = 1 }, cancellationToken);
+        Assert.That(RawPeer.Parse((await peer.ReadBoxBytesAsync(cancellationToken))!).GetString("_ask"), Is.EqualTo("4"));
+        await peer.WriteAsync(Box("_answer", "4", "total", "2"), cancellationToken);
+        Assert.That((await after.WaitAsync(cancellationToken)).Total, Is.EqualTo(new BigInteger(2)));
+        await peer.WriteAsync(Box("_answer", "99", "total", "3"), cancellationToken);
         AmpConnectionLostException lost = await peer.Connection.Completion.WaitAsync(cancellationToken);
         Assert.That(((AmpProtocolException)lost.InnerException!).Error, Is.EqualTo(AmpProtocolError.UnknownTag));
     }

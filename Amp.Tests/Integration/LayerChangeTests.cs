@@ -85,15 +85,14 @@ public sealed class LayerChangeTests
     public async Task ARefusedChangeLeavesTheStackAsItWas(CancellationToken cancellationToken)
     {
         await using var pair = Create(null);
-        var refused = Assert.ThrowsAsync<AmpRemoteException>(() => pair.Client.CallChangingLayersAsync(
-            new StartXor { Key = 0 }, () => StackChange.Push((below, _) => Task.FromResult<AmpLayer>(new XorLayer(below, 0))), AmpDisconnectReason.TransportError, cancellationToken));
+        var refused = Assert.ThrowsAsync<AmpRemoteException>(() => pair.Client.CallRemoteAsync(new StartXor { Key = 0 }, cancellationToken));
         Assert.That(refused!.ErrorCode, Is.EqualTo("UNKNOWN"));
         Assert.That(pair.Client.LayerDepth, Is.Zero);
         await AssertCallsWorkAsync(pair, cancellationToken);
     }
 
     private static Task StartXorAsync(AmpConnection connection, byte key, CancellationToken cancellationToken) =>
-        connection.CallChangingLayersAsync(new StartXor { Key = key }, () => StackChange.Push((below, _) => Task.FromResult<AmpLayer>(new XorLayer(below, key))), AmpDisconnectReason.TransportError, cancellationToken);
+        connection.CallRemoteAsync(new StartXor { Key = key }, cancellationToken);
 
     private static async Task AssertCallsWorkAsync(ConnectedPair pair, CancellationToken cancellationToken)
     {
@@ -109,14 +108,18 @@ public sealed class LayerChangeTests
         var pair = ConnectedPair.Create(transport, configure: responders => responders.AddLayerChange<StartXor, AmpEmptyResponse>(
             (command, _) => command.Key == 0
                 ? throw new InvalidOperationException("key 0 would change nothing")
-                : new LayerChangeAnswer<AmpEmptyResponse>(AmpEmptyResponse.Instance, StackChange.Push((below, _) => Task.FromResult<AmpLayer>(new XorLayer(below, (byte)command.Key)))),
-            AmpDisconnectReason.TransportError));
+                : new LayerChangeAnswer<AmpEmptyResponse>(AmpEmptyResponse.Instance, StartXor.Push((byte)command.Key))));
         return pair;
     }
 }
 
 [AmpCommand("StartXor")]
-public sealed class StartXor : IAmpCommand<AmpEmptyResponse>
+public sealed class StartXor : IAmpCommand<AmpEmptyResponse>, IAmpLayerCommand
 {
     [AmpArgument("key")] public int Key { get; init; }
+
+    public static LayerChange Push(byte key) =>
+        LayerChange.Push("xor", (context, _) => ValueTask.FromResult<AmpLayer>(new XorLayer(context.Below, key)), heldBoxesNeedTheNewLayer: false);
+
+    public LayerChange CreateChange(AmpConnection connection) => Push((byte)Key);
 }

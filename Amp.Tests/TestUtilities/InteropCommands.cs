@@ -136,7 +136,7 @@ public sealed class UnknownProtocolException : Exception
 /// <summary>Twisted's ProtocolSwitchCommand in the interop set: switch to the named protocol ("raw-echo").</summary>
 [AmpCommand("SwitchProtocol")]
 [AmpError("UNKNOWN_PROTOCOL", typeof(UnknownProtocolException))]
-public sealed class SwitchProtocol : IAmpCommand<AmpEmptyResponse>
+public sealed class SwitchProtocol : IAmpProtocolSwitchCommand
 {
     [AmpArgument("protocol")] public string Protocol { get; init; } = "";
 }

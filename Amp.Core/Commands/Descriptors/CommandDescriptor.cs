@@ -17,6 +17,7 @@ internal abstract class CommandDescriptor
         NameBytes = Encoding.UTF8.GetBytes(name);
         RequiresAnswer = requiresAnswer;
         Errors = errors;
+        IsProtocolSwitch = typeof(IAmpProtocolSwitchCommand).IsAssignableFrom(commandType);
     }
 
     public Type CommandType { get; }
@@ -26,6 +27,12 @@ internal abstract class CommandDescriptor
     public byte[] NameBytes { get; }
 
     public bool RequiresAnswer { get; }
+
+    /// <summary>Whether the command is a protocol switch (<see cref="IAmpProtocolSwitchCommand"/>).</summary>
+    public bool IsProtocolSwitch { get; }
+
+    /// <summary>Writes a call box (<c>_ask</c> only when <paramref name="tag"/> is given).</summary>
+    public abstract void WriteCall(object command, AmpTag? tag, BoxBuffer buffer);
 
     /// <summary>Declared errors, most derived declarations first.</summary>
     public ErrorDescriptor[] Errors { get; }
@@ -46,9 +53,12 @@ internal abstract class CommandDescriptor
             }
         }
 
-        return code == AmpErrorCodes.Unhandled
-            ? new AmpUnhandledCommandException(description, Name)
-            : new AmpRemoteException(code, description, Name);
+        return code switch
+        {
+            AmpErrorCodes.Unhandled => new AmpUnhandledCommandException(description, Name),
+            AmpErrorCodes.LayerChangeConflict => new AmpLayerChangeConflictException(description, Name),
+            _ => new AmpRemoteException(code, description, Name),
+        };
     }
 
     /// <summary>The declared error a responder's exception maps to, if any (first match, subclasses included).</summary>
@@ -81,9 +91,19 @@ internal abstract class CommandDescriptor
             }
         }
 
+        if (typeof(IAmpProtocolSwitchCommand).IsAssignableFrom(commandType))
+        {
+            if (responseType is not null)
+            {
+                throw new AmpDefinitionException(commandType, null, "a protocol-switch command must not also implement IAmpCommand<>: it is called with SwitchProtocolAsync, never CallRemoteAsync");
+            }
+
+            responseType = typeof(AmpEmptyResponse);
+        }
+
         if (responseType is null || !commandType.IsClass)
         {
-            throw new AmpDefinitionException(commandType, null, "a command must be a class implementing IAmpCommand<TResponse>");
+            throw new AmpDefinitionException(commandType, null, "a command must be a class implementing IAmpCommand<TResponse> (or IAmpProtocolSwitchCommand)");
         }
 
         var create = typeof(CommandDescriptor<,>).MakeGenericType(commandType, responseType)
@@ -148,8 +168,6 @@ internal abstract class CommandDescriptor<TResponse> : CommandDescriptor
 
     public RecordDescriptor<TResponse> Response { get; }
 
-    /// <summary>Writes a call box (<c>_ask</c> only when <paramref name="tag"/> is given).</summary>
-    public abstract void WriteCall(object command, AmpTag? tag, BoxBuffer buffer);
 
     public TResponse ReadResponse(ReadOnlySpan<byte> box) => Response.Read(box, Name);
 
@@ -163,7 +181,7 @@ internal abstract class CommandDescriptor<TResponse> : CommandDescriptor
 
 /// <summary>A command type's full description.</summary>
 internal sealed class CommandDescriptor<TCommand, TResponse> : CommandDescriptor<TResponse>
-    where TCommand : class, IAmpCommand<TResponse>
+    where TCommand : class
     where TResponse : class
 {
     private CommandDescriptor(string name, bool requiresAnswer, ErrorDescriptor[] errors)

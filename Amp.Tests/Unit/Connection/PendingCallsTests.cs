@@ -44,19 +44,36 @@ public sealed class PendingCallsTests
     }
 
     [Test]
-    public void AbandonedCallsAreForgottenOnceAndAnsweredOnesCannotBeAbandoned()
+    public void AbandonedCallsKeepNothingAndTheirLateAnswersAreRecognisedAsOurs()
     {
         var pending = new PendingCalls();
-        pending.Add(7, new FakeCall());
-        Assert.That(pending.Abandon(7), Is.True);
-        Assert.That(pending.TryRemove(7, out _), Is.False);
-        Assert.That(pending.TryForget(7), Is.True);
-        Assert.That(pending.TryForget(7), Is.False);
+        ulong seven = pending.NextTag();
+        pending.Add(seven, new FakeCall());
+        Assert.That(pending.Abandon(seven), Is.True);
+        Assert.That(pending.TryRemove(seven, out _), Is.False);
+        Assert.That(pending.Count, Is.Zero, "an abandoned call leaves nothing behind");
+        Assert.That(pending.WasIssued(seven), Is.True, "its late answer is dropped, not a protocol violation");
+        Assert.That(pending.WasIssued(seven + 1), Is.False, "a tag never issued is a protocol violation");
+        Assert.That(pending.WasIssued(0), Is.False);
 
-        pending.Add(8, new FakeCall());
-        Assert.That(pending.TryRemove(8, out _), Is.True);
-        Assert.That(pending.Abandon(8), Is.False);
-        Assert.That(pending.TryForget(8), Is.False);
+        ulong eight = pending.NextTag();
+        pending.Add(eight, new FakeCall());
+        Assert.That(pending.TryRemove(eight, out _), Is.True);
+        Assert.That(pending.Abandon(eight), Is.False);
+    }
+
+    [Test]
+    public void ThousandsOfAbandonedCallsLeaveTheTableEmpty()
+    {
+        var pending = new PendingCalls();
+        for (int i = 0; i < 5000; i++)
+        {
+            ulong tag = pending.NextTag();
+            pending.Add(tag, new FakeCall());
+            Assert.That(pending.Abandon(tag), Is.True);
+        }
+
+        Assert.That(pending.Count, Is.Zero);
     }
 
     [Test]
@@ -146,8 +163,8 @@ public sealed class PendingCallsTests
 
         Assert.That(expired, Is.EquivalentTo(new IPendingCall[] { early, overflowing }));
         Assert.That(pending.Count, Is.EqualTo(2));
-        Assert.That(pending.TryForget(1), Is.True, "an answer to a timed-out call is dropped, not a protocol violation");
-        Assert.That(pending.TryForget(1 + 1024), Is.True);
+        Assert.That(pending.TryRemove(1, out _), Is.False, "a timed-out call is taken out");
+        Assert.That(pending.TryRemove(1 + 1024, out _), Is.False);
         Assert.That(pending.TryRemove(2, out _), Is.True);
         Assert.That(pending.TryRemove(3, out _), Is.True);
     }

@@ -1,3 +1,4 @@
+using Amp.BoxProtocol;
 using System.Buffers;
 using Amp.Boxes;
 using Amp.Connection;
@@ -5,7 +6,7 @@ using Amp.Connection;
 namespace Amp.Tests.Unit.Connection;
 
 /// <summary>What replaces the boxes held behind a refused StartTLS: a bare UNKNOWN error for each answer, nothing for calls.</summary>
-public sealed class RefusedChangeAnswersTests
+public sealed class HeldBoxesTests
 {
     [Test]
     public void EachHeldAnswerOrErrorBecomesABareUnknownErrorAndCallsAreDropped()
@@ -17,7 +18,7 @@ public sealed class RefusedChangeAnswersTests
             new AmpBox().SetString("_error", "p2").SetString("_error_code", "SECRET").SetString("_error_description", "details"));
         var replies = new ByteQueue();
 
-        int appended = RefusedChangeAnswers.AppendErrorsFor(held, replies);
+        int appended = HeldBoxes.AppendErrorsFor(held, replies);
 
         Assert.That(appended, Is.EqualTo(2));
         var sequence = new ReadOnlySequence<byte>(replies.Span.ToArray());
@@ -30,7 +31,7 @@ public sealed class RefusedChangeAnswersTests
 
     [Test]
     public void NothingHeldNothingAppended() =>
-        Assert.That(RefusedChangeAnswers.AppendErrorsFor(ReadOnlySpan<byte>.Empty, new ByteQueue()), Is.Zero);
+        Assert.That(HeldBoxes.AppendErrorsFor(ReadOnlySpan<byte>.Empty, new ByteQueue()), Is.Zero);
 
     private static AmpBox UnknownError(string tag) =>
         new AmpBox().SetString("_error", tag).SetString("_error_code", "UNKNOWN").SetString("_error_description", "Unknown Error");

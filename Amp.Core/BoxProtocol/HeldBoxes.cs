@@ -1,14 +1,14 @@
 using Amp.Boxes;
 
-namespace Amp.Connection;
+namespace Amp.BoxProtocol;
 
 /// <summary>
-/// Boxes queued behind a layer change that the peer refused were meant for the new layer and are never
-/// written below it. The answers among them still owe the peer a reply: each becomes an <c>UNKNOWN</c>
+/// Boxes queued behind a layer change that did not happen (refused, withdrawn, overtaken) were meant for
+/// the new layer and are never written below it. The answers among them still owe the peer a reply: each becomes an <c>UNKNOWN</c>
 /// error under the same tag, which carries nothing of the answer, so the peer's call ends instead of
 /// waiting for an answer that will never come.
 /// </summary>
-internal static class RefusedChangeAnswers
+internal static class HeldBoxes
 {
     /// <summary>Appends to <paramref name="replies"/> an <c>UNKNOWN</c> error for each answer or error box in <paramref name="held"/>.</summary>
     /// <returns>How many boxes were appended.</returns>

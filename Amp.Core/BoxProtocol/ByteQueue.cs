@@ -1,4 +1,4 @@
-namespace Amp.Connection;
+namespace Amp.BoxProtocol;
 
 /// <summary>A growable run of bytes waiting to be written; reused between batches.</summary>
 internal sealed class ByteQueue
@@ -29,6 +29,9 @@ internal sealed class ByteQueue
         _buffer.AsSpan(start, Length - start).CopyTo(_buffer);
         Length -= start;
     }
+
+    /// <summary>Keeps only the first <paramref name="length"/> bytes.</summary>
+    public void Truncate(int length) => Length = Math.Min(Length, length);
 
     public void Clear()
     {

@@ -1,4 +1,4 @@
-namespace Amp.Connection;
+namespace Amp.BoxProtocol;
 
 /// <summary>
 /// Keeps callers that had to wait for room in the order they arrived: room wakes every waiter at once,

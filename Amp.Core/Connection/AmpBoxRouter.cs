@@ -1,0 +1,182 @@
+using System.Text;
+using Amp.Boxes;
+using Amp.BoxProtocol;
+using Amp.Dispatch;
+using Amp.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace Amp.Connection;
+
+/// <summary>
+/// The AMP half of reading: routes each box the box layer reads to its pending call (answers, errors)
+/// or to a responder (commands). Only a command makes work for the writer and a responder, so only a
+/// command waits for room and a free slot: it is set aside (in order, bounded) and reading goes on.
+/// Answers and errors are always read: pausing them would deadlock a side whose queue is full of its own
+/// calls, or whose responders all wait for the peer's answers. Only at the set-aside bound does reading pause.
+/// </summary>
+internal sealed class AmpBoxRouter : IBoxReceiver
+{
+    private readonly AmpConnection _connection;
+    private readonly PendingCalls _pending;
+    private IncomingCalls _incoming = null!;
+    private readonly ILogger _logger;
+    private readonly bool _includeWireData;
+    private readonly DeferredCommands _deferred;
+    private readonly Lock _lock = new();
+    private OutgoingWriter _writer = null!;
+    private bool _draining;
+    private bool _paused;
+
+    public AmpBoxRouter(AmpConnection connection, PendingCalls pending, AmpConnectionOptions options)
+    {
+        _connection = connection;
+        _pending = pending;
+        _logger = options.LoggerFactory.CreateLogger("Amp.Wire");
+        _includeWireData = options.IncludeWireDataInErrors;
+        _deferred = new DeferredCommands(Math.Min(options.Limits.MaxBoxBytes, options.MaxQueuedOutgoingBytes));
+    }
+
+    /// <summary>Connects the router to the writer whose room it waits for and the responders it starts.</summary>
+    public void Attach(OutgoingWriter writer, IncomingCalls incoming)
+    {
+        _writer = writer;
+        _incoming = incoming;
+        writer.RoomFreed = StartDeferredCommands;
+        _incoming.SlotFreed = StartDeferredCommands;
+    }
+
+    public bool TryReceiveBox(in AmpBoxView box)
+    {
+        ReadOnlySpan<byte> bytes = box.Bytes.Span;
+        BoxHeader header = BoxHeader.Read(box);
+        switch (header.Kind)
+        {
+            case BoxKind.Answer:
+                TakeCall(header.Answer)?.SetAnswer(bytes);
+                return true;
+            case BoxKind.Error:
+                if (!header.HasErrorCode || !header.HasErrorDescription)
+                {
+                    throw new AmpProtocolException(AmpProtocolError.MalformedError,
+                        "an error box lacks _error_code or _error_description" + Detail(bytes));
+                }
+
+                TakeCall(header.Error)?.SetError(Encoding.UTF8.GetString(header.ErrorCode), Encoding.UTF8.GetString(header.ErrorDescription));
+                return true;
+            case BoxKind.Command:
+                return TryReceiveCommand(bytes, header);
+            default:
+                throw new AmpProtocolException(AmpProtocolError.EmptyBox, "a box has none of _command, _answer or _error" + Detail(bytes));
+        }
+    }
+
+    public void ConnectionEnded(AmpConnectionLostException reason) => _connection.OnEnded(reason);
+
+    private bool TryReceiveCommand(ReadOnlySpan<byte> bytes, in BoxHeader header)
+    {
+        lock (_lock)
+        {
+            bool waiting = _deferred.Count > 0 || _draining;
+            if (_incoming.ChangesLayers(header.Command))
+            {
+                // Never read past a layer change: the bytes after it belong to the new layer. It runs
+                // once the commands set aside before it have started.
+                if (waiting)
+                {
+                    _paused = true;
+                    return false;
+                }
+            }
+            else if (waiting || _incoming.AtLimit || !_writer.HasRoom)
+            {
+                if (_deferred.TryAdd(bytes))
+                {
+                    return true;
+                }
+
+                _paused = true;
+                return false;
+            }
+        }
+
+        _incoming.Dispatch(bytes, header);
+        return true;
+    }
+
+    /// <summary>Starts the commands set aside, in order, on a pool thread (never on the writer's or a responder's).</summary>
+    private void StartDeferredCommands()
+    {
+        lock (_lock)
+        {
+            if (_draining || _deferred.Count == 0)
+            {
+                return;
+            }
+
+            _draining = true;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static router => router.DrainDeferred(), this, preferLocal: false);
+    }
+
+    private void DrainDeferred()
+    {
+        while (TryTakeDeferred(out AmpBoxView box))
+        {
+            _incoming.Dispatch(box.Bytes.Span, BoxHeader.Read(box));
+        }
+
+        // A slot or room may have freed between the last check and the flag: look once more.
+        if (_deferred.Count > 0 && !_incoming.AtLimit && _writer.HasRoom && !_connection.HasEnded)
+        {
+            StartDeferredCommands();
+        }
+    }
+
+    private bool TryTakeDeferred(out AmpBoxView box)
+    {
+        bool resume;
+        lock (_lock)
+        {
+            if (!_incoming.AtLimit && _writer.HasRoom && !_connection.HasEnded && _deferred.TryTake(out box))
+            {
+                return true;
+            }
+
+            _draining = false;
+            resume = _paused;
+            _paused = false;
+        }
+
+        // The read loop paused on a command it could not set aside: let it offer that command again.
+        if (resume)
+        {
+            _connection.Protocol.ResumeReading();
+        }
+
+        box = default;
+        return false;
+    }
+
+    private IPendingCall? TakeCall(ReadOnlySpan<byte> tagBytes)
+    {
+        if (AmpTag.TryParseCanonical(tagBytes, out ulong tag))
+        {
+            if (_pending.TryRemove(tag, out IPendingCall? call))
+            {
+                return call;
+            }
+
+            if (_pending.WasIssued(tag))
+            {
+                Log.Wire.LateAnswerDropped(_logger, _connection.Name, tag);
+                return null;
+            }
+        }
+
+        throw new AmpProtocolException(AmpProtocolError.UnknownTag,
+            "an answer or error names a tag with no pending call" + (_includeWireData ? ": " + WireText.Describe(tagBytes) : string.Empty));
+    }
+
+    private string Detail(ReadOnlySpan<byte> box) => _includeWireData ? ": " + new BoxDump(box) : string.Empty;
+}
