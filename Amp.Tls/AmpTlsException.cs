@@ -1,6 +1,10 @@
 namespace Amp.Tls;
 
-/// <summary>A TLS layer could not be set up; <see cref="Failure"/> says why.</summary>
+/// <summary>
+/// A TLS layer failed: its handshake, a read or write after it, or its stop; <see cref="Failure"/> says
+/// why, and the message names the cause (with the TLS engine's own error when there is one). A connection
+/// that a TLS layer fails ends with <see cref="AmpDisconnectReason.TlsFailure"/>.
+/// </summary>
 public sealed class AmpTlsException : AmpLayerException
 {
     /// <summary>Creates the exception.</summary>
@@ -13,6 +17,6 @@ public sealed class AmpTlsException : AmpLayerException
         Failure = failure;
     }
 
-    /// <summary>Why the layer could not be set up.</summary>
+    /// <summary>Why the layer failed.</summary>
     public TlsFailure Failure { get; }
 }

@@ -16,11 +16,25 @@ internal sealed class TlsRecordStream : Stream
 
     private readonly IDuplexPipe _lower;
     private int _remainingInRecord;
+    private volatile bool _inputEnded;
+    private Exception? _lowerFailure;
 
     public TlsRecordStream(IDuplexPipe lower)
     {
         _lower = lower;
     }
+
+    /// <summary>
+    /// Whether a read found the layer below ended (the peer closed its writing side or the connection):
+    /// during the handshake that is the peer hanging up; after it, an end without close_notify.
+    /// </summary>
+    public bool InputEnded => _inputEnded;
+
+    /// <summary>
+    /// The exception the layer below threw from a read or a write, if any: a failure found in the TLS
+    /// engine's exception chain is the layer below's, not TLS's.
+    /// </summary>
+    public Exception? LowerFailure => Volatile.Read(ref _lowerFailure);
 
     public override bool CanRead => true;
 
@@ -37,6 +51,19 @@ internal sealed class TlsRecordStream : Stream
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ReadRecordBytesAsync(destination, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Interlocked.CompareExchange(ref _lowerFailure, e, null);
+            throw;
+        }
+    }
+
+    private async ValueTask<int> ReadRecordBytesAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
         PipeReader reader = _lower.Input;
         while (true)
@@ -57,6 +84,7 @@ internal sealed class TlsRecordStream : Stream
                     if (result.IsCompleted)
                     {
                         reader.AdvanceTo(buffer.Start, buffer.End);
+                        _inputEnded = true;
                         return 0;
                     }
 
@@ -74,6 +102,7 @@ internal sealed class TlsRecordStream : Stream
                 reader.AdvanceTo(buffer.Start, buffer.End);
                 if (result.IsCompleted)
                 {
+                    _inputEnded = true;
                     return 0;
                 }
 
@@ -90,10 +119,22 @@ internal sealed class TlsRecordStream : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {
-        FlushResult result = await _lower.Output.WriteAsync(source, cancellationToken).ConfigureAwait(false);
+        FlushResult result;
+        try
+        {
+            result = await _lower.Output.WriteAsync(source, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Interlocked.CompareExchange(ref _lowerFailure, e, null);
+            throw;
+        }
+
         if (result.IsCompleted)
         {
-            throw new IOException("The layer below stopped accepting writes.");
+            var stopped = new IOException("The layer below stopped accepting writes.");
+            Interlocked.CompareExchange(ref _lowerFailure, stopped, null);
+            throw stopped;
         }
     }
 

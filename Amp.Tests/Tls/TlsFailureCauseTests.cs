@@ -1,0 +1,253 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Amp.Dispatch;
+using Amp.Logging;
+using Amp.Tests.TestUtilities;
+using Amp.Tls;
+using Amp.Transports;
+using static Amp.Tests.Tls.TlsLayerStandaloneTests;
+
+namespace Amp.Tests.Tls;
+
+/// <summary>
+/// Each <see cref="TlsFailure"/> the layer decides from types and codes (never message text), provoked for
+/// real: alerts from an OpenSSL peer during and after the handshake, the peer hanging up or resetting,
+/// the layer below failing, garbage, forged records, timeouts, and the message naming the innermost cause.
+/// </summary>
+[CancelAfter(30000)]
+public sealed class TlsFailureCauseTests
+{
+    private static readonly TlsLayerOptions s_client = TestCertificates.ClientOptions(role: TlsRole.Client);
+    private static readonly TlsLayerOptions s_server = TestCertificates.ServerOptions(role: TlsRole.Server);
+
+    [Test]
+    public async Task ATls13ClientLearnsOnItsFirstReadThatAnOpenSslServerRefusedItsCertificate(CancellationToken cancellationToken)
+    {
+        await using OpenSslPeer server = await OpenSslPeer.StartServerAsync("1.3", trusting: TestCertificates.OtherAuthority, cancellationToken);
+        await using AmpTransport transport = await SocketTransport.ConnectTcpAsync("127.0.0.1", server.Port, cancellationToken: cancellationToken);
+
+        // TLS 1.3: the client's handshake is over before the server has looked at its certificate.
+        TlsLayer layer = await TlsLayer.StartAsync(transport, s_client, TlsRole.Client, cancellationToken);
+        Assert.That(layer.Info.Protocol, Is.EqualTo(SslProtocols.Tls13));
+
+        var refused = Assert.ThrowsAsync<AmpTlsException>(async () => await layer.Input.ReadAsync(cancellationToken));
+        Assert.That(refused!.Failure, Is.EqualTo(TlsFailure.PeerRejectedCertificate), refused.Message);
+        Assert.That(refused.DisconnectReason, Is.EqualTo(AmpDisconnectReason.TlsFailure));
+        Assert.That(refused.Message, Does.Contain("unknown_ca (48)"));
+        Assert.That(refused.InnerException, Is.InstanceOf<IOException>(), "the TLS engine's exception is kept as the inner exception");
+
+        // The layer is broken: a write reports the same cause, not the engine's later "error 5".
+        var again = Assert.ThrowsAsync<AmpTlsException>(async () => await layer.Output.WriteAsync(new byte[] { 1 }, cancellationToken));
+        Assert.That(again!.Failure, Is.EqualTo(TlsFailure.PeerRejectedCertificate));
+        await layer.DisposeAsync();
+        await transport.DisposeAsync();
+        Assert.That(await server.OutputAsync(cancellationToken), Does.Contain("handshake failed"));
+    }
+
+    [Test]
+    public async Task InTls12TheHandshakeItselfFailsWithTheOpenSslServersAlert(CancellationToken cancellationToken)
+    {
+        await using OpenSslPeer server = await OpenSslPeer.StartServerAsync("1.2", trusting: TestCertificates.OtherAuthority, cancellationToken);
+        await using AmpTransport transport = await SocketTransport.ConnectTcpAsync("127.0.0.1", server.Port, cancellationToken: cancellationToken);
+
+        var refused = Assert.ThrowsAsync<AmpTlsException>(() => TlsLayer.StartAsync(transport, s_client, TlsRole.Client, cancellationToken));
+        Assert.That(refused!.Failure, Is.EqualTo(TlsFailure.PeerRejectedCertificate), refused.Message);
+        Assert.That(refused.Message, Does.Contain("unknown_ca (48)"));
+        Assert.That(refused.Message, Does.Contain("OpenSslCryptographicException"), "the innermost cause is named, not 'see inner exception'");
+        Assert.That(refused.InnerException, Is.InstanceOf<AuthenticationException>());
+    }
+
+    [Test]
+    public async Task ATls13ClientWithoutACertificateLearnsThatOneWasRequired(CancellationToken cancellationToken)
+    {
+        await using OpenSslPeer server = await OpenSslPeer.StartServerAsync("1.3", trusting: TestCertificates.Authority, cancellationToken);
+        await using AmpTransport transport = await SocketTransport.ConnectTcpAsync("127.0.0.1", server.Port, cancellationToken: cancellationToken);
+
+        TlsLayer layer = await TlsLayer.StartAsync(transport, s_client with { LocalCertificate = null }, TlsRole.Client, cancellationToken);
+        var refused = Assert.ThrowsAsync<AmpTlsException>(async () => await layer.Input.ReadAsync(cancellationToken));
+        Assert.That(refused!.Failure, Is.EqualTo(TlsFailure.PeerRejectedCertificate), refused.Message);
+        Assert.That(refused.Message, Does.Contain("certificate_required (116)"));
+        await layer.DisposeAsync();
+    }
+
+    [TestCase("1.2")]
+    [TestCase("1.3")]
+    public async Task AServerWhoseCertificateAnOpenSslClientRefusesFailsItsHandshake(string version, CancellationToken cancellationToken)
+    {
+        await using SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, 0);
+        await using OpenSslPeer client = OpenSslPeer.StartClient(listener.Port, version, trusting: TestCertificates.OtherAuthority);
+        await using AmpTransport transport = await listener.AcceptAsync(cancellationToken);
+
+        var refused = Assert.ThrowsAsync<AmpTlsException>(() =>
+            TlsLayer.StartAsync(transport, new TlsLayerOptions { LocalCertificate = TestCertificates.Server }, TlsRole.Server, cancellationToken));
+        Assert.That(refused!.Failure, Is.EqualTo(TlsFailure.PeerRejectedCertificate), refused.Message);
+        Assert.That(refused.Message, Does.Contain("unknown_ca (48)"));
+        await transport.DisposeAsync();
+        Assert.That(await client.OutputAsync(cancellationToken), Does.Contain("handshake failed"));
+    }
+
+    [Test]
+    public async Task NoCommonVersionIsAnAlertForOneSideAndAHandshakeFailureForTheOther(CancellationToken cancellationToken)
+    {
+        var (initiator, acceptor) = InMemoryTransport.CreatePair();
+        await using var _ = initiator;
+        await using var __ = acceptor;
+        Task<TlsLayer> server = TlsLayer.StartAsync(acceptor, s_server with { EnabledProtocols = SslProtocols.Tls13 }, TlsRole.Server, cancellationToken);
+        Task<TlsLayer> client = TlsLayer.StartAsync(initiator, s_client with { EnabledProtocols = SslProtocols.Tls12 }, TlsRole.Client, cancellationToken);
+
+        // The server finds no common version and says so with an alert; the client receives it.
+        var serverError = Assert.ThrowsAsync<AmpTlsException>(() => server);
+        Assert.That(serverError!.Failure, Is.EqualTo(TlsFailure.HandshakeFailed), serverError.Message);
+        Assert.That(serverError.Message, Does.Contain("OpenSslCryptographicException"));
+        var clientError = Assert.ThrowsAsync<AmpTlsException>(() => client);
+        Assert.That(clientError!.Failure, Is.EqualTo(TlsFailure.AlertReceived), clientError.Message);
+        Assert.That(clientError.Message, Does.Contain("protocol_version (70)"));
+    }
+
+    [Test]
+    public async Task APeerHangingUpDuringTheHandshakeIsPeerClosed(CancellationToken cancellationToken)
+    {
+        var (initiator, acceptor) = InMemoryTransport.CreatePair();
+        await using var _ = initiator;
+        await using var __ = acceptor;
+        Task<TlsLayer> client = TlsLayer.StartAsync(initiator, s_client, TlsRole.Client, cancellationToken);
+        await acceptor.Output.CompleteAsync();
+        var error = Assert.ThrowsAsync<AmpTlsException>(() => client);
+        Assert.That(error!.Failure, Is.EqualTo(TlsFailure.PeerClosed), error.Message);
+    }
+
+    [Test]
+    public async Task APeerResettingDuringTheHandshakeIsPeerClosed(CancellationToken cancellationToken)
+    {
+        var (initiator, acceptor) = InMemoryTransport.CreatePair();
+        await using var _ = initiator;
+        await using var __ = acceptor;
+        Task<TlsLayer> client = TlsLayer.StartAsync(initiator, s_client, TlsRole.Client, cancellationToken);
+        var reset = new IOException("connection reset", new SocketException((int)SocketError.ConnectionReset));
+        await acceptor.Output.CompleteAsync(reset);
+        var error = Assert.ThrowsAsync<AmpTlsException>(() => client);
+        Assert.That(error!.Failure, Is.EqualTo(TlsFailure.PeerClosed), error.Message);
+        Assert.That(error.Message, Does.Contain("reset"));
+    }
+
+    [Test]
+    public async Task TheLayerBelowFailingDuringTheHandshakeIsTransportFailed(CancellationToken cancellationToken)
+    {
+        var (initiator, acceptor) = InMemoryTransport.CreatePair();
+        await using var _ = initiator;
+        await using var __ = acceptor;
+        Task<TlsLayer> client = TlsLayer.StartAsync(initiator, s_client, TlsRole.Client, cancellationToken);
+        await acceptor.Output.CompleteAsync(new InvalidDataException("the outer layer broke"));
+        var error = Assert.ThrowsAsync<AmpTlsException>(() => client);
+        Assert.That(error!.Failure, Is.EqualTo(TlsFailure.TransportFailed), error.Message);
+        Assert.That(error.Message, Does.Contain("InvalidDataException: the outer layer broke"));
+    }
+
+    [Test]
+    public async Task SomethingThatIsNotTlsIsAHandshakeFailureNamingTheCause(CancellationToken cancellationToken)
+    {
+        var (initiator, acceptor) = InMemoryTransport.CreatePair();
+        await using var _ = initiator;
+        await using var __ = acceptor;
+        Task<TlsLayer> client = TlsLayer.StartAsync(initiator, s_client, TlsRole.Client, cancellationToken);
+        await acceptor.Output.WriteAsync("HTTP/1.1 400 Bad Request\r\n\r\n"u8.ToArray(), cancellationToken);
+        var error = Assert.ThrowsAsync<AmpTlsException>(() => client);
+        Assert.That(error!.Failure, Is.EqualTo(TlsFailure.HandshakeFailed), error.Message);
+        Assert.That(error.Message, Does.Contain("AuthenticationException: "));
+    }
+
+    [Test]
+    public async Task ASilentPeerTimesOutButTheCallersCancellationIsACancellation(CancellationToken cancellationToken)
+    {
+        var (initiator, acceptor) = InMemoryTransport.CreatePair();
+        await using var _ = initiator;
+        await using var __ = acceptor;
+        var timedOut = Assert.ThrowsAsync<AmpTlsException>(() =>
+            TlsLayer.StartAsync(initiator, s_client with { HandshakeTimeout = TimeSpan.FromMilliseconds(300) }, TlsRole.Client, cancellationToken));
+        Assert.That(timedOut!.Failure, Is.EqualTo(TlsFailure.HandshakeTimedOut));
+
+        var (initiator2, acceptor2) = InMemoryTransport.CreatePair();
+        await using var ___ = initiator2;
+        await using var ____ = acceptor2;
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var cancelled = Assert.CatchAsync<OperationCanceledException>(() => TlsLayer.StartAsync(initiator2, s_client, TlsRole.Client, cancel.Token));
+        Assert.That(cancelled!.CancellationToken, Is.EqualTo(cancel.Token));
+    }
+
+    [Test]
+    public async Task AForgedRecordAfterTheHandshakeIsAProtocolError(CancellationToken cancellationToken)
+    {
+        var toClient = new Pipe();
+        var toServer = new Pipe();
+        (TlsLayer client, TlsLayer server) = await HandshakeAsync(new DuplexPipe(toClient, toServer), new DuplexPipe(toServer, toClient), cancellationToken);
+
+        // An application-data record of the right shape that the server's keys never made.
+        byte[] forged = [0x17, 0x03, 0x03, 0x00, 0x20, .. Enumerable.Range(0, 32).Select(i => (byte)(i * 7))];
+        await toClient.Writer.WriteAsync(forged, cancellationToken);
+        var error = Assert.ThrowsAsync<AmpTlsException>(async () => await ReadTextAsync(client.Input, 1, cancellationToken));
+        Assert.That(error!.Failure, Is.EqualTo(TlsFailure.ProtocolError), error.Message);
+        Assert.That(error.Message, Does.Contain("Reading from the TLS layer failed"));
+        await client.DisposeAsync();
+        await server.DisposeAsync();
+    }
+
+    [Test]
+    public async Task AfterTheHandshakeAFailureOfTheLayerBelowPassesThroughUnchanged(CancellationToken cancellationToken)
+    {
+        var toClient = new Pipe();
+        var toServer = new Pipe();
+        (TlsLayer client, TlsLayer server) = await HandshakeAsync(new DuplexPipe(toClient, toServer), new DuplexPipe(toServer, toClient), cancellationToken);
+        var broken = new IOException("the socket broke");
+        await toClient.Writer.CompleteAsync(broken);
+        var error = Assert.CatchAsync<Exception>(async () => await ReadTextAsync(client.Input, 1, cancellationToken));
+        Assert.That(error, Is.SameAs(broken), "not a TLS failure: the connection reports the transport's own error");
+        await client.DisposeAsync();
+        await server.DisposeAsync();
+    }
+
+    [Test]
+    public async Task AStartTlsRefusedByAlertIsLoggedWithItsRealCause(CancellationToken cancellationToken)
+    {
+        using var logs = new TestLoggerProvider();
+        using var loggerFactory = logs.CreateFactory();
+        var (initiator, acceptor) = InMemoryTransport.CreatePair();
+        await using AmpConnection server = AmpConnection.Start(acceptor, new AmpConnectionOptions
+        {
+            Responders = new AmpResponders().AddStartTls(s_server with { EnabledProtocols = SslProtocols.Tls13 }),
+        });
+        await using AmpConnection client = AmpConnection.Start(initiator, new AmpConnectionOptions { LoggerFactory = loggerFactory });
+
+        var error = Assert.ThrowsAsync<AmpTlsException>(() => client.StartTlsAsync(s_client with { EnabledProtocols = SslProtocols.Tls12 }, cancellationToken));
+        Assert.That(error!.Failure, Is.EqualTo(TlsFailure.AlertReceived));
+        LogEntry logged = logs.Entries.Single(e => e.EventId.Id == AmpEventId.TlsHandshakeFailed);
+        Assert.That(logged.Category, Is.EqualTo("Amp.Tls"));
+        Assert.That(logged.Message, Does.Contain("AlertReceived").And.Contain("protocol_version (70)").And.Contain("OpenSslCryptographicException"));
+        Assert.That(logged.Message, Does.Not.EndWith("see inner exception."));
+    }
+
+    [Test]
+    public void TheTextOfTheMessageIsNeverWhatDecides()
+    {
+        // Same words as a peer close or an alert, but no code, no flag: an ordinary handshake failure.
+        var misleading = new AuthenticationException("EOF: connection closed, 0 bytes, tlsv1 alert unknown ca");
+        Assert.That(TlsErrors.TryGetReceivedAlert(misleading, out _), Is.False);
+        var records = new TlsRecordStream(new DuplexPipe(new Pipe(), new Pipe()));
+        Assert.That(TlsErrors.FromHandshake(misleading, new PeerVerdict(), records).Failure, Is.EqualTo(TlsFailure.HandshakeFailed));
+        Assert.That(TlsErrors.FromTransfer(new IOException("closed"), records, "Reading")!.Failure, Is.EqualTo(TlsFailure.ProtocolError));
+    }
+
+    [Test]
+    public void TheAlertIsReadFromTheOpenSslErrorCode()
+    {
+        // error:0A000418:SSL routines::tlsv1 alert unknown ca, as OpenSSL 3 reports a received unknown_ca.
+        var engine = new System.Security.Cryptography.CryptographicException("any text") { HResult = 0x0A000418 };
+        Assert.That(TlsErrors.TryGetReceivedAlert(new IOException("wrapped", engine), out int alert), Is.True);
+        Assert.That(alert, Is.EqualTo(48));
+
+        // error:0A000102 (unsupported protocol) is OpenSSL's own verdict, not a received alert.
+        var local = new System.Security.Cryptography.CryptographicException("tlsv1 alert protocol version") { HResult = 0x0A000102 };
+        Assert.That(TlsErrors.TryGetReceivedAlert(local, out _), Is.False);
+    }
+}

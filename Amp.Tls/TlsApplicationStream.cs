@@ -1,0 +1,135 @@
+using System.Net.Security;
+using System.Runtime.ExceptionServices;
+
+namespace Amp.Tls;
+
+/// <summary>
+/// The plaintext side of a TLS layer: the <see cref="SslStream"/>, with its failures translated as
+/// <see cref="TlsErrors.FromTransfer"/> decides (a TLS failure becomes an <see cref="AmpTlsException"/>,
+/// a failure of the layer below passes through as that layer threw it). The layer's pipes are made over
+/// this stream. After the first TLS failure every operation throws that failure again: the engine's
+/// state is broken, and its later errors ("error 5") would only hide the cause.
+/// </summary>
+internal sealed class TlsApplicationStream : Stream
+{
+    private readonly SslStream _tls;
+    private readonly TlsRecordStream _records;
+    private AmpTlsException? _failure;
+
+    public TlsApplicationStream(SslStream tls, TlsRecordStream records)
+    {
+        _tls = tls;
+        _records = records;
+    }
+
+    /// <summary>The first TLS failure of the layer, if any.</summary>
+    public AmpTlsException? Failure => Volatile.Read(ref _failure);
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailed();
+        try
+        {
+            return await _tls.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            throw Translate(e, "Reading from the TLS layer");
+        }
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailed();
+        try
+        {
+            await _tls.WriteAsync(source, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            throw Translate(e, "Writing to the TLS layer");
+        }
+    }
+
+    /// <summary>Sends close_notify.</summary>
+    public async Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfFailed();
+        try
+        {
+            await _tls.ShutdownAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            throw Translate(e, "Sending the TLS close_notify");
+        }
+    }
+
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfFailed();
+        try
+        {
+            await _tls.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            throw Translate(e, "Flushing the TLS layer");
+        }
+    }
+
+    public override void Flush()
+    {
+    }
+
+    // Only the asynchronous methods are used: a synchronous call would block a thread on the pipe below.
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("TLS layers read asynchronously.");
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("TLS layers write asynchronously.");
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    private void ThrowIfFailed()
+    {
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            throw new AmpTlsException(failure.Failure, failure.Message, failure.InnerException);
+        }
+    }
+
+    private AmpTlsException Translate(Exception error, string operation)
+    {
+        if (TlsErrors.FromTransfer(error, _records, operation) is { } failure)
+        {
+            Interlocked.CompareExchange(ref _failure, failure, null);
+            return failure;
+        }
+
+        // Not this layer's failure: rethrow what was thrown, with its stack (the layer below's own exception
+        // rather than the TLS engine's wrapper around it).
+        ExceptionDispatchInfo.Throw(error is OperationCanceledException ? error : _records.LowerFailure ?? error);
+        return null!;
+    }
+}
