@@ -3,6 +3,7 @@ using Amp;
 using Amp.Samples.Calculator;
 using Amp.Samples.Chat;
 using Amp.Samples.FileTransfer;
+using Amp.Samples.LineTls;
 using Amp.Transports;
 
 using var cancel = new CancellationTokenSource();
@@ -38,6 +39,8 @@ try
             return 0;
         case "calc-stdio-child":
             return await RunStdioChildAsync(cancel.Token);
+        case "line-tls-demo":
+            return await LineTlsDemo.RunAsync(Console.Out, cancel.Token);
         default:
             Console.WriteLine("""
                 Amp.NET samples
@@ -54,6 +57,8 @@ try
                                             (a parent process drives it)
                   transfer [--megabytes N]  agree on a file with AMP, switch to raw bytes to send it (plain, then
                                             inside TLS), check its SHA-256 and print the throughput (default 64 MB)
+                  line-tls-demo             a text line protocol (no AMP) with STARTTLS and STOPTLS, server and client
+                                            over loopback TCP: TLS, TLS inside TLS, back to plaintext, nothing lost
                 """);
             return command is "--help" or "-h" ? 0 : 2;
     }

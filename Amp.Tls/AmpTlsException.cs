@@ -2,8 +2,8 @@ namespace Amp.Tls;
 
 /// <summary>
 /// A TLS layer failed: its handshake, a read or write after it, or its stop; <see cref="Failure"/> says
-/// why, and the message names the cause (with the TLS engine's own error when there is one). A connection
-/// that a TLS layer fails ends with <see cref="AmpDisconnectReason.TlsFailure"/>.
+/// why, and the message names the cause (with the TLS engine's own error when there is one). Its
+/// <see cref="AmpLayerException.DisconnectReason"/> is <see cref="AmpDisconnectReason.TlsFailure"/>.
 /// </summary>
 public sealed class AmpTlsException : AmpLayerException
 {
