@@ -3,7 +3,7 @@ using System.Buffers;
 using Amp.Boxes;
 using Amp.Connection;
 
-namespace Amp.Tests.Unit.Connection;
+namespace Amp.Tests.Unit.BoxProtocol;
 
 /// <summary>What replaces the boxes held behind a refused StartTLS: a bare UNKNOWN error for each answer, nothing for calls.</summary>
 public sealed class HeldBoxesTests
