@@ -18,7 +18,9 @@ namespace Amp;
 /// <remarks>
 /// All members are thread-safe. Calls' continuations never run on the read loop. Responders are
 /// started on the read loop and run there until their first asynchronous wait, as in Twisted; a
-/// responder that blocks holds up the connection's reading.
+/// responder that blocks holds up the connection's reading. Commands set aside because
+/// <see cref="AmpConnectionOptions.MaxConcurrentIncomingCalls"/> responders were running (or the
+/// outgoing queue was full) start later on a pool thread, still in arrival order.
 /// </remarks>
 public sealed partial class AmpConnection : IAsyncDisposable
 {
