@@ -20,6 +20,7 @@ internal sealed class DecompressingStream : Stream
     private readonly FrameSource _frames;
     private readonly DeflateStream _inflater;
     private long _bytesOut;
+    private bool _inflaterDone;
     private bool _finished;
 
     public DecompressingStream(PipeReader below, int maxFrameBytes)
@@ -55,56 +56,60 @@ internal sealed class DecompressingStream : Stream
             return 0;
         }
 
-        int read;
-        try
+        if (!_inflaterDone)
         {
-            read = await _inflater.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException e) when (!_frames.BelowEnded)
-        {
-            throw new AmpCompressionException($"The peer's compressed data is not valid Deflate: {e.Message}", e);
-        }
-        catch (InvalidDataException) when (_frames.BelowEndedInsideFrame)
-        {
-            throw EndedInsideFrame();
-        }
-        catch (InvalidDataException)
-        {
-            // The peer closed the connection between frames: a close, as for any layer below.
-            _finished = true;
-            return 0;
+            int read;
+            try
+            {
+                read = await _inflater.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException e) when (!_frames.BelowEnded)
+            {
+                throw new AmpCompressionException($"The peer's compressed data is not valid Deflate: {e.Message}", e);
+            }
+            catch (InvalidDataException) when (_frames.BelowEndedInsideFrame)
+            {
+                throw EndedInsideFrame();
+            }
+            catch (InvalidDataException)
+            {
+                // The peer closed the connection between frames: a close, as for any layer below.
+                _finished = true;
+                return 0;
+            }
+
+            if (read > 0)
+            {
+                Interlocked.Add(ref _bytesOut, read);
+                return read;
+            }
+
+            _inflaterDone = true;
+            if (_frames.BelowEndedInsideFrame)
+            {
+                throw EndedInsideFrame();
+            }
+
+            if (_frames.BelowEnded)
+            {
+                _finished = true;
+                return 0;
+            }
+
+            if (_frames.Ended)
+            {
+                throw new AmpCompressionException("The peer ended the compression layer (end frame) before the final block of its Deflate stream.");
+            }
+
+            if (_frames.InsideFrame)
+            {
+                throw new AmpCompressionException("The peer sent data after the final block of its Deflate stream, in the same frame.");
+            }
         }
 
-        if (read > 0)
-        {
-            Interlocked.Add(ref _bytesOut, read);
-            return read;
-        }
-
-        _finished = true;
-        if (_frames.BelowEndedInsideFrame)
-        {
-            throw EndedInsideFrame();
-        }
-
-        if (_frames.BelowEnded)
-        {
-            return 0;
-        }
-
-        if (_frames.Ended)
-        {
-            throw new AmpCompressionException("The peer ended the compression layer (end frame) before the final block of its Deflate stream.");
-        }
-
-        // The final Deflate block has been read: the next frame must be the end frame, and nothing may be left of this one.
-        if (_frames.InsideFrame)
-        {
-            throw new AmpCompressionException("The peer sent data after the final block of its Deflate stream, in the same frame.");
-        }
-
-        byte[] probe = new byte[1];
-        int after = await _frames.ReadAsync(probe, cancellationToken).ConfigureAwait(false);
+        // The final Deflate block has been read: the next frame must be the end frame. (A read cancelled
+        // here comes back to this point: the decompressor is done.)
+        int after = await _frames.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false);
         if (after > 0)
         {
             throw new AmpCompressionException("The peer sent a frame after the final block of its Deflate stream, instead of the end frame.");
@@ -115,6 +120,7 @@ internal sealed class DecompressingStream : Stream
             throw EndedInsideFrame();
         }
 
+        _finished = true;
         return 0;
     }
 
