@@ -105,7 +105,21 @@ public static class AmpCompression
     internal static LayerChange PushCompression(CompressionLayerOptions options) => LayerChange.Push(
         "compression",
         (context, _) => ValueTask.FromResult<AmpLayer>(new CompressionLayer(context.Below, options)),
-        heldBoxesNeedTheNewLayer: false);
+        heldBoxesNeedTheNewLayer: false,
+        check: static layers => HasCompression(layers) ? "the connection is already compressed" : null);
+
+    private static bool HasCompression(IReadOnlyList<AmpLayer> layers)
+    {
+        foreach (AmpLayer layer in layers)
+        {
+            if (layer is CompressionLayer)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsCompressed(AmpConnection connection)
     {

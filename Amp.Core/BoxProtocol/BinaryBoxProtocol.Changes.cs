@@ -284,7 +284,7 @@ public sealed partial class BinaryBoxProtocol
     }
 
     private Exception? CheckBeforeSending(ChangeSlot slot) =>
-        slot.Change.CheckTop(_stack.WritingTopLayer) is { } why
+        slot.Change.Check(_stack.WritingLayers()) is { } why
             ? new InvalidOperationException($"The layer change ({slot.Change}) cannot be made: {why}; the connection's layers are: {_stack.Describe()}.")
             : null;
 

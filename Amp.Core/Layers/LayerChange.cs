@@ -9,13 +9,13 @@ public sealed class LayerChange
 {
     private static readonly LayerChange s_handOver = new(LayerChangeKind.HandOver, null, null, heldBoxesNeedTheNewLayer: false, "hand-over");
     private readonly Func<LayerPushContext, CancellationToken, ValueTask<AmpLayer>>? _createLayer;
-    private readonly Func<AmpLayer?, string?>? _checkTop;
+    private readonly Func<IReadOnlyList<AmpLayer>, string?>? _check;
 
-    private LayerChange(LayerChangeKind kind, Func<LayerPushContext, CancellationToken, ValueTask<AmpLayer>>? createLayer, Func<AmpLayer?, string?>? checkTop, bool heldBoxesNeedTheNewLayer, string description)
+    private LayerChange(LayerChangeKind kind, Func<LayerPushContext, CancellationToken, ValueTask<AmpLayer>>? createLayer, Func<IReadOnlyList<AmpLayer>, string?>? check, bool heldBoxesNeedTheNewLayer, string description)
     {
         Kind = kind;
         _createLayer = createLayer;
-        _checkTop = checkTop;
+        _check = check;
         HeldBoxesNeedTheNewLayer = heldBoxesNeedTheNewLayer;
         Description = description;
     }
@@ -43,12 +43,18 @@ public sealed class LayerChange
     /// failure; any other exception ends it with <see cref="AmpDisconnectReason.TransportError"/>.
     /// </param>
     /// <param name="heldBoxesNeedTheNewLayer">See <see cref="HeldBoxesNeedTheNewLayer"/>.</param>
+    /// <param name="check">
+    /// For a change this side asks for: run when its turn comes, just before its box would be written,
+    /// on the layers boxes are then written through (bottom first; earlier changes already made). Return
+    /// why the push cannot be made (the call then fails with <see cref="InvalidOperationException"/>
+    /// and nothing is sent), or <see langword="null"/>.
+    /// </param>
     /// <returns>The change.</returns>
-    public static LayerChange Push(string name, Func<LayerPushContext, CancellationToken, ValueTask<AmpLayer>> createLayer, bool heldBoxesNeedTheNewLayer = true)
+    public static LayerChange Push(string name, Func<LayerPushContext, CancellationToken, ValueTask<AmpLayer>> createLayer, bool heldBoxesNeedTheNewLayer = true, Func<IReadOnlyList<AmpLayer>, string?>? check = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(createLayer);
-        return new LayerChange(LayerChangeKind.Push, createLayer, null, heldBoxesNeedTheNewLayer, "push " + name);
+        return new LayerChange(LayerChangeKind.Push, createLayer, check, heldBoxesNeedTheNewLayer, "push " + name);
     }
 
     /// <summary>
@@ -61,7 +67,7 @@ public sealed class LayerChange
     public static LayerChange Pop<TLayer>()
         where TLayer : AmpLayer =>
         new(LayerChangeKind.Pop, null,
-            static top => top is TLayer ? null : $"the top layer is {(top is null ? "the transport" : top.Name)}, not {typeof(TLayer).Name}",
+            static layers => layers is [.., TLayer] ? null : $"the top layer is {(layers is [.., var top] ? top.Name : "the transport")}, not {typeof(TLayer).Name}",
             heldBoxesNeedTheNewLayer: false, "pop " + typeof(TLayer).Name);
 
     /// <summary>A change that hands the connection to another protocol at the box boundary.</summary>
@@ -71,8 +77,8 @@ public sealed class LayerChange
     /// <inheritdoc/>
     public override string ToString() => Description;
 
-    /// <summary>Why this change cannot be made on a stack whose writing top is <paramref name="top"/>, or null if it can.</summary>
-    internal string? CheckTop(AmpLayer? top) => _checkTop?.Invoke(top);
+    /// <summary>Why this change cannot be made over <paramref name="layers"/> (the layers written through, bottom first), or null if it can.</summary>
+    internal string? Check(IReadOnlyList<AmpLayer> layers) => _check?.Invoke(layers);
 
     internal ValueTask<AmpLayer> CreateLayerAsync(LayerPushContext context, CancellationToken cancellationToken) =>
         _createLayer!(context, cancellationToken);

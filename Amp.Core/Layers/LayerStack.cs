@@ -59,6 +59,15 @@ internal sealed class LayerStack
         }
     }
 
+    /// <summary>The layers boxes are written through (those being popped left out), bottom first.</summary>
+    public AmpLayer[] WritingLayers()
+    {
+        lock (_lock)
+        {
+            return _layers.GetRange(0, _layers.Count - _popping).ToArray();
+        }
+    }
+
     /// <summary>Whether the top layer is being popped: the end of its input reveals the layer below.</summary>
     public bool TopIsPopping
     {

@@ -169,10 +169,20 @@ public sealed class StartStopCompressionTests
         Assert.That((noLayer!.ErrorCode, noLayer.Description), Is.EqualTo(("COMPRESSION_ERROR", "No compression layer to stop.")));
 
         await pair.Client.StartCompressionAsync(cancellationToken: cancellationToken);
-        Task<SumResult> held = pair.Server.CallRemoteAsync(new Sum { A = 1, B = 1 }, cancellationToken);
-        var twice = Assert.ThrowsAsync<AmpRemoteException>(() => pair.Server.StartCompressionAsync(cancellationToken: cancellationToken));
-        Assert.That((twice!.ErrorCode, twice.Description), Is.EqualTo(("COMPRESSION_ERROR", "The connection is already compressed.")));
-        Assert.That((await held).Total, Is.EqualTo(new BigInteger(2)), "the call held behind the refused change went out in the existing layer");
+        Assert.That((await pair.Server.CallRemoteAsync(new Sum { A = 0, B = 0 }, cancellationToken)).Total, Is.EqualTo(BigInteger.Zero), "a round trip: the server has pushed too");
+
+        // Locally: checked when the change's turn comes, on the layers then written through; nothing is sent.
+        Task<SumResult> before = pair.Server.CallRemoteAsync(new Sum { A = 1, B = 1 }, cancellationToken);
+        var locally = Assert.ThrowsAsync<InvalidOperationException>(() => pair.Server.StartCompressionAsync(cancellationToken: cancellationToken));
+        Assert.That(locally!.Message, Does.Contain("already compressed"));
+        Assert.That((await before).Total, Is.EqualTo(new BigInteger(2)));
+
+        // By the peer, for a request sent anyway (by name): refused, and a call held behind it goes out in the existing layer.
+        Task<AmpBox> twice = pair.Server.CallRemoteStringAsync("StartCompression", null, cancellationToken);
+        Task<SumResult> held = pair.Server.CallRemoteAsync(new Sum { A = 2, B = 2 }, cancellationToken);
+        var byPeer = Assert.ThrowsAsync<AmpRemoteException>(() => twice);
+        Assert.That((byPeer!.ErrorCode, byPeer.Description), Is.EqualTo(("COMPRESSION_ERROR", "The connection is already compressed.")));
+        Assert.That((await held).Total, Is.EqualTo(new BigInteger(4)));
         Assert.That((pair.Client.LayerDepth, pair.Server.LayerDepth), Is.EqualTo((1, 1)));
         await StartTlsTests.AssertCallsWorkAsync(pair, cancellationToken);
     }
