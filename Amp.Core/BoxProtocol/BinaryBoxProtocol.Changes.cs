@@ -104,6 +104,10 @@ public sealed partial class BinaryBoxProtocol
                 ours!.MarkFlushed();
                 ours.Request!.Fail(new AmpLayerChangeConflictException($"The peer asked for a layer change ({change}) at the same moment, and its change wins: this side's ({ours.Change}) was withdrawn before it was sent."));
                 break;
+            case Crossing.OursSuperseded:
+                // Known now, whatever the peer answers later (its refusal is then dropped; after a switch nothing comes at all).
+                ours!.Request!.Fail(new AmpLayerChangeConflictException($"The peer asked for a layer change ({change}) at the same moment, and its change wins: this side's ({ours.Change}) will be refused."));
+                break;
         }
 
         _writer.Kick();
@@ -142,7 +146,7 @@ public sealed partial class BinaryBoxProtocol
         Exception? drop = ours.Change.HeldBoxesNeedTheNewLayer && peer.Change.Kind != LayerChangeKind.Push
             ? new AmpLayerChangeConflictException($"Not sent: this call was queued behind a layer change ({ours.Change}) that the peer's crossing change ({peer.Change}) overtook.")
             : null;
-        Crossing crossing = InsertPeer(index);
+        InsertPeer(index);
         ours.DropHeldBoxesWith = drop;
         if (ours.TryMove(SlotState.Queued, SlotState.Withdrawn))
         {
@@ -151,7 +155,7 @@ public sealed partial class BinaryBoxProtocol
 
         ours.TryMove(SlotState.Sent, SlotState.Superseded);
         ours.Settle(SlotOutcome.Reexamine);
-        return (crossing, ours);
+        return (Crossing.OursSuperseded, ours);
 
         Crossing InsertPeer(int at)
         {
@@ -288,11 +292,27 @@ public sealed partial class BinaryBoxProtocol
             ? new InvalidOperationException($"The layer change ({slot.Change}) cannot be made: {why}; the connection's layers are: {_stack.Describe()}.")
             : null;
 
+    /// <summary>
+    /// Whether a change of the peer's arriving now would be refused because a change of ours crosses it
+    /// and wins; responders are then not run at all. (A change of ours asked for between this and
+    /// <see cref="TryAcceptPeerChange"/> can still win, in which case the answer is replaced by the refusal.)
+    /// </summary>
+    internal bool WouldRefusePeerChange()
+    {
+        AmpTransportRole role = Transport.Role;
+        return _writer.WithSlots(slots =>
+        {
+            ChangeSlot? ours = slots.Find(static s => s.IsLocal && s.State is SlotState.Queued or SlotState.Sent);
+            return ours is not null && (role == AmpTransportRole.Acceptor || (ours.Change.Kind == LayerChangeKind.HandOver && ours.Box.Length == 0));
+        });
+    }
+
     private enum Crossing
     {
         PeerAccepted,
         OursWins,
         OursWithdrawn,
+        OursSuperseded,
         Unresolvable,
     }
 }

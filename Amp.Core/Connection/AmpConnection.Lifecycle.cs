@@ -42,8 +42,8 @@ public sealed partial class AmpConnection
         try
         {
             descriptor.WriteCall(command, AmpTag.FromNumber(tag), buffer);
-            Register(call, tag, cancellationToken);
             QueueCall(call, tag, buffer.WrittenSpan);
+            Register(call, tag, cancellationToken);
         }
         catch (AmpException e)
         {
@@ -65,8 +65,8 @@ public sealed partial class AmpConnection
         {
             write(buffer);
             ulong tag = ReadOwnTag(buffer.WrittenSpan);
-            Register((IPendingCall)call, tag, cancellationToken);
             QueueCall((IPendingCall)call, tag, buffer.WrittenSpan);
+            Register((IPendingCall)call, tag, cancellationToken);
         }
         finally
         {
@@ -111,6 +111,11 @@ public sealed partial class AmpConnection
         }
     }
 
+    /// <summary>
+    /// Lets the caller's token abandon the call. Registered only once the call is in the table: a token
+    /// cancelled while the box was being written then finds the call and takes it out, instead of
+    /// finding nothing and leaving it there for good.
+    /// </summary>
     private void Register(IPendingCall call, ulong tag, CancellationToken cancellationToken)
     {
         if (!cancellationToken.CanBeCanceled)

@@ -65,8 +65,8 @@ internal class LayerChangePendingCall<TResult> : PendingCallBase<TResult>
             return;
         }
 
-        Cancellation.Dispose();
         TrySetException(exception);
+        ReleaseCancellation();
     }
 
     /// <summary>The caller's result once the change is made.</summary>
@@ -93,7 +93,6 @@ internal class LayerChangePendingCall<TResult> : PendingCallBase<TResult>
                 Connection.ForgetCall(Tag);
             }
 
-            Cancellation.Dispose();
             if (e is OperationCanceledException canceled)
             {
                 TrySetCanceled(canceled.CancellationToken);
@@ -103,14 +102,16 @@ internal class LayerChangePendingCall<TResult> : PendingCallBase<TResult>
                 TrySetException(e);
             }
 
+            ReleaseCancellation();
             return;
         }
 
-        Cancellation.Dispose();
         TResult result = Result(_response);
         if (!TrySetResult(result))
         {
             Unclaimed(result);
         }
+
+        ReleaseCancellation();
     }
 }

@@ -36,7 +36,6 @@ internal sealed class TypedPendingCall<TResponse> : PendingCallBase<TResponse>
 
     public override void SetAnswer(ReadOnlySpan<byte> box)
     {
-        Cancellation.Dispose();
         TResponse response;
         try
         {
@@ -45,22 +44,24 @@ internal sealed class TypedPendingCall<TResponse> : PendingCallBase<TResponse>
         catch (AmpArgumentException e)
         {
             TrySetException(e);
+            ReleaseCancellation();
             return;
         }
 
         TrySetResult(response);
+        ReleaseCancellation();
     }
 
     public override void SetError(string code, string description)
     {
-        Cancellation.Dispose();
         TrySetException(_descriptor.MapRemoteError(code, description));
+        ReleaseCancellation();
     }
 
     public override void Fail(Exception exception)
     {
-        Cancellation.Dispose();
         TrySetException(exception);
+        ReleaseCancellation();
     }
 }
 
@@ -76,21 +77,21 @@ internal sealed class RawPendingCall : PendingCallBase<AmpBox>
 
     public override void SetAnswer(ReadOnlySpan<byte> box)
     {
-        Cancellation.Dispose();
         TrySetResult(AmpBox.FromBytes(box));
+        ReleaseCancellation();
     }
 
     public override void SetError(string code, string description)
     {
-        Cancellation.Dispose();
         TrySetException(code == AmpErrorCodes.Unhandled
             ? new AmpUnhandledCommandException(description, _commandName)
             : new AmpRemoteException(code, description, _commandName));
+        ReleaseCancellation();
     }
 
     public override void Fail(Exception exception)
     {
-        Cancellation.Dispose();
         TrySetException(exception);
+        ReleaseCancellation();
     }
 }

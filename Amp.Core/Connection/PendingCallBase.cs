@@ -12,7 +12,27 @@ internal abstract class PendingCallBase<TResult> : TaskCompletionSource<TResult>
     {
     }
 
-    public CancellationTokenRegistration Cancellation { get; set; }
+    private CancellationTokenRegistration _cancellation;
+
+    /// <summary>
+    /// The caller's cancellation registration. Set after the call is in the table, so it may arrive after
+    /// the call completed: then it is released at once (completion releases it only after completing).
+    /// </summary>
+    public CancellationTokenRegistration Cancellation
+    {
+        get => _cancellation;
+        set
+        {
+            _cancellation = value;
+            if (Task.IsCompleted)
+            {
+                value.Unregister();
+            }
+        }
+    }
+
+    /// <summary>Releases the caller's registration; call it after completing the task (see <see cref="Cancellation"/>).</summary>
+    protected void ReleaseCancellation() => _cancellation.Unregister();
 
     public ulong Tag { get; set; }
 

@@ -204,11 +204,11 @@ internal sealed class IncomingCalls
     }
 
     /// <summary>Refuses the peer's layer change because ours crosses it and wins the tie-break (spec §13.3).</summary>
-    public void SendConflict(string command, ReadOnlySpan<byte> tag, Layers.LayerChange change)
+    public void SendConflict(string command, ReadOnlySpan<byte> tag)
     {
         Log.Dispatch.DeclaredErrorSent(_logger, command, AmpErrorCodes.LayerChangeConflict);
         SendError(tag, AmpErrorCodes.LayerChangeConflict,
-            $"This side has a layer change in flight and wins the tie-break (its transport accepted the connection); {command} ({change}) was not made. Ask again.");
+            $"This side has a layer change in flight and wins the tie-break (its transport accepted the connection); {command} was not made. Ask again.");
     }
 
     private void SendUnknown(ReadOnlySpan<byte> tag) => SendError(tag, AmpErrorCodes.Unknown, AmpErrorCodes.UnknownDescription);

@@ -38,6 +38,12 @@ internal sealed class LayerChangeResponderEntry<TCommand, TResponse> : Responder
             return null;
         }
 
+        if (calls.Connection.Protocol.WouldRefusePeerChange())
+        {
+            calls.SendConflict(_descriptor.Name, header.Ask);
+            return null;
+        }
+
         LayerChangeAnswer<TResponse> answer;
         try
         {
@@ -56,7 +62,7 @@ internal sealed class LayerChangeResponderEntry<TCommand, TResponse> : Responder
             _descriptor.WriteAnswer(answer.Response, header.Ask, buffer);
             if (!calls.Connection.Protocol.TryAcceptPeerChange(buffer.WrittenSpan, answer.Change))
             {
-                calls.SendConflict(_descriptor.Name, header.Ask, answer.Change);
+                calls.SendConflict(_descriptor.Name, header.Ask);
             }
         }
         catch (AmpException e)

@@ -32,6 +32,16 @@ internal sealed class ProtocolSwitchResponderEntry<TCommand> : ResponderEntry
 
     public override Task? Invoke(ReadOnlySpan<byte> box, in BoxHeader header, IncomingCalls calls)
     {
+        if (calls.Connection.Protocol.WouldRefusePeerChange())
+        {
+            if (header.HasAsk)
+            {
+                calls.SendConflict(_descriptor.Name, header.Ask);
+            }
+
+            return null;
+        }
+
         Func<AmpSwitchedConnection, Task> protocol;
         try
         {
@@ -58,7 +68,7 @@ internal sealed class ProtocolSwitchResponderEntry<TCommand> : ResponderEntry
             }
             else if (header.HasAsk)
             {
-                calls.SendConflict(_descriptor.Name, header.Ask, LayerChange.HandOver());
+                calls.SendConflict(_descriptor.Name, header.Ask);
             }
         }
         finally
