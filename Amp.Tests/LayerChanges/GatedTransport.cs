@@ -194,7 +194,8 @@ internal sealed class GatedTransport : AmpTransport
                     FlushResult flushed = await _inner.Output.WriteAsync(segment).ConfigureAwait(false);
                     if (flushed.IsCompleted || flushed.IsCanceled)
                     {
-                        Volatile.Write(ref _cut, 1);
+                        // Cancelled: cut. Completed: the peer stopped reading (it closed); this end's writes fail
+                        // from now on, but what the peer sent before closing can still be read, as on a socket.
                         return;
                     }
                 }

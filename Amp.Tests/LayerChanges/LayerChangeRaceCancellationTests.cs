@@ -168,7 +168,7 @@ public sealed class LayerChangeRaceCancellationTests
             for (int i = 0; i < Calls; i++)
             {
                 Volatile.Write(ref ready, i);
-                SpinUntil(ref published, i, cancellationToken);
+                Race.SpinUntil(ref published, i, cancellationToken);
                 if (ways[i] == CancelWay.ByAnotherThread)
                 {
                     Thread.SpinWait(spins[i]);
@@ -180,7 +180,7 @@ public sealed class LayerChangeRaceCancellationTests
         var calls = new Task<AmpEmptyResponse>[Calls];
         for (int i = 0; i < Calls; i++)
         {
-            SpinUntil(ref ready, i, cancellationToken);
+            Race.SpinUntil(ref ready, i, cancellationToken);
             Volatile.Write(ref published, i);
             CancellationTokenSource source = sources[i];
             calls[i] = pair.Initiator.CallRemoteAsync(
@@ -220,22 +220,6 @@ public sealed class LayerChangeRaceCancellationTests
         ByAnotherThread,
         WhileItsBoxIsWritten,
         RightAfterTheCall,
-    }
-
-    private static void SpinUntil(ref int counter, int value, CancellationToken cancellationToken)
-    {
-        // Hot at first (yielding would let the other thread run far ahead), then yielding, not to starve the machine.
-        for (int spins = 0; Volatile.Read(ref counter) < value && !cancellationToken.IsCancellationRequested; spins++)
-        {
-            if (spins < 2000)
-            {
-                Thread.SpinWait(1);
-            }
-            else
-            {
-                Thread.Yield();
-            }
-        }
     }
 
     private static async Task AssertAllSumsAnsweredAsync(Task<SumResult>[] sums, RacePair pair, CancellationToken cancellationToken)

@@ -7,8 +7,8 @@ namespace Amp.Tests.LayerChanges;
 
 /// <summary>
 /// The peer vanishes in the middle of a layer change (StartTLS, StopTLS, a protocol switch): the call
-/// fails with <see cref="AmpConnectionLostException"/> (or the TLS failure), the connection completes, and
-/// no task anywhere ends with an exception nobody observed.
+/// fails with <see cref="AmpConnectionLostException"/> (or the TLS failure: <see cref="Amp.Tls.AmpTlsException"/>,
+/// <see cref="AmpLayerException"/>), the connection completes, and no task anywhere ends with an exception nobody observed.
 /// </summary>
 [CancelAfter(60000)]
 [NonParallelizable]
@@ -179,6 +179,7 @@ public sealed class LayerChangeRaceDisconnectTests
             null => $"succeeded, then the connection ended {end.Reason}",
             AmpConnectionLostException lost => $"AmpConnectionLostException {lost.Reason}",
             AmpTlsException tls => $"AmpTlsException {tls.Failure}",
+            AmpLayerException layer => $"AmpLayerException {layer.DisconnectReason}",
             _ => $"UNEXPECTED: {failure.GetType().Name}: {failure.Message}",
         };
     }
