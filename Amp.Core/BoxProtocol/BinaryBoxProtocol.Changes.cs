@@ -90,7 +90,9 @@ public sealed partial class BinaryBoxProtocol
 
         var slot = new ChangeSlot(change, answer.ToArray(), null);
         AmpTransportRole role = Transport.Role;
-        (Crossing crossing, ChangeSlot? ours) = _writer.WithSlots(slots => Decide(slots, slot, role));
+        List<ulong>? dropped = null;
+        (Crossing crossing, ChangeSlot? ours) = _writer.WithSlots(slots => Decide(slots, slot, role, out dropped));
+        _writer.ReportDropped(dropped, ours?.DropHeldBoxesWith);
         switch (crossing)
         {
             case Crossing.OursWins:
@@ -116,8 +118,9 @@ public sealed partial class BinaryBoxProtocol
     }
 
     /// <summary>Decides, under the writer's lock, how the peer's change meets ours (see spec §13.3).</summary>
-    private (Crossing, ChangeSlot?) Decide(List<ChangeSlot> slots, ChangeSlot peer, AmpTransportRole role)
+    private (Crossing, ChangeSlot?) Decide(List<ChangeSlot> slots, ChangeSlot peer, AmpTransportRole role, out List<ulong>? dropped)
     {
+        dropped = null;
         int index = slots.FindIndex(static s => s.IsLocal && s.State is SlotState.Queued or SlotState.Sent);
         if (index < 0)
         {
@@ -148,14 +151,21 @@ public sealed partial class BinaryBoxProtocol
             : null;
         InsertPeer(index);
         ours.DropHeldBoxesWith = drop;
+        Crossing crossing;
         if (ours.TryMove(SlotState.Queued, SlotState.Withdrawn))
         {
-            return (Crossing.OursWithdrawn, ours);
+            crossing = Crossing.OursWithdrawn;
+        }
+        else
+        {
+            ours.TryMove(SlotState.Sent, SlotState.Superseded);
+            ours.Settle(SlotOutcome.Reexamine);
+            crossing = Crossing.OursSuperseded;
         }
 
-        ours.TryMove(SlotState.Sent, SlotState.Superseded);
-        ours.Settle(SlotOutcome.Reexamine);
-        return (Crossing.OursSuperseded, ours);
+        // Ours leaves the queue now: the boxes held for it go into the peer's layer, or are dropped.
+        dropped = _writer.RemoveSlotUnderLock(ours);
+        return (crossing, ours);
 
         Crossing InsertPeer(int at)
         {

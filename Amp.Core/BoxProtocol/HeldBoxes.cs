@@ -22,6 +22,7 @@ internal static class HeldBoxes
             {
                 int length = 2;   // the end marker
                 bool answers = false;
+                bool conflict = false;
                 ReadOnlySpan<byte> tag = default;
                 AmpBoxView.Enumerator entries = new(held);
                 while (entries.MoveNext())
@@ -33,9 +34,20 @@ internal static class HeldBoxes
                         answers = true;
                         tag = entry.Value;
                     }
+                    else if (entry.Key.SequenceEqual(ReservedKeys.ErrorCode) && entry.Value.SequenceEqual("LAYER_CHANGE_CONFLICT"u8))
+                    {
+                        conflict = true;
+                    }
                 }
 
-                if (answers)
+                if (answers && conflict)
+                {
+                    // This side's refusal of the peer's crossing change: made here, it carries nothing held, and
+                    // the peer needs its code (it may retry) in whichever layer both sides end up.
+                    replies.Append(held.Slice(0, length));
+                    appended++;
+                }
+                else if (answers)
                 {
                     buffer.Reset();
                     buffer.WriteEntry(ReservedKeys.Error, tag);

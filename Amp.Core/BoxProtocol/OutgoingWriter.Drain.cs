@@ -11,6 +11,7 @@ internal sealed partial class OutgoingWriter
     /// </summary>
     public bool TryWithdraw(ChangeSlot slot, Exception? dropHeldWith)
     {
+        List<ulong>? dropped = null;
         lock (_lock)
         {
             if (!slot.TryMove(SlotState.Queued, SlotState.Withdrawn))
@@ -19,15 +20,73 @@ internal sealed partial class OutgoingWriter
             }
 
             slot.DropHeldBoxesWith = dropHeldWith;
-            if (!slot.InWriter && slot.RefusesCalls)
+            int index = _slots.IndexOf(slot);
+            if (index >= 0)
+            {
+                // Out of the queue at once: boxes queued from now on are not held for a change that will not happen.
+                dropped = RemoveSlotLocked(index);
+            }
+            else if (slot.RefusesCalls)
             {
                 slot.RefusesCalls = false;
                 _switchSlots--;
             }
         }
 
+        ReportDropped(dropped, dropHeldWith);
         Kick();
         return true;
+    }
+
+    /// <summary>
+    /// Queues a box ahead of the boxes held for this side's pending change: it goes out now, in the
+    /// current layer (a refusal of the peer's change must reach it while both sides still speak this layer).
+    /// </summary>
+    public void EnqueueBeforeHeld(ReadOnlySpan<byte> box)
+    {
+        TaskCompletionSource? wake;
+        lock (_lock)
+        {
+            ThrowIfClosed();
+            int index = _slots.FindIndex(static s => s.IsLocal && s.State is SlotState.Queued or SlotState.Sent);
+            if (index < 0)
+            {
+                wake = null;
+                _queue.Append(box);
+            }
+            else
+            {
+                int at = _slots[index].Offset;
+                var rebuilt = new ByteQueue();
+                rebuilt.Append(_queue.Span.Slice(0, at));
+                rebuilt.Append(box);
+                rebuilt.Append(_queue.Span.Slice(at));
+                _queue = rebuilt;
+                for (int i = index; i < _slots.Count; i++)
+                {
+                    _slots[i].Offset += box.Length;
+                }
+
+                wake = _parkWake;
+                _parkWake = null;
+            }
+
+            _inFlight += box.Length;
+            _boxesQueued++;
+        }
+
+        // A writer parked on our change wakes to write it before going back to waiting.
+        wake?.TrySetResult();
+        Kick();
+    }
+
+    /// <summary>Fails the calls whose boxes were dropped (outside the lock).</summary>
+    public void ReportDropped(List<ulong>? tags, Exception? reason)
+    {
+        if (tags is { Count: > 0 } && reason is not null)
+        {
+            HeldCallsDropped?.Invoke(tags, reason);
+        }
     }
 
     /// <summary>
@@ -98,7 +157,8 @@ internal sealed partial class OutgoingWriter
                         else
                         {
                             // Withdrawn, superseded or done: its boxes go on below, unless they must not.
-                            (dropped, droppedWith) = RemoveHeadLocked();
+                            droppedWith = head.DropHeldBoxesWith;
+                            dropped = RemoveSlotLocked(0);
                         }
                     }
                     else if (_queue.Length > 0)
@@ -117,10 +177,7 @@ internal sealed partial class OutgoingWriter
                 }
 
                 withdrawn?.Request!.Fail(withdrawnBecause!);
-                if (dropped is not null)
-                {
-                    HeldCallsDropped?.Invoke(dropped, droppedWith!);
-                }
+                ReportDropped(dropped, droppedWith);
 
                 if (complete)
                 {
@@ -190,11 +247,30 @@ internal sealed partial class OutgoingWriter
     private async Task<bool> ParkAsync(ChangeSlot slot)
     {
         slot.MarkFlushed();
+        Task wake;
+        lock (_lock)
+        {
+            if (_slots.Count == 0 || !ReferenceEquals(_slots[0], slot) || slot.Offset != 0)
+            {
+                // Something was put before it meanwhile (the peer's change, or an answer to go out now).
+                return true;
+            }
+
+            _parkWake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            wake = _parkWake.Task;
+        }
+
+        if (await Task.WhenAny(slot.Outcome, wake).ConfigureAwait(false) != slot.Outcome)
+        {
+            return true;
+        }
+
         SlotOutcome outcome = await slot.Outcome.ConfigureAwait(false);
         List<ulong>? dropped = null;
         Exception? droppedWith = null;
         lock (_lock)
         {
+            _parkWake = null;
             switch (outcome)
             {
                 case SlotOutcome.Reexamine:
@@ -221,15 +297,12 @@ internal sealed partial class OutgoingWriter
 
             if (_slots.Count > 0 && ReferenceEquals(_slots[0], slot))
             {
-                (dropped, droppedWith) = RemoveHeadLocked();
+                droppedWith = slot.DropHeldBoxesWith;
+                dropped = RemoveSlotLocked(0);
             }
         }
 
-        if (dropped is not null)
-        {
-            HeldCallsDropped?.Invoke(dropped, droppedWith!);
-        }
-
+        ReportDropped(dropped, droppedWith);
         if (slot.RefusedWith is { } refusal)
         {
             slot.Request?.Fail(refusal);
@@ -245,38 +318,49 @@ internal sealed partial class OutgoingWriter
     }
 
     /// <summary>
-    /// Removes the first slot. If the boxes held for it must not go below (its change did not happen),
-    /// they are replaced: answers become bare <c>UNKNOWN</c> errors, calls are dropped and returned for failing.
+    /// Removes the slot at <paramref name="index"/>. If the boxes held for it must not go below (its change
+    /// did not happen), they are replaced: answers become bare <c>UNKNOWN</c> errors, calls are dropped and
+    /// returned for failing. Otherwise they now belong to the change before it, if any.
     /// </summary>
-    private (List<ulong>? Dropped, Exception? Reason) RemoveHeadLocked()
+    private List<ulong>? RemoveSlotLocked(int index)
     {
-        ChangeSlot head = _slots[0];
-        _slots.RemoveAt(0);
-        if (head.RefusesCalls)
+        ChangeSlot slot = _slots[index];
+        _slots.RemoveAt(index);
+        if (slot.RefusesCalls)
         {
-            head.RefusesCalls = false;
+            slot.RefusesCalls = false;
             _switchSlots--;
         }
 
-        if (head.DropHeldBoxesWith is not { } reason)
+        if (slot.DropHeldBoxesWith is null)
         {
-            return (null, null);
+            if (index > 0 && slot.HeldCalls is { } calls)
+            {
+                (_slots[index - 1].HeldCalls ??= new List<ulong>()).AddRange(calls);
+            }
+
+            return null;
         }
 
-        int held = _slots.Count > 0 ? _slots[0].Offset : _queue.Length;
-        var replies = new ByteQueue();
-        _boxesQueued += HeldBoxes.AppendErrorsFor(_queue.Span.Slice(0, held), replies);
-        replies.Append(_queue.Span.Slice(held));
-        _inFlight += replies.Length - _queue.Length;
-        int shift = replies.Length - _queue.Length;
-        _queue = replies;
-        foreach (ChangeSlot slot in _slots)
+        int start = slot.Offset;
+        int end = index < _slots.Count ? _slots[index].Offset : _queue.Length;
+        var rebuilt = new ByteQueue();
+        rebuilt.Append(_queue.Span.Slice(0, start));
+        _boxesQueued += HeldBoxes.AppendErrorsFor(_queue.Span.Slice(start, end - start), rebuilt);
+        rebuilt.Append(_queue.Span.Slice(end));
+        int shift = rebuilt.Length - _queue.Length;
+        _inFlight += shift;
+        _queue = rebuilt;
+        for (int i = index; i < _slots.Count; i++)
         {
-            slot.Offset += shift;
+            _slots[i].Offset += shift;
         }
 
-        return (head.HeldCalls, reason);
+        return slot.HeldCalls;
     }
+
+    /// <summary>Removes a slot under <see cref="WithSlots{T}"/> (the peer's change took its place).</summary>
+    public List<ulong>? RemoveSlotUnderLock(ChangeSlot slot) => RemoveSlotLocked(_slots.IndexOf(slot));
 
     private void ReleaseRoom(int written)
     {

@@ -29,6 +29,7 @@ internal sealed partial class OutgoingWriter
     private int _lastBatchBoxes;
     private long _inFlight;
     private TaskCompletionSource? _roomWaiters;
+    private TaskCompletionSource? _parkWake;
 
     public OutgoingWriter(PipeWriter output, long maxQueuedBytes, Action<Exception> onWriteFailure)
     {
@@ -144,6 +145,7 @@ internal sealed partial class OutgoingWriter
 
             if (_slots.Count > 0 && callTag != 0)
             {
+                // Held for the last change queued: if it does not happen, this call fails rather than go below.
                 (_slots[^1].HeldCalls ??= new List<ulong>()).Add(callTag);
             }
 

@@ -76,18 +76,11 @@ internal sealed class AmpBoxRouter : IBoxReceiver
     {
         lock (_lock)
         {
-            bool waiting = _deferred.Count > 0 || _draining;
-            if (_incoming.ChangesLayers(header.Command))
-            {
-                // Never read past a layer change: the bytes after it belong to the new layer. It runs
-                // once the commands set aside before it have started.
-                if (waiting)
-                {
-                    _paused = true;
-                    return false;
-                }
-            }
-            else if (waiting || _incoming.AtLimit || !_writer.HasRoom)
+            // A layer change is never set aside: the peer holds everything after it (the answers that the
+            // responders holding the slots wait for, too) until this side has answered it. Commands set aside
+            // before it start afterwards, and their answers travel in the new layer.
+            if (!_incoming.ChangesLayers(header.Command)
+                && (_deferred.Count > 0 || _draining || _incoming.AtLimit || !_writer.HasRoom))
             {
                 if (_deferred.TryAdd(bytes))
                 {

@@ -142,11 +142,19 @@ internal sealed class IncomingCalls
     public void SendFailure(CommandDescriptor? descriptor, bool hasAsk, ReadOnlySpan<byte> ask, Exception exception) =>
         SendFailure(descriptor, hasAsk ? AmpTag.FromWire(ask) : null, exception, descriptor?.Name ?? "?");
 
+    /// <summary>
+    /// Refuses the peer's layer change: the error goes out at once, in the current layer, ahead of boxes
+    /// held for a change of this side's that the peer's crossed (and won): both sides still speak this layer,
+    /// and the peer waits for this answer before it can answer ours.
+    /// </summary>
+    public void RefuseLayerChange(CommandDescriptor descriptor, bool hasAsk, ReadOnlySpan<byte> ask, Exception exception) =>
+        SendFailure(descriptor, hasAsk ? AmpTag.FromWire(ask) : null, exception, descriptor.Name, now: true);
+
     public void SendFailure(CommandDescriptor descriptor, AmpTag? tag, Exception exception) =>
         SendFailure(descriptor, tag, exception, descriptor.Name);
 
     /// <summary>Maps a responder's failure to the error box Twisted would send.</summary>
-    public void SendFailure(CommandDescriptor? descriptor, AmpTag? tag, Exception exception, string command)
+    public void SendFailure(CommandDescriptor? descriptor, AmpTag? tag, Exception exception, string command, bool now = false)
     {
         string code;
         string description;
@@ -190,7 +198,7 @@ internal sealed class IncomingCalls
         if (tag is { } t)
         {
             Span<byte> bytes = t.MaxLength <= 64 ? stackalloc byte[64] : new byte[t.MaxLength];
-            SendError(bytes.Slice(0, t.Format(bytes)), code, description);
+            SendError(bytes.Slice(0, t.Format(bytes)), code, description, now);
         }
         else
         {
@@ -213,7 +221,7 @@ internal sealed class IncomingCalls
 
     private void SendUnknown(ReadOnlySpan<byte> tag) => SendError(tag, AmpErrorCodes.Unknown, AmpErrorCodes.UnknownDescription);
 
-    private void SendError(ReadOnlySpan<byte> tag, string code, string description)
+    private void SendError(ReadOnlySpan<byte> tag, string code, string description, bool now = false)
     {
         BoxBuffer buffer = BoxBuffer.Rent();
         buffer.WriteEntry(ReservedKeys.Error, tag);
@@ -222,14 +230,21 @@ internal sealed class IncomingCalls
         byte[] descriptionBytes = Encoding.UTF8.GetBytes(description);
         buffer.WriteEntry(ReservedKeys.ErrorDescription, descriptionBytes.AsSpan(0, Math.Min(descriptionBytes.Length, AmpLimits.WireMaxValueLength)));
         buffer.WriteEnd();
-        Send(buffer);
+        Send(buffer, now);
     }
 
-    private void Send(BoxBuffer buffer)
+    private void Send(BoxBuffer buffer, bool now = false)
     {
         try
         {
-            _writer.Enqueue(buffer.WrittenSpan);
+            if (now)
+            {
+                _writer.EnqueueBeforeHeld(buffer.WrittenSpan);
+            }
+            else
+            {
+                _writer.Enqueue(buffer.WrittenSpan);
+            }
         }
         catch (AmpException)
         {

@@ -52,7 +52,7 @@ internal sealed class LayerChangeResponderEntry<TCommand, TResponse> : Responder
         }
         catch (Exception e)
         {
-            calls.SendFailure(_descriptor, true, header.Ask, e);
+            calls.RefuseLayerChange(_descriptor, true, header.Ask, e);
             return null;
         }
 
@@ -68,7 +68,7 @@ internal sealed class LayerChangeResponderEntry<TCommand, TResponse> : Responder
         catch (AmpException e)
         {
             // Unwritable answer, or the connection ended: nothing was changed.
-            calls.SendFailure(_descriptor, true, header.Ask, e);
+            calls.RefuseLayerChange(_descriptor, true, header.Ask, e);
         }
         finally
         {

@@ -49,7 +49,7 @@ internal sealed class ProtocolSwitchResponderEntry<TCommand> : ResponderEntry
         }
         catch (Exception e)
         {
-            calls.SendFailure(_descriptor, header.HasAsk, header.Ask, e);
+            calls.RefuseLayerChange(_descriptor, header.HasAsk, header.Ask, e);
             return null;
         }
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
@@ -81,8 +83,15 @@ public sealed class LayerChangeRacePlaintextTests
         Task watching = stalled ? Task.CompletedTask : wire.RunAsync(cancellationToken);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task closing = Task.CompletedTask;
+
+        // Calls whose box was queued before the cancellation began were held for the StartTLS: they must never
+        // be plaintext. A StartTLS withdrawn before its box was written leaves the connection as if it had never
+        // been asked for, so calls made after that go out as on any plaintext connection (spec §12a).
+        var stopping = new StrongBox<int>();
+        var queuedBeforeStop = new ConcurrentDictionary<string, byte>();
         void Stop()
         {
+            Volatile.Write(ref stopping.Value, 1);
             if (closeInstead)
             {
                 closing = connection.DisposeAsync().AsTask();
@@ -114,6 +123,10 @@ public sealed class LayerChangeRacePlaintextTests
                 calls.Add(k % 2 == 0
                     ? connection.CallRemoteAsync(new Sum { A = AfterBase + k, B = p }, cancellationToken)
                     : connection.CallRemoteAsync(new Echo { Text = $"after {p}/{k}" }, cancellationToken));
+                if (Volatile.Read(ref stopping.Value) == 0)
+                {
+                    queuedBeforeStop[$"{p}/{k}"] = 0;
+                }
                 if (p == 0 && k == stopAt && moment == Moment.WhileCallsAreQueued)
                 {
                     Stop();
@@ -166,9 +179,10 @@ public sealed class LayerChangeRacePlaintextTests
         await Race.WaitOrFailAsync(watching, $"{label}: the peer read the stream to its end", cancellationToken);
 
         failures.AddRange(wire.Violations);
-        if (wire.PlaintextCalls > 0)
+        string[] leaked = [.. wire.PlaintextCallKeys.Where(key => wire.StartTlsTag is not null || queuedBeforeStop.ContainsKey(key))];
+        if (leaked.Length > 0)
         {
-            failures.Add($"{wire.PlaintextCalls} calls queued after the StartTLS went out as plaintext boxes, the first: {wire.FirstPlaintextCall}");
+            failures.Add($"{leaked.Length} calls queued after the StartTLS went out as plaintext boxes (StartTLS on the wire: {wire.StartTlsTag is not null}), the first: {leaked[0]}");
         }
 
         if (wire.StartTlsTag is not null && wire.AfterStartTls.Length > 0 && wire.AfterStartTls[0] != 0x16)
@@ -233,9 +247,8 @@ public sealed class LayerChangeRacePlaintextTests
 
         public string? StartTlsTag { get; private set; }
 
-        public int PlaintextCalls { get; private set; }
-
-        public string? FirstPlaintextCall { get; private set; }
+        /// <summary>The calls queued after the StartTLS that arrived as plaintext boxes, as "producer/index".</summary>
+        public ConcurrentQueue<string> PlaintextCallKeys { get; } = new();
 
         public byte[] AfterStartTls => [.. _afterStartTls];
 
@@ -325,9 +338,12 @@ public sealed class LayerChangeRacePlaintextTests
                     }
 
                     break;
+                case "Sum":
+                    BigInteger k = BigInteger.Parse(box.GetString("a")!, CultureInfo.InvariantCulture) - AfterBase;
+                    PlaintextCallKeys.Enqueue($"{box.GetString("b")}/{k}");
+                    break;
                 default:
-                    FirstPlaintextCall ??= box.ToString();
-                    PlaintextCalls++;
+                    PlaintextCallKeys.Enqueue(box.GetString("text")?.Replace("after ", string.Empty, StringComparison.Ordinal) ?? box.ToString());
                     break;
             }
         }
