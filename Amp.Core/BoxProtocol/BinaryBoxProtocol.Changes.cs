@@ -290,8 +290,16 @@ public sealed partial class BinaryBoxProtocol
             AmpDisconnectReason reason = e is AmpLayerException layer ? layer.DisconnectReason
                 : HasEnded ? EndReason!.Reason
                 : AmpDisconnectReason.TransportError;
-            slot.Request?.Fail(e is OperationCanceledException && HasEnded ? EndReason! : e);
+            if (e is AmpException and not AmpConnectionLostException)
+            {
+                // The layer's own failure (a TLS handshake refused, say) is what the caller gets.
+                slot.Request?.Fail(e);
+            }
+
             End(reason, $"The layer change ({slot.Change}) failed: {e.Message}", e);
+
+            // Anything else (the transport failing under the change) reaches the caller as the connection's loss.
+            slot.Request?.Fail(EndReason!);
             slot.Settle(SlotOutcome.Stop);
             return false;
         }

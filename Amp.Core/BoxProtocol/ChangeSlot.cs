@@ -52,7 +52,7 @@ internal enum SlotOutcome
 /// </summary>
 internal sealed class ChangeSlot
 {
-    private readonly TaskCompletionSource _flushed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _flushed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<SlotOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _state;
 
@@ -96,13 +96,25 @@ internal sealed class ChangeSlot
     /// <summary>The writer for the boxes after the change, once <see cref="SlotOutcome.Resume"/>.</summary>
     public PipeWriter? NewOutput { get; private set; }
 
-    /// <summary>Completes once the slot's box has been flushed below the change.</summary>
-    public Task Flushed => _flushed.Task;
+    /// <summary>
+    /// Completes once the writer is parked on the slot: its box and everything before it flushed, nothing
+    /// else being written (or once the slot was withdrawn). Only then may the change touch the top layer.
+    /// </summary>
+    public Task Flushed => Volatile.Read(ref _flushed).Task;
 
     public bool TryMove(SlotState from, SlotState to) =>
         Interlocked.CompareExchange(ref _state, (int)to, (int)from) == (int)from;
 
-    public void MarkFlushed() => _flushed.TrySetResult();
+    public void MarkFlushed() => Volatile.Read(ref _flushed).TrySetResult();
+
+    /// <summary>Something was put before the parked slot (under the writer's lock): the writer leaves it to write that, then parks again.</summary>
+    public void Unpark()
+    {
+        if (Volatile.Read(ref _flushed).Task.IsCompleted)
+        {
+            Volatile.Write(ref _flushed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+    }
 
     /// <summary>What the writer waits for while parked on this slot.</summary>
     public Task<SlotOutcome> Outcome => _outcome.Task;

@@ -65,6 +65,7 @@ internal sealed partial class OutgoingWriter
                 for (int i = index; i < _slots.Count; i++)
                 {
                     _slots[i].Offset += box.Length;
+                    _slots[i].Unpark();
                 }
 
                 wake = _parkWake;
@@ -246,7 +247,6 @@ internal sealed partial class OutgoingWriter
     /// <summary>Reports the slot's box flushed and waits until its change is settled; false when writing is over.</summary>
     private async Task<bool> ParkAsync(ChangeSlot slot)
     {
-        slot.MarkFlushed();
         Task wake;
         lock (_lock)
         {
@@ -258,6 +258,7 @@ internal sealed partial class OutgoingWriter
 
             _parkWake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             wake = _parkWake.Task;
+            slot.MarkFlushed();
         }
 
         if (await Task.WhenAny(slot.Outcome, wake).ConfigureAwait(false) != slot.Outcome)

@@ -57,6 +57,11 @@ internal sealed partial class ModelDriver
 
     private ModelOp Issue(ModelPair pair, OpKind kind, bool fromInitiator, Random rng)
     {
+        if (kind == OpKind.CallMeBack && pair.SmallIncomingLimit)
+        {
+            fromInitiator = true;
+        }
+
         AmpConnection connection = pair.Side(fromInitiator);
         string detail = string.Empty;
         Func<CancellationToken, Task> start;

@@ -44,6 +44,13 @@ internal sealed partial class ModelPair : IAsyncDisposable
 
     public bool SmallReads { get; private set; }
 
+    /// <summary>
+    /// Whether the responder limit is small: callbacks then go one way only. Both sides calling each other
+    /// back with every responder slot waiting on the other side is a deadlock of the application's making
+    /// (docs/limits-and-security.md), not something the library can resolve.
+    /// </summary>
+    public bool SmallIncomingLimit { get; private set; }
+
     public AmpConnection Side(bool initiator) => initiator ? Initiator : Acceptor;
 
     public static ModelPair Create(int index, Random rng, bool defaultIncomingLimit = false)
@@ -80,7 +87,7 @@ internal sealed partial class ModelPair : IAsyncDisposable
         (InMemoryTransport initiatorTransport, InMemoryTransport acceptorTransport) = InMemoryTransport.CreatePair(transport);
         AmpConnection initiator = AmpConnection.Start(initiatorTransport, Options($"I{index}", maxIncoming, loggers));
         AmpConnection acceptor = AmpConnection.Start(acceptorTransport, Options($"A{index}", maxIncoming, loggers));
-        return new ModelPair(index, config, initiatorTransport, acceptorTransport, initiator, acceptor, log) { SmallReads = smallReads, _loggers = loggers };
+        return new ModelPair(index, config, initiatorTransport, acceptorTransport, initiator, acceptor, log) { SmallReads = smallReads, SmallIncomingLimit = maxIncoming < 256, _loggers = loggers };
     }
 
     public static TlsLayerOptions TlsOptions(bool initiator) =>
