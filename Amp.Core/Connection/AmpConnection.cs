@@ -100,11 +100,6 @@ public sealed partial class AmpConnection : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(command);
         var descriptor = (CommandDescriptor<TResponse>)CommandDescriptor.For(command.GetType());
-        if (descriptor.IsProtocolSwitch)
-        {
-            throw new ArgumentException($"Command {descriptor.Name} is a protocol switch; call it with SwitchProtocolAsync.", nameof(command));
-        }
-
         if (!descriptor.RequiresAnswer)
         {
             throw new InvalidOperationException($"Command {descriptor.Name} asks for no answer; send it with SendAsync.");

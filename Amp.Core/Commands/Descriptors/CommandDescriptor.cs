@@ -17,7 +17,6 @@ internal abstract class CommandDescriptor
         NameBytes = Encoding.UTF8.GetBytes(name);
         RequiresAnswer = requiresAnswer;
         Errors = errors;
-        IsProtocolSwitch = typeof(IAmpProtocolSwitchCommand).IsAssignableFrom(commandType);
     }
 
     public Type CommandType { get; }
@@ -28,8 +27,6 @@ internal abstract class CommandDescriptor
 
     public bool RequiresAnswer { get; }
 
-    /// <summary>Whether the command is a protocol switch (<see cref="IAmpProtocolSwitchCommand"/>).</summary>
-    public bool IsProtocolSwitch { get; }
 
     /// <summary>Writes a call box (<c>_ask</c> only when <paramref name="tag"/> is given).</summary>
     public abstract void WriteCall(object command, AmpTag? tag, BoxBuffer buffer);
