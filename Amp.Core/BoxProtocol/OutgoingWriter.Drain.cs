@@ -151,13 +151,15 @@ internal sealed partial class OutgoingWriter
                                 (withdrawn, withdrawnBecause) = (head, refused);
                             }
                         }
-                        else if (head.State == SlotState.Sent)
+                        else if (head.State is SlotState.Sent or SlotState.Done)
                         {
+                            // Sent, or settled while this writer was away writing what was put before it:
+                            // its outcome (the new top, say) is taken in ParkAsync, never skipped.
                             parkOn = head;
                         }
                         else
                         {
-                            // Withdrawn, superseded or done: its boxes go on below, unless they must not.
+                            // Withdrawn or superseded: its boxes go on below, unless they must not.
                             droppedWith = head.DropHeldBoxesWith;
                             dropped = RemoveSlotLocked(0);
                         }

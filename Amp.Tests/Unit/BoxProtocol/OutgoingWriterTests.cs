@@ -164,6 +164,49 @@ public sealed class OutgoingWriterTests
         Assert.That(writer.HasSlots, Is.False);
     }
 
+    [Test]
+    public async Task AnAnswerPutAheadOfHeldBoxesNeverMakesTheWriterSkipTheNewTopOfAChangeBeingMade(CancellationToken cancellationToken)
+    {
+        var below = new Pipe();
+        var above = new Pipe();
+        var writer = new OutgoingWriter(below.Writer, 1 << 20, _ => { });
+        var peers = new ChangeSlot(s_push, Box("_answer", "peer's change"), null);
+        writer.WithSlots(_ =>
+        {
+            writer.InsertPeerSlotLocked(0, peers);
+            return 0;
+        });
+        writer.Kick();
+        await peers.Flushed.WaitAsync(cancellationToken);
+
+        // Our own change waits behind the peer's, and the peer's is being made (as MakeChangeAsync marks it).
+        (Amp.Transports.InMemoryTransport end, Amp.Transports.InMemoryTransport other) = Amp.Transports.InMemoryTransport.CreatePair();
+        await using BinaryBoxProtocol owner = BinaryBoxProtocol.Start(end, new NoBoxes());
+        await using Amp.Transports.InMemoryTransport _ = other;
+        ChangeSlot ours = new LayerChangeRequest(owner, s_push, Box("_command", "Ours")).Slot;
+        writer.EnqueueSlot(ours);
+        peers.TryMove(SlotState.Sent, SlotState.Done);
+
+        // A refusal of another change of the peer's goes ahead of the boxes held for ours: it belongs after the
+        // peer's change, in its new layer, even though it wakes the writer parked on that change.
+        writer.EnqueueBeforeHeld(Box("_error", "7", "_error_code", "NO", "_error_description", "no"));
+        peers.Settle(SlotOutcome.Resume, above.Writer);
+
+        List<AmpBox> inNewLayer = await ReadAmpBoxesAsync(above.Reader, 2, cancellationToken);
+        Assert.That(inNewLayer[0].GetString("_error"), Is.EqualTo("7"));
+        Assert.That(inNewLayer[1].GetString("_command"), Is.EqualTo("Ours"));
+        Assert.That(await ReadAmpBoxesAsync(below.Reader, 1, cancellationToken), Has.Count.EqualTo(1), "only the answer to the peer's change below");
+    }
+
+    private sealed class NoBoxes : IBoxReceiver
+    {
+        public bool TryReceiveBox(in AmpBoxView box) => true;
+
+        public void ConnectionEnded(AmpConnectionLostException reason)
+        {
+        }
+    }
+
     private static byte[] Box(params string[] pairs)
     {
         var box = new AmpBox();
