@@ -282,6 +282,14 @@ internal static partial class Race
         {
             return e;
         }
+        finally
+        {
+            // WaitAsync hands the fault on without marking the task itself observed.
+            if (task.IsFaulted)
+            {
+                _ = task.Exception;
+            }
+        }
     }
 
     /// <summary>Awaits <paramref name="task"/>; if the test's time runs out first, fails naming what never happened.</summary>

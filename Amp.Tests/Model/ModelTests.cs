@@ -36,6 +36,9 @@ public sealed class ModelTests
             e.SetObserved();
         }
 
+        // Garbage left by earlier tests is finalized first: only this test's unobserved exceptions count.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         TaskScheduler.UnobservedTaskException += OnUnobserved;
         var driver = new ModelDriver(seed, cancellationToken)
         {
