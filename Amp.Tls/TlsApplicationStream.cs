@@ -10,7 +10,7 @@ namespace Amp.Tls;
 /// this stream. After the first TLS failure every operation throws that failure again: the engine's
 /// state is broken, and its later errors ("error 5") would only hide the cause.
 /// </summary>
-internal sealed class TlsApplicationStream : Stream
+internal sealed class TlsApplicationStream : AsyncDuplexStream
 {
     private readonly SslStream _tls;
     private readonly TlsRecordStream _records;
@@ -24,20 +24,6 @@ internal sealed class TlsApplicationStream : Stream
 
     /// <summary>The first TLS failure of the layer, if any.</summary>
     public AmpTlsException? Failure => Volatile.Read(ref _failure);
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {
@@ -91,25 +77,6 @@ internal sealed class TlsApplicationStream : Stream
             throw Translate(e, "Flushing the TLS layer");
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    // Only the asynchronous methods are used: a synchronous call would block a thread on the pipe below.
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("TLS layers read asynchronously.");
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("TLS layers write asynchronously.");
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     private void ThrowIfFailed()
     {

@@ -10,7 +10,7 @@ namespace Amp.Tls;
 /// never takes bytes past the record it is decoding, and after the peer's close_notify whatever follows
 /// (plaintext, or the outer layer's records) is still in the pipe below for the layer revealed by a pop.
 /// </summary>
-internal sealed class TlsRecordStream : Stream
+internal sealed class TlsRecordStream : AsyncDuplexStream
 {
     private const int HeaderLength = 5;
 
@@ -35,20 +35,6 @@ internal sealed class TlsRecordStream : Stream
     /// engine's exception chain is the layer below's, not TLS's.
     /// </summary>
     public Exception? LowerFailure => Volatile.Read(ref _lowerFailure);
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {
@@ -139,23 +125,4 @@ internal sealed class TlsRecordStream : Stream
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override void Flush()
-    {
-    }
-
-    // SslStream is only ever driven through its asynchronous methods here; a synchronous call would block a thread on the pipe.
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("TLS layers read asynchronously.");
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("TLS layers write asynchronously.");
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
