@@ -305,9 +305,19 @@ public sealed partial class BinaryBoxProtocol
         }
     }
 
-    private Exception? CheckBeforeSending(ChangeSlot slot) =>
-        slot.Change.Check(_stack.WritingLayers()) is { } why
-            ? new InvalidOperationException($"The layer change ({slot.Change}) cannot be made: {why}; the connection's layers are: {_stack.Describe()}.")
+    private Exception? CheckBeforeSending(ChangeSlot slot)
+    {
+        AmpLayer[] layers = _stack.WritingLayers();
+        string? why = DepthLimitReached(slot.Change, layers.Length) ?? slot.Change.Check(layers);
+        return why is null ? null : new InvalidOperationException($"The layer change ({slot.Change}) cannot be made: {why}; the connection's layers are: {_stack.Describe()}.");
+    }
+
+    /// <summary>Why the peer's <paramref name="change"/> is refused with <see cref="AmpErrorCodes.LayerDepthLimit"/>, or null.</summary>
+    internal string? RefusePeerChangeForDepth(LayerChange change) => DepthLimitReached(change, _stack.WritingLayers().Length);
+
+    private string? DepthLimitReached(LayerChange change, int depth) =>
+        change.Kind == LayerChangeKind.Push && depth >= _maxLayerDepth
+            ? $"the connection already has {depth} layer{(depth == 1 ? string.Empty : "s")}, the most its MaxLayerDepth ({_maxLayerDepth}) allows"
             : null;
 
     /// <summary>

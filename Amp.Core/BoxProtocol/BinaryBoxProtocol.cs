@@ -34,8 +34,11 @@ public sealed partial class BinaryBoxProtocol : IAsyncDisposable
     private readonly ILogger _logger;
     private AmpConnectionLostException? _endReason;
 
-    internal BinaryBoxProtocol(AmpTransport transport, IBoxReceiver receiver, string? name, AmpLimits limits, long maxQueuedOutgoingBytes, ILoggerFactory loggerFactory)
+    private readonly int _maxLayerDepth;
+
+    internal BinaryBoxProtocol(AmpTransport transport, IBoxReceiver receiver, string? name, AmpLimits limits, long maxQueuedOutgoingBytes, ILoggerFactory loggerFactory, int maxLayerDepth = 8)
     {
+        _maxLayerDepth = maxLayerDepth;
         _stack = new LayerStack(transport);
         _receiver = receiver;
         LoggerFactory = loggerFactory;
@@ -102,7 +105,7 @@ public sealed partial class BinaryBoxProtocol : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(receiver);
         options ??= new BinaryBoxProtocolOptions();
-        var protocol = new BinaryBoxProtocol(transport, receiver, options.Name, options.Limits, options.MaxQueuedOutgoingBytes, options.LoggerFactory);
+        var protocol = new BinaryBoxProtocol(transport, receiver, options.Name, options.Limits, options.MaxQueuedOutgoingBytes, options.LoggerFactory, options.MaxLayerDepth);
         protocol.StartReading();
         return protocol;
     }

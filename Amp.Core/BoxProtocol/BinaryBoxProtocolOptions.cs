@@ -8,6 +8,7 @@ namespace Amp;
 public sealed class BinaryBoxProtocolOptions
 {
     private readonly long _maxQueuedOutgoingBytes = 4 * 1024 * 1024;
+    private readonly int _maxLayerDepth = 8;
 
     /// <summary>The box limits checked on every received box.</summary>
     public AmpLimits Limits { get; init; } = AmpLimits.Default;
@@ -24,6 +25,24 @@ public sealed class BinaryBoxProtocolOptions
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
             _maxQueuedOutgoingBytes = value;
+        }
+    }
+
+    /// <summary>
+    /// How many layers (TLS, compression, a user's) may be pushed on the transport, counting both sides'
+    /// pushes. A push past it is refused: asked for by this side, it fails with
+    /// <see cref="InvalidOperationException"/> and nothing is sent; asked for by the peer, it is answered
+    /// with the error code <see cref="AmpErrorCodes.LayerDepthLimit"/>. Each layer costs memory and CPU per
+    /// byte, so a peer must not nest them without bound. Default 8.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Negative.</exception>
+    public int MaxLayerDepth
+    {
+        get => _maxLayerDepth;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxLayerDepth = value;
         }
     }
 

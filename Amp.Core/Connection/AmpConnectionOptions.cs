@@ -11,6 +11,7 @@ public sealed class AmpConnectionOptions
     private readonly int _maxConcurrentIncomingCalls = 256;
     private readonly long _maxQueuedOutgoingBytes = 4 * 1024 * 1024;
     private readonly TimeSpan _callTimeout = Timeout.InfiniteTimeSpan;
+    private readonly int _maxLayerDepth = 8;
 
     /// <summary>Limits on incoming boxes.</summary>
     public AmpLimits Limits { get; init; } = AmpLimits.Default;
@@ -89,6 +90,24 @@ public sealed class AmpConnectionOptions
     /// to 64 bytes of its value, and the Trace-level <c>BoxReceived</c> log always shows the box.)
     /// </summary>
     public bool IncludeWireDataInErrors { get; init; }
+
+    /// <summary>
+    /// How many layers (TLS, compression, a user's) may be pushed on the transport, counting both sides'
+    /// pushes. A push past it is refused: asked for by this side, it fails with
+    /// <see cref="InvalidOperationException"/> and nothing is sent; asked for by the peer, it is answered
+    /// with the error code <see cref="AmpErrorCodes.LayerDepthLimit"/>. Each layer costs memory and CPU per
+    /// byte, so a peer must not nest them without bound. Default 8.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Negative.</exception>
+    public int MaxLayerDepth
+    {
+        get => _maxLayerDepth;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxLayerDepth = value;
+        }
+    }
 
     /// <summary>A name for this connection in logs and messages; the transport's description when empty.</summary>
     public string? Name { get; init; }

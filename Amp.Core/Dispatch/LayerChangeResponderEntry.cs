@@ -56,6 +56,12 @@ internal sealed class LayerChangeResponderEntry<TCommand, TResponse> : Responder
             return null;
         }
 
+        if (calls.Connection.Protocol.RefusePeerChangeForDepth(answer.Change) is { } tooDeep)
+        {
+            calls.RefuseLayerChange(_descriptor, true, header.Ask, new AmpRemoteException(AmpErrorCodes.LayerDepthLimit, "Refused: " + tooDeep + "."));
+            return null;
+        }
+
         BoxBuffer buffer = BoxBuffer.Rent();
         try
         {

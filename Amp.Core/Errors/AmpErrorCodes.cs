@@ -17,4 +17,10 @@ public static class AmpErrorCodes
     /// in flight and won the tie-break (an Amp.NET extension; see <see cref="AmpLayerChangeConflictException"/>).
     /// </summary>
     public const string LayerChangeConflict = "LAYER_CHANGE_CONFLICT";
+
+    /// <summary>
+    /// A push was refused because the connection already has as many layers as its
+    /// <see cref="AmpConnectionOptions.MaxLayerDepth"/> allows (an Amp.NET extension).
+    /// </summary>
+    public const string LayerDepthLimit = "LAYER_DEPTH_LIMIT";
 }
