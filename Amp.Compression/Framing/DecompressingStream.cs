@@ -15,7 +15,7 @@ namespace Amp.Compression.Framing;
 /// layer, which the reader above reports as a close). Ending inside a frame is reported as a close (<see cref="AmpDisconnectReason.RemoteClosed"/>); bad data is an
 /// <see cref="AmpCompressionException"/>.
 /// </remarks>
-internal sealed class DecompressingStream : Stream
+internal sealed class DecompressingStream : AsyncReadStream
 {
     private readonly FrameSource _frames;
     private readonly DeflateStream _inflater;
@@ -34,20 +34,6 @@ internal sealed class DecompressingStream : Stream
 
     /// <summary>How many decompressed bytes were handed to the reader above.</summary>
     public long BytesOut => Interlocked.Read(ref _bytesOut);
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => false;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {
@@ -123,22 +109,6 @@ internal sealed class DecompressingStream : Stream
         _finished = true;
         return 0;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    // Reads are asynchronous only: a synchronous read would block a thread on the pipe below.
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Compression layers read asynchronously.");
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -11,7 +11,7 @@ namespace Amp.Compression.Framing;
 /// still in the pipe below for the layer a pop reveals. A frame's length is checked against the limit as
 /// soon as its header is readable, before anything else of it is waited for.
 /// </summary>
-internal sealed class FrameSource : Stream
+internal sealed class FrameSource : AsyncReadStream
 {
     private readonly PipeReader _below;
     private readonly int _maxFrameBytes;
@@ -42,20 +42,6 @@ internal sealed class FrameSource : Stream
 
     /// <summary>Whether bytes of the current frame are still unread.</summary>
     public bool InsideFrame => _remainingInFrame > 0;
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => false;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {
@@ -143,21 +129,7 @@ internal sealed class FrameSource : Stream
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     // The decompressor is only ever driven through its asynchronous methods: a synchronous read would block a thread on the pipe.
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Compression layers read asynchronously.");
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>Nothing complete was readable: records the end of the pipe below, or reports a cancelled read.</summary>
     private void EndedOrCancelled(ReadResult result, bool insideFrame)
