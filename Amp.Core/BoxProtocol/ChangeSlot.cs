@@ -25,9 +25,6 @@ internal enum SlotState
 /// <summary>What the writer does once the change it is parked on is settled.</summary>
 internal enum SlotOutcome
 {
-    /// <summary>Nothing yet.</summary>
-    None,
-
     /// <summary>Go on writing to <see cref="ChangeSlot.NewOutput"/>.</summary>
     Resume,
 

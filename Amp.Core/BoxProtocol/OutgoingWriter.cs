@@ -68,8 +68,6 @@ internal sealed partial class OutgoingWriter
     /// <summary>Whether a hand-over is queued or in flight (new calls are refused).</summary>
     public bool RefusesCalls => Volatile.Read(ref _switchSlots) > 0;
 
-    /// <summary>Whether the writer has stopped (completed, failed, aborted, or handed over).</summary>
-    public bool IsClosed => Volatile.Read(ref _closedReason) is not null;
 
     /// <summary>Completes when the writer has stopped (completed its output, failed, or handed it over).</summary>
     public Task Completed => _completed.Task;

@@ -31,18 +31,6 @@ internal sealed class LayerStack
         }
     }
 
-    /// <summary>The top layer, or <see langword="null"/> when only the transport is there.</summary>
-    public AmpLayer? TopLayer
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _layers.Count == 0 ? null : _layers[^1];
-            }
-        }
-    }
-
     /// <summary>
     /// The top layer still written to: layers being popped (their writing side closed, their input read
     /// until the peer's close) are above it. <see langword="null"/> when boxes go to the transport.
@@ -93,16 +81,6 @@ internal sealed class LayerStack
 
             _popping++;
             return writing == 1 ? Transport : _layers[writing - 2];
-        }
-    }
-
-    /// <summary>The pipe just below <paramref name="layer"/>.</summary>
-    public System.IO.Pipelines.IDuplexPipe Below(AmpLayer layer)
-    {
-        lock (_lock)
-        {
-            int index = _layers.IndexOf(layer);
-            return index <= 0 ? Transport : _layers[index - 1];
         }
     }
 
