@@ -27,7 +27,10 @@ namespace Amp.Transports;
 /// </remarks>
 public sealed class SocketTransport : AmpTransport
 {
-    private const int MinimumReceiveBufferSize = 4096;
+    // Half of the pipe's 4 KiB segment, as Kestrel does: a receive takes the rest of the current segment
+    // while at least this much is left, so a peer sending one byte per TCP segment costs at most two
+    // bytes of buffer per byte received, not a fresh segment per receive.
+    private const int MinimumReceiveSize = 2048;
 
     private readonly Socket _socket;
     private readonly SocketTransportOptions _options;
@@ -252,7 +255,7 @@ public sealed class SocketTransport : AmpTransport
                     await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
                 }
 
-                Memory<byte> buffer = writer.GetMemory(MinimumReceiveBufferSize);
+                Memory<byte> buffer = writer.GetMemory(MinimumReceiveSize);
                 int received = await _socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
                 if (received == 0)
                 {
