@@ -154,7 +154,13 @@ internal sealed class BoxReadLoop
                 }
                 else if (paused)
                 {
-                    await WaitForResumeAsync().ConfigureAwait(false);
+                    if (!await WaitForResumeAsync().ConfigureAwait(false))
+                    {
+                        _protocol.End(AmpDisconnectReason.TransportError,
+                            "The transport failed while this side was not reading (the peer reset the connection or left).", null);
+                        return;
+                    }
+
                     continue;
                 }
                 else
@@ -242,19 +248,36 @@ internal sealed class BoxReadLoop
         resumed?.TrySetResult();
     }
 
-    private Task WaitForResumeAsync()
+    /// <summary>
+    /// Waits until the receiver resumes reading; false if the transport failed first. Nothing is read
+    /// meanwhile, so the transport's <see cref="Transports.AmpTransport.Closed"/> is the only sign that
+    /// the peer has left.
+    /// </summary>
+    private async Task<bool> WaitForResumeAsync()
     {
+        Task resumed;
         lock (_lock)
         {
             if (_resumeRequested || _requestedStop is not null)
             {
                 _resumeRequested = false;
-                return Task.CompletedTask;
+                return true;
             }
 
             _resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _resumed.Task.WaitAsync(_protocol.Closing);
+            resumed = _resumed.Task;
         }
+
+        CancellationToken transportClosed = _stack.Transport.Closed;
+        await resumed.WaitAsync(_protocol.Closing).WaitAsync(transportClosed)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (resumed.IsCompleted)
+        {
+            return true;
+        }
+
+        _protocol.Closing.ThrowIfCancellationRequested();
+        return !transportClosed.IsCancellationRequested;
     }
 
     private void Wake()

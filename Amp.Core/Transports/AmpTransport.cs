@@ -28,6 +28,15 @@ public abstract class AmpTransport : IDuplexPipe, IAsyncDisposable
     /// <summary>A short human-readable description, such as <c>tcp 127.0.0.1:5000-&gt;127.0.0.1:40112</c>.</summary>
     public abstract string Description { get; }
 
+    /// <summary>
+    /// Cancelled once the byte stream is gone for good: the peer reset it, it failed, or it was closed
+    /// locally. A clean end of the peer's sending side does not cancel it (the bytes before that end are
+    /// still to be read from <see cref="Input"/>). It lets a connection that is not reading, because its
+    /// responders are busy or its queues are full, learn that its peer has left.
+    /// </summary>
+    /// <remarks>The default never cancels: a transport that cannot tell reports failures only through its pipes.</remarks>
+    public virtual CancellationToken Closed => CancellationToken.None;
+
     /// <summary>Closes the byte stream and releases its resources. Safe to call more than once.</summary>
     public abstract ValueTask DisposeAsync();
 

@@ -40,6 +40,7 @@ public sealed class SocketTransport : AmpTransport
     private readonly Task _sendTask;
     private readonly object _disposeLock = new();
     private readonly SocketSender _sender;
+    private readonly CancellationTokenSource _closed = new();
     private Task? _disposeTask;
     private volatile bool _closing;
 
@@ -95,6 +96,13 @@ public sealed class SocketTransport : AmpTransport
 
     /// <summary>A description such as <c>tcp 127.0.0.1:40112-&gt;127.0.0.1:5000</c> (local, then remote).</summary>
     public override string Description { get; }
+
+    /// <summary>
+    /// Cancelled when the socket fails in either direction (a reset, for instance) or is closed. While the
+    /// application is not reading and <see cref="Input"/> is full, the socket is checked for a reset every
+    /// <see cref="SocketTransportOptions.PeerCheckInterval"/>, so a peer that leaves is noticed even then.
+    /// </summary>
+    public override CancellationToken Closed => _closed.Token;
 
     /// <summary>The local end point of the socket, or <see langword="null"/> if the platform did not report one.</summary>
     public EndPoint? LocalEndPoint { get; }
@@ -235,6 +243,7 @@ public sealed class SocketTransport : AmpTransport
 
         _closing = true;
         _socket.Dispose();
+        SignalClosed();
 
         // The receive loop may be waiting for the application to make room; let it see the close.
         _input.Writer.CancelPendingFlush();
@@ -263,7 +272,10 @@ public sealed class SocketTransport : AmpTransport
                 }
 
                 writer.Advance(received);
-                FlushResult flush = await writer.FlushAsync().ConfigureAwait(false);
+                ValueTask<FlushResult> flushing = writer.FlushAsync();
+                FlushResult flush = flushing.IsCompletedSuccessfully
+                    ? flushing.Result
+                    : await WaitForRoomWatchingThePeerAsync(flushing).ConfigureAwait(false);
                 if (flush.IsCompleted || flush.IsCanceled)
                 {
                     break;
@@ -277,7 +289,51 @@ public sealed class SocketTransport : AmpTransport
         finally
         {
             await writer.CompleteAsync(error).ConfigureAwait(false);
+            if (error is not null)
+            {
+                SignalClosed();
+            }
         }
+    }
+
+    /// <summary>
+    /// Waits for the application to make room in <see cref="Input"/>. Nothing is received meanwhile, so
+    /// a reset would go unseen: the socket's error state is checked at each interval instead.
+    /// </summary>
+    /// <exception cref="SocketException">The socket has failed (the peer reset the connection).</exception>
+    private async Task<FlushResult> WaitForRoomWatchingThePeerAsync(ValueTask<FlushResult> flushing)
+    {
+        TimeSpan interval = _options.PeerCheckInterval;
+        if (interval == Timeout.InfiniteTimeSpan)
+        {
+            return await flushing.ConfigureAwait(false);
+        }
+
+        Task<FlushResult> room = flushing.AsTask();
+        using var stopChecking = new CancellationTokenSource();
+        try
+        {
+            while (await Task.WhenAny(room, Task.Delay(interval, stopChecking.Token)).ConfigureAwait(false) != room)
+            {
+                if (!_closing && _socket.Poll(0, SelectMode.SelectError))
+                {
+                    var code = (SocketError)(int)_socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+                    throw new SocketException((int)(code == SocketError.Success ? SocketError.ConnectionReset : code));
+                }
+            }
+        }
+        finally
+        {
+            stopChecking.Cancel();
+        }
+
+        return await room.ConfigureAwait(false);
+    }
+
+    private void SignalClosed()
+    {
+        // Callbacks run on the thread pool, never inside a socket loop.
+        _ = _closed.CancelAsync();
     }
 
     private async Task SendLoopAsync()
@@ -335,6 +391,10 @@ public sealed class SocketTransport : AmpTransport
         finally
         {
             await reader.CompleteAsync(error).ConfigureAwait(false);
+            if (error is not null)
+            {
+                SignalClosed();
+            }
         }
     }
 

@@ -12,6 +12,7 @@ public sealed class SocketTransportOptions
     private long _maxWriteBufferSize = 1024 * 1024;
     private TimeSpan _closeTimeout = TimeSpan.FromSeconds(5);
     private int _listenBacklog = 512;
+    private TimeSpan _peerCheckInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>The pool the pipe buffers come from; <see langword="null"/> means <see cref="MemoryPool{T}.Shared"/>.</summary>
     public MemoryPool<byte>? MemoryPool { get; set; }
@@ -88,6 +89,26 @@ public sealed class SocketTransportOptions
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
             _listenBacklog = value;
+        }
+    }
+
+    /// <summary>
+    /// How often the socket is checked for a reset while the application is not reading and the receive
+    /// buffer is full (<see cref="MaxReadBufferSize"/>), so a connection whose peer has left ends even
+    /// then. <see cref="Timeout.InfiniteTimeSpan"/> turns the check off. Default 1 second.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
+    public TimeSpan PeerCheckInterval
+    {
+        get => _peerCheckInterval;
+        set
+        {
+            if (value != Timeout.InfiniteTimeSpan)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            }
+
+            _peerCheckInterval = value;
         }
     }
 }
