@@ -35,8 +35,19 @@ public sealed partial class BinaryBoxProtocol : IAsyncDisposable
     private AmpConnectionLostException? _endReason;
 
     private readonly int _maxLayerDepth;
+    private readonly ReceiveWatch? _receiveWatch;
 
-    internal BinaryBoxProtocol(AmpTransport transport, IBoxReceiver receiver, string? name, AmpLimits limits, long maxQueuedOutgoingBytes, ILoggerFactory loggerFactory, int maxLayerDepth = 8)
+    internal BinaryBoxProtocol(
+        AmpTransport transport,
+        IBoxReceiver receiver,
+        string? name,
+        AmpLimits limits,
+        long maxQueuedOutgoingBytes,
+        ILoggerFactory loggerFactory,
+        int maxLayerDepth,
+        TimeSpan idleTimeout,
+        AmpMinimumDataRate? minimumReceiveRate,
+        Func<bool>? isBusy = null)
     {
         _maxLayerDepth = maxLayerDepth;
         _stack = new LayerStack(transport);
@@ -49,7 +60,15 @@ public sealed partial class BinaryBoxProtocol : IAsyncDisposable
         {
             CheckBeforeSending = CheckBeforeSending,
         };
-        _readLoop = new BoxReadLoop(this, _stack, _writer, receiver, limits, loggerFactory.CreateLogger("Amp.Wire"));
+        if (ReceiveWatch.AnyLimit(idleTimeout, minimumReceiveRate))
+        {
+            _receiveWatch = new ReceiveWatch(idleTimeout, minimumReceiveRate, message => End(AmpDisconnectReason.TimedOut, message, new TimeoutException(message)))
+            {
+                IsBusy = isBusy,
+            };
+        }
+
+        _readLoop = new BoxReadLoop(this, _stack, _writer, receiver, limits, loggerFactory.CreateLogger("Amp.Wire"), _receiveWatch);
     }
 
     /// <summary>The name in logs and messages.</summary>
@@ -105,7 +124,9 @@ public sealed partial class BinaryBoxProtocol : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(receiver);
         options ??= new BinaryBoxProtocolOptions();
-        var protocol = new BinaryBoxProtocol(transport, receiver, options.Name, options.Limits, options.MaxQueuedOutgoingBytes, options.LoggerFactory, options.MaxLayerDepth);
+        var protocol = new BinaryBoxProtocol(
+            transport, receiver, options.Name, options.Limits, options.MaxQueuedOutgoingBytes, options.LoggerFactory, options.MaxLayerDepth,
+            options.IdleTimeout, options.MinimumReceiveRate);
         protocol.StartReading();
         return protocol;
     }
@@ -148,7 +169,15 @@ public sealed partial class BinaryBoxProtocol : IAsyncDisposable
     /// <returns>The summary.</returns>
     public override string ToString() => $"{Name} (state={State}, layers={Layers})";
 
-    internal void StartReading() => _ = _readLoop.RunAsync();
+    internal void StartReading()
+    {
+        if (_receiveWatch is not null)
+        {
+            ReceiveHeartbeat.Add(_receiveWatch);
+        }
+
+        _ = _readLoop.RunAsync();
+    }
 
     /// <summary>Queues a box for <see cref="AmpConnection"/>: calls are refused during a hand-over, answers held.</summary>
     internal void Send(ReadOnlySpan<byte> box, ulong callTag, bool isCall) => _writer.Enqueue(box, callTag, isCall);
@@ -172,6 +201,11 @@ public sealed partial class BinaryBoxProtocol : IAsyncDisposable
         else
         {
             Log.Connection.ConnectionFailed(_logger, Name, reason, message, cause);
+        }
+
+        if (_receiveWatch is not null)
+        {
+            ReceiveHeartbeat.Remove(_receiveWatch);
         }
 
         // Before the receiver hears of it: whatever it answers from now on is dropped, never written after a fatal error.

@@ -9,6 +9,7 @@ public sealed class BinaryBoxProtocolOptions
 {
     private readonly long _maxQueuedOutgoingBytes = 4 * 1024 * 1024;
     private readonly int _maxLayerDepth = 8;
+    private readonly TimeSpan _idleTimeout = Timeout.InfiniteTimeSpan;
 
     /// <summary>The box limits checked on every received box.</summary>
     public AmpLimits Limits { get; init; } = AmpLimits.Default;
@@ -48,4 +49,33 @@ public sealed class BinaryBoxProtocolOptions
 
     /// <summary>The name in logs and messages; the transport's description when omitted.</summary>
     public string? Name { get; init; }
+
+    /// <summary>
+    /// How long the peer may send nothing before the connection is closed
+    /// (<see cref="AmpDisconnectReason.TimedOut"/>). Time counts only while this side waits for the peer's
+    /// bytes. Off (<see cref="Timeout.InfiniteTimeSpan"/>) by default, as in Twisted; turn it on in servers
+    /// that face the internet.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
+    public TimeSpan IdleTimeout
+    {
+        get => _idleTimeout;
+        init
+        {
+            if (value != Timeout.InfiniteTimeSpan)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            }
+
+            _idleTimeout = value;
+        }
+    }
+
+    /// <summary>
+    /// The slowest the peer may send a box once it has begun one; a slower box closes the connection
+    /// (<see cref="AmpDisconnectReason.TimedOut"/>), so a peer trickling bytes cannot hold a connection and
+    /// its buffers for ever. <see langword="null"/> turns it off. Default <see cref="AmpMinimumDataRate.Default"/>
+    /// (240 bytes per second after 5 seconds).
+    /// </summary>
+    public AmpMinimumDataRate? MinimumReceiveRate { get; init; } = AmpMinimumDataRate.Default;
 }

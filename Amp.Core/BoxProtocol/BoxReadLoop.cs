@@ -20,6 +20,7 @@ internal sealed class BoxReadLoop
     private readonly IBoxReceiver _receiver;
     private readonly AmpLimits _limits;
     private readonly ILogger _logger;
+    private readonly ReceiveWatch? _receiveWatch;
     private readonly Lock _lock = new();
     private ChangeSlot? _barrier;
     private ChangeSlot? _requestedStop;
@@ -27,8 +28,9 @@ internal sealed class BoxReadLoop
     private bool _resumeRequested;
     private int _handlingThread;
 
-    public BoxReadLoop(BinaryBoxProtocol protocol, LayerStack stack, OutgoingWriter writer, IBoxReceiver receiver, AmpLimits limits, ILogger logger)
+    public BoxReadLoop(BinaryBoxProtocol protocol, LayerStack stack, OutgoingWriter writer, IBoxReceiver receiver, AmpLimits limits, ILogger logger, ReceiveWatch? receiveWatch)
     {
+        _receiveWatch = receiveWatch;
         _protocol = protocol;
         _stack = stack;
         _writer = writer;
@@ -49,9 +51,12 @@ internal sealed class BoxReadLoop
         {
             PipeReader reader = _stack.Top.Input;
             Reader = reader;
+            long boxBytesHeld = 0;
             while (true)
             {
+                _receiveWatch?.StartWaiting(boxBytesHeld);
                 ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
+                _receiveWatch?.StopWaiting(result.Buffer.Length);
                 if (_protocol.HasEnded)
                 {
                     return;
@@ -124,6 +129,7 @@ internal sealed class BoxReadLoop
                 {
                     Volatile.Write(ref _handlingThread, 0);
                     _writer.Uncork();
+                    boxBytesHeld = paused || _barrier is not null ? 0 : buffer.Length;
                     try
                     {
                         // Paused or at a barrier: nothing after the boundary is examined, so whoever reads

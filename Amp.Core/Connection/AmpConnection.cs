@@ -33,7 +33,9 @@ public sealed partial class AmpConnection : IAsyncDisposable
     private AmpConnection(AmpTransport transport, AmpConnectionOptions options)
     {
         var router = new AmpBoxRouter(this, _pending, options);
-        _protocol = new BinaryBoxProtocol(transport, router, options.Name, options.Limits, options.MaxQueuedOutgoingBytes, options.LoggerFactory, options.MaxLayerDepth);
+        _protocol = new BinaryBoxProtocol(
+            transport, router, options.Name, options.Limits, options.MaxQueuedOutgoingBytes, options.LoggerFactory, options.MaxLayerDepth,
+            options.IdleTimeout, options.MinimumReceiveRate, isBusy: () => _pending.Any || _incoming!.Running > 0);
         _writer = _protocol.Writer;
         _writer.HeldCallsDropped = FailHeldCalls;
         _incoming = new IncomingCalls(this, _writer, options, _protocol.Closing);

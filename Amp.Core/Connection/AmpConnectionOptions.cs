@@ -12,6 +12,7 @@ public sealed class AmpConnectionOptions
     private readonly long _maxQueuedOutgoingBytes = 4 * 1024 * 1024;
     private readonly TimeSpan _callTimeout = Timeout.InfiniteTimeSpan;
     private readonly int _maxLayerDepth = 8;
+    private readonly TimeSpan _idleTimeout = Timeout.InfiniteTimeSpan;
 
     /// <summary>Limits on incoming boxes.</summary>
     public AmpLimits Limits { get; init; } = AmpLimits.Default;
@@ -113,4 +114,33 @@ public sealed class AmpConnectionOptions
     public string? Name { get; init; }
 
     internal static AmpConnectionOptions Default { get; } = new();
+
+    /// <summary>
+    /// How long the peer may send nothing while no call is in flight either way (no answer awaited, no responder running) before the connection is closed
+    /// (<see cref="AmpDisconnectReason.TimedOut"/>). Time counts only while this side waits for the peer's
+    /// bytes. Off (<see cref="Timeout.InfiniteTimeSpan"/>) by default, as in Twisted; turn it on in servers
+    /// that face the internet.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
+    public TimeSpan IdleTimeout
+    {
+        get => _idleTimeout;
+        init
+        {
+            if (value != Timeout.InfiniteTimeSpan)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            }
+
+            _idleTimeout = value;
+        }
+    }
+
+    /// <summary>
+    /// The slowest the peer may send a box once it has begun one; a slower box closes the connection
+    /// (<see cref="AmpDisconnectReason.TimedOut"/>), so a peer trickling bytes cannot hold a connection and
+    /// its buffers for ever. <see langword="null"/> turns it off. Default <see cref="AmpMinimumDataRate.Default"/>
+    /// (240 bytes per second after 5 seconds).
+    /// </summary>
+    public AmpMinimumDataRate? MinimumReceiveRate { get; init; } = AmpMinimumDataRate.Default;
 }

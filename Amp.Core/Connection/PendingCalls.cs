@@ -37,6 +37,28 @@ internal sealed class PendingCalls
         }
     }
 
+    /// <summary>Whether any call is waiting (a snapshot, for the idle timeout).</summary>
+    public bool Any
+    {
+        get
+        {
+            if (Volatile.Read(ref _overflowCount) > 0)
+            {
+                return true;
+            }
+
+            foreach (IPendingCall? call in _ring)
+            {
+                if (call is not null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>The next tag. Every box we send as a command uses one up, answered or not, as Twisted does.</summary>
     public ulong NextTag() => Interlocked.Increment(ref _lastTag);
 

@@ -30,4 +30,11 @@ public enum AmpDisconnectReason
 
     /// <summary>The connection was handed to another protocol; AMP is no longer running on it.</summary>
     ProtocolSwitched,
+
+    /// <summary>
+    /// The peer was too slow: it sent nothing for the idle timeout while no call was in flight, or it sent
+    /// a box slower than the minimum receive rate (<see cref="AmpConnectionOptions.IdleTimeout"/>,
+    /// <see cref="AmpConnectionOptions.MinimumReceiveRate"/>). The inner exception is a <see cref="TimeoutException"/>.
+    /// </summary>
+    TimedOut,
 }
