@@ -42,7 +42,7 @@ internal sealed class TlsRecordStream : AsyncDuplexStream
         {
             return await ReadRecordBytesAsync(destination, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not (OperationCanceledException or TlsTruncationException))
         {
             Interlocked.CompareExchange(ref _lowerFailure, e, null);
             throw;
@@ -67,11 +67,21 @@ internal sealed class TlsRecordStream : AsyncDuplexStream
             {
                 if (buffer.Length < HeaderLength)
                 {
-                    if (result.IsCompleted)
+                    if (result.IsCompleted && buffer.IsEmpty)
                     {
                         reader.AdvanceTo(buffer.Start, buffer.End);
                         _inputEnded = true;
                         return 0;
+                    }
+
+                    if (result.IsCompleted)
+                    {
+                        // Cut inside a record's header (the first bytes of a close_notify, say): a truncation,
+                        // never an end at a record boundary, or the layer below would read those bytes as its own.
+                        reader.AdvanceTo(buffer.End);
+                        _inputEnded = true;
+                        throw new TlsTruncationException(
+                            $"The peer closed the connection inside a TLS record header ({buffer.Length} of its {HeaderLength} bytes arrived).");
                     }
 
                     reader.AdvanceTo(buffer.Start, buffer.End);
@@ -126,3 +136,6 @@ internal sealed class TlsRecordStream : AsyncDuplexStream
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
+
+/// <summary>The byte stream ended inside a TLS record: TLS's failure (a truncation), not the layer below's.</summary>
+internal sealed class TlsTruncationException(string message) : IOException(message);

@@ -67,6 +67,7 @@ internal sealed class BoxReadLoop
                 TakeRequestedStop();
                 bool paused = false;
                 bool popped = false;
+                bool streamEnded = false;
                 _writer.Cork();
                 Volatile.Write(ref _handlingThread, Environment.CurrentManagedThreadId);
                 try
@@ -111,17 +112,10 @@ internal sealed class BoxReadLoop
                             // The peer closed the layer being popped (TLS close_notify): go on with the layer below.
                             popped = true;
                         }
-                        else if (buffer.IsEmpty)
-                        {
-                            _protocol.End(AmpDisconnectReason.RemoteClosed, "The peer closed the connection.", null);
-                            return;
-                        }
                         else
                         {
-                            var truncated = new AmpProtocolException(AmpProtocolError.TruncatedBox,
-                                $"the connection ended inside a box ({buffer.Length} bytes of an incomplete box were buffered)");
-                            _protocol.End(AmpDisconnectReason.RemoteClosed, "The peer closed the connection in the middle of a box.", truncated);
-                            return;
+                            // Ended after the reader is advanced: ending closes the transport, which completes the reader.
+                            streamEnded = true;
                         }
                     }
                 }
@@ -140,6 +134,12 @@ internal sealed class BoxReadLoop
                     {
                         // The transport completed the reader while the connection was being closed.
                     }
+                }
+
+                if (streamEnded)
+                {
+                    EndOfStream(buffer.Length);
+                    return;
                 }
 
                 if (popped)
@@ -196,6 +196,19 @@ internal sealed class BoxReadLoop
         {
             _protocol.End(AmpDisconnectReason.TransportError, "The transport failed: " + e.Message, e);
         }
+    }
+
+    private void EndOfStream(long unread)
+    {
+        if (unread == 0)
+        {
+            _protocol.End(AmpDisconnectReason.RemoteClosed, "The peer closed the connection.", null);
+            return;
+        }
+
+        var truncated = new AmpProtocolException(AmpProtocolError.TruncatedBox,
+            $"the connection ended inside a box ({unread} bytes of an incomplete box were buffered)");
+        _protocol.End(AmpDisconnectReason.RemoteClosed, "The peer closed the connection in the middle of a box.", truncated);
     }
 
     /// <summary>Stops reading after the box being received, until <paramref name="slot"/>'s change is made.</summary>

@@ -242,12 +242,24 @@ public sealed class SocketTransport : AmpTransport
         }
 
         _closing = true;
-        _socket.Dispose();
-        SignalClosed();
+        try
+        {
+            // A receive in progress ends with 0 bytes, not an "operation canceled" exception as it would if
+            // the socket were disposed under it: a clean close throws nothing.
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already reset, for instance: disposing ends a receive in progress.
+            _socket.Dispose();
+        }
 
         // The receive loop may be waiting for the application to make room; let it see the close.
         _input.Writer.CancelPendingFlush();
-        await Task.WhenAll(_receiveTask, _sendTask).ConfigureAwait(false);
+        await _receiveTask.ConfigureAwait(false);
+        _socket.Dispose();
+        SignalClosed();
+        await _sendTask.ConfigureAwait(false);
         _input.Reader.Complete();
     }
 
