@@ -59,7 +59,12 @@ public sealed class ChatSampleDefenceTests
     {
         var transcript = new StringBuilder();
         int port = ChatHarness.FreePort();
-        await using SampleTerminal server = await _chat.StartServerAsync(transcript, port, "--join-timeout", "1");
+        await using SampleTerminal server = await _chat.StartServerAsync(transcript, port, "--join-timeout", "5");
+
+        // The legitimate clients join first, so the join time limit, meant for the attackers below, bounds
+        // only their TLS handshake and Join (not the start of a process on a busy machine).
+        await using SampleTerminal alice = await _chat.JoinAsync(transcript, port, "alice");
+        await using SampleTerminal bob = await _chat.JoinAsync(transcript, port, "bob");
 
         // Garbage: the server drops that connection at once.
         using Socket garbage = await ConnectAsync(port, cancellationToken);
@@ -74,7 +79,7 @@ public sealed class ChatSampleDefenceTests
         await stalled.SendAsync(StartTlsBox(), cancellationToken);
         Assert.That(await ReadUntilClosedAsync(silent, cancellationToken), Is.True, "the silent connection was not closed");
         Assert.That(await ReadUntilClosedAsync(stalled, cancellationToken), Is.True, "the stalled handshake was not closed");
-        await server.WaitForAsync("did not join within 1 s; closing it");
+        await server.WaitForAsync("did not join within 5 s; closing it");
 
         // A client that vanishes in the middle of its handshake.
         using (Socket vanishing = await ConnectAsync(port, cancellationToken))
@@ -83,8 +88,6 @@ public sealed class ChatSampleDefenceTests
             await Task.Delay(100, cancellationToken);
         }
 
-        await using SampleTerminal alice = await _chat.JoinAsync(transcript, port, "alice");
-        await using SampleTerminal bob = await _chat.JoinAsync(transcript, port, "bob");
         await alice.TypeAsync("all still fine");
         await bob.WaitForAsync(ChatHarness.Timestamped("alice", "all still fine"));
         Assert.That(server.HasExited, Is.False);
