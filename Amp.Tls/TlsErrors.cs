@@ -41,7 +41,7 @@ internal static class TlsErrors
         {
             return IsReset(lower)
                 ? new AmpTlsException(TlsFailure.PeerClosed,
-                    $"The peer reset the connection during the TLS handshake (it may have refused our certificate). Cause: {Cause(lower)}", error)
+                    $"The peer reset the connection during the TLS handshake (it may have refused our certificate, or had too many handshakes in progress). Cause: {Cause(lower)}", error)
                 : new AmpTlsException(TlsFailure.TransportFailed,
                     $"The layer below failed during the TLS handshake. Cause: {Cause(lower)}", error);
         }
@@ -49,7 +49,7 @@ internal static class TlsErrors
         if (records.InputEnded)
         {
             return new AmpTlsException(TlsFailure.PeerClosed,
-                "The peer closed the connection during the TLS handshake (it may have refused our certificate).", error);
+                "The peer closed the connection during the TLS handshake (it may have refused our certificate, or had too many handshakes in progress).", error);
         }
 
         return new AmpTlsException(TlsFailure.HandshakeFailed, $"The TLS handshake failed. Cause: {Cause(error)}", error);

@@ -80,4 +80,12 @@ public enum TlsFailure
     /// being stopped, and those bytes would be lost.
     /// </summary>
     DataBeforeCloseNotify = 12,
+
+    /// <summary>
+    /// As the TLS server, this side refused the handshake before starting it: too many handshakes were in
+    /// progress, and <see cref="TlsLayerOptions.HandshakeLimiter"/> gave no permit (its queue was full, or
+    /// no permit came within <see cref="TlsLayerOptions.HandshakeTimeout"/>). Nothing TLS is sent; over
+    /// StartTLS the connection is closed, and the peer sees it closed during its handshake.
+    /// </summary>
+    TooManyHandshakes = 13,
 }

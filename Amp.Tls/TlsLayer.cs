@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading.RateLimiting;
 using Amp.Layers;
 
 namespace Amp.Tls;
@@ -286,11 +287,17 @@ public sealed class TlsLayer : AmpLayer
             throw new AmpTlsException(TlsFailure.InvalidOptions, "The TLS server side needs a certificate (TlsLayerOptions.LocalCertificate).");
         }
 
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.HandshakeTimeout);
+
+        // Held until the handshake ends, whatever the outcome; taken before the TLS engine exists, so a
+        // handshake waiting for its turn holds none of its state.
+        using RateLimitLease? permit = isClient
+            ? null
+            : await TlsHandshakeLimits.AcquireAsync(options.HandshakeLimiter, options.HandshakeTimeout, timeout.Token, cancellationToken).ConfigureAwait(false);
         var verdict = new PeerVerdict();
         var records = new TlsRecordStream(below);
         var tls = new SslStream(records, leaveInnerStreamOpen: true);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.HandshakeTimeout);
         try
         {
             if (isClient)

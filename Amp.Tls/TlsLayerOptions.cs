@@ -1,5 +1,6 @@
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading.RateLimiting;
 
 namespace Amp.Tls;
 
@@ -54,6 +55,25 @@ public sealed record TlsLayerOptions
             _handshakeTimeout = value;
         }
     }
+
+    /// <summary>
+    /// Bounds the handshakes in progress in which this side is the TLS server, the side a connecting peer
+    /// makes spend: each holds the TLS engine's state until it ends and, when it completes, CPU for the
+    /// signature. A handshake takes one permit before its TLS engine is created, waiting (as part of
+    /// <see cref="HandshakeTimeout"/>) while the limiter queues it, and gives it back when it ends,
+    /// however it ends. With no permit (queue full, or none before the timeout) the handshake fails with
+    /// <see cref="TlsFailure.TooManyHandshakes"/>. Handshakes as the TLS client are not limited: this side
+    /// starts those itself.
+    /// </summary>
+    /// <remarks>
+    /// By default every options instance gets its own <see cref="ConcurrencyLimiter"/>: 16 handshakes per
+    /// processor (<see cref="Environment.ProcessorCount"/>) in progress and four times as many waiting, oldest
+    /// first. A server passes one instance to <c>AddStartTls</c> for all its connections, so they share it;
+    /// a copy made with <c>with</c> shares it too. Options built anew for each connection each get a limiter of
+    /// their own and so bound nothing: set one limiter on all of them. Any <see cref="RateLimiter"/> works
+    /// (a <see cref="TokenBucketRateLimiter"/> bounds handshakes per second); <see langword="null"/> for no limit.
+    /// </remarks>
+    public RateLimiter? HandshakeLimiter { get; init; } = TlsHandshakeLimits.CreateDefault();
 
     /// <summary>
     /// INSECURE: accept any peer certificate, or none, without verification. For tests and for peers

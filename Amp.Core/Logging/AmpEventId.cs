@@ -17,6 +17,9 @@ public static class AmpEventId
     /// <summary>A connection ended because of an error (transport failure, protocol violation, fatal error).</summary>
     public const int ConnectionFailed = 1002;
 
+    /// <summary>A listener refused a connection: it already had <c>SocketTransportOptions.MaxConnections</c> open.</summary>
+    public const int ConnectionRejected = 1003;
+
     // Wire: 1100-1199 (category Amp.Wire).
 
     /// <summary>The peer broke the protocol; the connection is closed.</summary>

@@ -17,5 +17,9 @@ internal static partial class Log
         [LoggerMessage(EventId = AmpEventId.ConnectionFailed, EventName = nameof(ConnectionFailed), Level = LogLevel.Information,
             Message = "Connection {Connection} ended: {Reason}: {Detail}")]
         public static partial void ConnectionFailed(ILogger logger, string connection, AmpDisconnectReason reason, string detail, Exception? exception);
+
+        [LoggerMessage(EventId = AmpEventId.ConnectionRejected, EventName = nameof(ConnectionRejected), Level = LogLevel.Warning,
+            Message = "Connection {Connection} refused: the listener already has {MaxConnections} connections open (SocketTransportOptions.MaxConnections)")]
+        public static partial void ConnectionRejected(ILogger logger, string connection, int maxConnections);
     }
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Amp.Logging;
+using Microsoft.Extensions.Logging;
 
 namespace Amp.Transports;
 
@@ -8,15 +10,27 @@ namespace Amp.Transports;
 /// <see cref="SocketTransport"/> with <see cref="AmpTransportRole.Acceptor"/>.
 /// </summary>
 /// <remarks>
+/// <para>
 /// <see cref="AcceptAsync"/> may be called repeatedly (typically in a loop) to serve any number of
 /// connections; calls may overlap. Disposing the listener stops accepting but leaves the connections
 /// already accepted open: each transport is disposed by its owner.
+/// </para>
+/// <para>
+/// The listener counts the transports it handed out until each is disposed (<see cref="ConnectionCount"/>).
+/// At <see cref="SocketTransportOptions.MaxConnections"/> it accepts further connections and closes them at
+/// once, logging each (<see cref="AmpEventId.ConnectionRejected"/>): <see cref="AcceptAsync"/> never returns
+/// a refused connection. Dispose every accepted transport, or its place is never freed.
+/// </para>
 /// </remarks>
 public sealed class SocketListener : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly SocketTransportOptions _options;
     private readonly string? _unixPath;
+    private readonly int? _maxConnections;
+    private readonly ILogger _logger;
+    private readonly Action _connectionClosed;
+    private int _connectionCount;
     private int _disposed;
 
     private SocketListener(Socket socket, SocketTransportOptions options, string? unixPath)
@@ -24,6 +38,9 @@ public sealed class SocketListener : IAsyncDisposable
         _socket = socket;
         _options = options;
         _unixPath = unixPath;
+        _maxConnections = options.MaxConnections;
+        _logger = options.LoggerFactory.CreateLogger("Amp.Connection");
+        _connectionClosed = () => Interlocked.Decrement(ref _connectionCount);
         LocalEndPoint = socket.LocalEndPoint ?? throw new InvalidOperationException("The bound socket reported no local end point.");
     }
 
@@ -38,6 +55,13 @@ public sealed class SocketListener : IAsyncDisposable
 
     /// <summary>The socket file's path for a Unix domain socket listener; <see langword="null"/> for TCP.</summary>
     public string? UnixSocketPath => _unixPath;
+
+    /// <summary>
+    /// How many transports this listener handed out that are not disposed yet: the count
+    /// <see cref="SocketTransportOptions.MaxConnections"/> limits. A transport leaves it when its
+    /// <see cref="AmpTransport.DisposeAsync"/> has finished closing the socket.
+    /// </summary>
+    public int ConnectionCount => Volatile.Read(ref _connectionCount);
 
     /// <summary>Starts listening on TCP.</summary>
     /// <param name="endPoint">The address and port; port 0 picks a free port (read it from <see cref="Port"/>).</param>
@@ -109,26 +133,48 @@ public sealed class SocketListener : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for the next connection.</summary>
+    /// <summary>
+    /// Waits for the next connection this listener may hand out. Connections arriving while
+    /// <see cref="ConnectionCount"/> is at <see cref="SocketTransportOptions.MaxConnections"/> are closed
+    /// at once and never returned; the call goes on waiting.
+    /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
-    /// <returns>The accepted connection, a <see cref="SocketTransport"/> with <see cref="AmpTransportRole.Acceptor"/>.</returns>
+    /// <returns>The accepted connection, a <see cref="SocketTransport"/> with <see cref="AmpTransportRole.Acceptor"/>; dispose it when done.</returns>
     /// <exception cref="ObjectDisposedException">The listener is disposed, also while the call is waiting.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     /// <exception cref="SocketException">Accepting failed.</exception>
     public async ValueTask<AmpTransport> AcceptAsync(CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        Socket accepted;
-        try
+        while (true)
         {
-            accepted = await _socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException e) when (Volatile.Read(ref _disposed) != 0)
-        {
-            throw new ObjectDisposedException(nameof(SocketListener), e);
-        }
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            Socket accepted;
+            try
+            {
+                accepted = await _socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException e) when (Volatile.Read(ref _disposed) != 0)
+            {
+                throw new ObjectDisposedException(nameof(SocketListener), e);
+            }
 
-        return SocketTransport.FromAccepted(accepted, _options);
+            if (!TryTakePlace())
+            {
+                Reject(accepted);
+                continue;
+            }
+
+            try
+            {
+                return SocketTransport.FromAccepted(accepted, _options, _connectionClosed);
+            }
+            catch
+            {
+                _connectionClosed();
+                accepted.Dispose();
+                throw;
+            }
+        }
     }
 
     /// <summary>
@@ -148,6 +194,45 @@ public sealed class SocketListener : IAsyncDisposable
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Counts one more open connection, unless that would pass the limit.</summary>
+    private bool TryTakePlace()
+    {
+        if (_maxConnections is not int limit)
+        {
+            Interlocked.Increment(ref _connectionCount);
+            return true;
+        }
+
+        int count = Volatile.Read(ref _connectionCount);
+        while (count < limit)
+        {
+            int seen = Interlocked.CompareExchange(ref _connectionCount, count + 1, count);
+            if (seen == count)
+            {
+                return true;
+            }
+
+            count = seen;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Closes a connection accepted past the limit. Accepting it, rather than leaving it in the kernel's
+    /// backlog, keeps the backlog free for the connections that can be served once places free up, and
+    /// tells the peer at once.
+    /// </summary>
+    private void Reject(Socket accepted)
+    {
+        if (_logger.IsEnabled(LogLevel.Warning))
+        {
+            Log.Connection.ConnectionRejected(_logger, EndPointText.Describe(accepted), _maxConnections!.Value);
+        }
+
+        accepted.Dispose();
     }
 
     private static void DeleteStaleSocketFile(string path, UnixDomainSocketEndPoint endPoint)

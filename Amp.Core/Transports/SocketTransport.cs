@@ -42,6 +42,7 @@ public sealed class SocketTransport : AmpTransport
     private readonly SocketSender _sender;
     private readonly CancellationTokenSource _closed = new();
     private Task? _disposeTask;
+    private Action? _closed;
     private volatile bool _closing;
 
     private SocketTransport(Socket socket, AmpTransportRole role, SocketTransportOptions options)
@@ -205,9 +206,9 @@ public sealed class SocketTransport : AmpTransport
         }
     }
 
-    /// <summary>Wraps a socket a listener accepted.</summary>
-    internal static SocketTransport FromAccepted(Socket socket, SocketTransportOptions options) =>
-        new(socket, AmpTransportRole.Acceptor, options);
+    /// <summary>Wraps a socket a listener accepted; <paramref name="closed"/> runs once, when the transport's tear-down has ended.</summary>
+    internal static SocketTransport FromAccepted(Socket socket, SocketTransportOptions options, Action? closed = null) =>
+        new(socket, AmpTransportRole.Acceptor, options) { _closed = closed };
 
     /// <summary>
     /// Closes the connection: completes <see cref="Output"/>, waits up to
@@ -223,8 +224,21 @@ public sealed class SocketTransport : AmpTransport
     {
         lock (_disposeLock)
         {
-            _disposeTask ??= DisposeCoreAsync();
+            _disposeTask ??= DisposeThenNotifyAsync();
             return new ValueTask(_disposeTask);
+        }
+    }
+
+    private async Task DisposeThenNotifyAsync()
+    {
+        try
+        {
+            await DisposeCoreAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // A listener counts its open connections: this one is gone, whatever the tear-down met.
+            _closed?.Invoke();
         }
     }
 

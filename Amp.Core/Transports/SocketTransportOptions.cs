@@ -1,10 +1,13 @@
 using System.Buffers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Amp.Transports;
 
 /// <summary>
 /// Settings for <see cref="SocketTransport"/> and <see cref="SocketListener"/>. The defaults are safe:
-/// each direction buffers at most about 1 MiB before applying backpressure.
+/// each direction buffers at most about 1 MiB before applying backpressure, and a listener keeps at most
+/// 10,000 connections open.
 /// </summary>
 public sealed class SocketTransportOptions
 {
@@ -13,6 +16,8 @@ public sealed class SocketTransportOptions
     private TimeSpan _closeTimeout = TimeSpan.FromSeconds(5);
     private int _listenBacklog = 512;
     private TimeSpan _peerCheckInterval = TimeSpan.FromSeconds(1);
+    private int? _maxConnections = 10_000;
+    private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
 
     /// <summary>The pool the pipe buffers come from; <see langword="null"/> means <see cref="MemoryPool{T}.Shared"/>.</summary>
     public MemoryPool<byte>? MemoryPool { get; set; }
@@ -77,6 +82,46 @@ public sealed class SocketTransportOptions
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
             _closeTimeout = value;
+        }
+    }
+
+    /// <summary>
+    /// The most connections a <see cref="SocketListener"/> keeps open at once: the transports it handed out
+    /// that are not disposed yet (<see cref="SocketListener.ConnectionCount"/>). At the limit the listener
+    /// accepts each further connection and closes it at once, as Kestrel's connection limit does, so the
+    /// kernel's backlog never fills; the peer reads the end of the stream (or a reset, if it had already
+    /// sent bytes), the refusal is logged (<c>ConnectionRejected</c>, Warning), and
+    /// <see cref="SocketListener.AcceptAsync"/> goes on waiting for a connection it may hand out. Default
+    /// 10,000: an idle connection holds about 25 KB, so about 250 MB at
+    /// the limit. <see langword="null"/> for no limit. Read when the listener starts.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public int? MaxConnections
+    {
+        get => _maxConnections;
+        set
+        {
+            if (value is int limit)
+            {
+                ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+            }
+
+            _maxConnections = value;
+        }
+    }
+
+    /// <summary>
+    /// Where a <see cref="SocketListener"/> logs (category <c>Amp.Connection</c>): connections refused at
+    /// <see cref="MaxConnections"/>. Default <see cref="NullLoggerFactory.Instance"/> (no logging). Read when the listener starts.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public ILoggerFactory LoggerFactory
+    {
+        get => _loggerFactory;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _loggerFactory = value;
         }
     }
 

@@ -47,7 +47,8 @@ internal static class CalculatorServer
 
     public static async Task RunAsync(int port, TextWriter log, CancellationToken cancellationToken)
     {
-        await using SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, port);
+        // A local demo server: a hundred open connections is plenty; past them new ones are closed at once.
+        await using SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, port, new SocketTransportOptions { MaxConnections = 100 });
         log.WriteLine($"server: listening on {listener.LocalEndPoint}");
         var options = new AmpConnectionOptions { Responders = Responders(log) };
         while (!cancellationToken.IsCancellationRequested)

@@ -23,6 +23,7 @@ internal sealed class ChatArguments
           --anonymous-clients      chat-server: let clients in without a certificate (by default each client
                                    needs one from the CA: the development CA issues one for every client)
           --join-timeout SECONDS   chat-server: close connections that have not joined in time (default 30)
+          --max-connections N      chat-server: close new connections at once while N are open (default 1000)
           --help                   show this help
         """;
 
@@ -45,6 +46,8 @@ internal sealed class ChatArguments
     public bool AnonymousClients { get; private set; }
 
     public TimeSpan JoinTimeout { get; private set; } = TimeSpan.FromSeconds(30);
+
+    public int MaxConnections { get; private set; } = 1000;
 
     public bool Help { get; private set; }
 
@@ -143,6 +146,14 @@ internal sealed class ChatArguments
                 }
 
                 JoinTimeout = TimeSpan.FromSeconds(seconds);
+                return null;
+            case "--max-connections":
+                if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int connections) || connections < 1)
+                {
+                    return $"--max-connections: '{value}' is not a number of connections (at least 1)";
+                }
+
+                MaxConnections = connections;
                 return null;
             default:
                 return $"{flag}: unknown flag (see --help)";

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.RateLimiting;
 using Amp.Commands;
 using Amp.Dispatch;
 using Amp.Samples.Chat.Commands;
@@ -45,10 +46,15 @@ internal sealed class ChatServer
             // Mutual TLS unless told otherwise: a client must hold a certificate from the CA.
             TrustedAuthorities = arguments.AnonymousClients ? [] : [certificates.Authority],
             RequireClientCertificate = !arguments.AnonymousClients,
+
+            // One options instance serves every connection, so they share this bound: 32 handshakes in
+            // progress (each holds TLS state and, at its end, costs a signature), and room for every other
+            // connection the listener allows to wait its turn, within the 10 s handshake timeout.
+            HandshakeLimiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 32, QueueLimit = arguments.MaxConnections }),
         };
         var server = new ChatServer(arguments, output);
         var options = new AmpConnectionOptions { Responders = server.Responders(tls) };
-        await using SocketListener listener = Listen(arguments);
+        await using SocketListener listener = Listen(arguments, output);
         output.WriteLine($"* certificates: {certificates.Origin}");
         output.WriteLine($"* listening on {listener.LocalEndPoint}; clients must call StartTLS before Join, Say and Who");
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -80,11 +86,14 @@ internal sealed class ChatServer
         return 0;
     }
 
-    private static SocketListener Listen(ChatArguments arguments)
+    private static SocketListener Listen(ChatArguments arguments, TextWriter log)
     {
+        // A chat room for people, not a hub for tens of thousands: past --max-connections open connections
+        // (1000 by default) new ones are closed at once, and the refusal is logged here.
+        var options = new SocketTransportOptions { MaxConnections = arguments.MaxConnections, LoggerFactory = new ChatLog(log) };
         try
         {
-            return SocketListener.ListenTcp(arguments.ListenAddress, arguments.Port);
+            return SocketListener.ListenTcp(arguments.ListenAddress, arguments.Port, options);
         }
         catch (SocketException e)
         {

@@ -94,6 +94,31 @@ public sealed class ChatSampleDefenceTests
         TestContext.Out.WriteLine(transcript);
     }
 
+    // Alone, so that its two processes add nothing to the load under which the 1 s join timeout of
+    // TheServerSurvivesGarbageSilenceAndHandshakesThatNeverFinish is already tight on a 2-core machine.
+    [Test]
+    [NonParallelizable]
+    public async Task PastMaxConnectionsNewConnectionsAreClosedAtOnceUntilAPlaceIsFree(CancellationToken cancellationToken)
+    {
+        var transcript = new StringBuilder();
+        int port = ChatHarness.FreePort();
+        await using SampleTerminal server = await _chat.StartServerAsync(transcript, port, "--max-connections", "1");
+        Socket first = await ConnectAsync(port, cancellationToken);
+        await server.WaitForAsync(" connected");
+
+        using (Socket second = await ConnectAsync(port, cancellationToken))
+        {
+            Assert.That(await ReadUntilClosedAsync(second, cancellationToken), Is.True, "the connection past the limit was not closed");
+        }
+
+        await server.WaitForAsync(new Regex(@"^\* Connection tcp .* refused: the listener already has 1 connections open"));
+        first.Dispose();
+        await server.WaitForAsync(" disconnected: RemoteClosed");
+        await using SampleTerminal alice = await _chat.JoinAsync(transcript, port, "alice");
+        Assert.That(server.HasExited, Is.False);
+        TestContext.Out.WriteLine(transcript);
+    }
+
     [Test]
     public async Task AClientRefusesAServerWhoseCertificateItsAuthorityDidNotSign()
     {
@@ -187,7 +212,7 @@ public sealed class ChatSampleDefenceTests
         await using SampleTerminal help = SampleTerminal.Start("[help]", transcript, command, "--help");
         Assert.That(await help.WaitForExitAsync(), Is.Zero);
         string text = help.Transcript();
-        foreach (string flag in new[] { "--name", "--host", "--port", "--cert-dir", "--cert", "--key", "--ca", "--server-name", "--anonymous-clients", "--join-timeout", "--help" })
+        foreach (string flag in new[] { "--name", "--host", "--port", "--cert-dir", "--cert", "--key", "--ca", "--server-name", "--anonymous-clients", "--join-timeout", "--max-connections", "--help" })
         {
             Assert.That(text, Does.Contain($"  {flag} "), $"{command} --help does not explain {flag}");
         }
@@ -197,6 +222,7 @@ public sealed class ChatSampleDefenceTests
     [TestCase("--name", "*", "--name: '*' is the server's own name")]
     [TestCase("--bogus", "1", "--bogus: unknown flag")]
     [TestCase("--join-timeout", "-1", "--join-timeout: '-1' is not a number of seconds")]
+    [TestCase("--max-connections", "0", "--max-connections: '0' is not a number of connections")]
     public async Task BadFlagsAreExplainedNotThrown(string flag, string value, string explanation)
     {
         var transcript = new StringBuilder();
