@@ -42,7 +42,7 @@ public sealed class SocketTransport : AmpTransport
     private readonly SocketSender _sender;
     private readonly CancellationTokenSource _closed = new();
     private Task? _disposeTask;
-    private Action? _closed;
+    private Action? _onTornDown;
     private volatile bool _closing;
 
     private SocketTransport(Socket socket, AmpTransportRole role, SocketTransportOptions options)
@@ -208,7 +208,7 @@ public sealed class SocketTransport : AmpTransport
 
     /// <summary>Wraps a socket a listener accepted; <paramref name="closed"/> runs once, when the transport's tear-down has ended.</summary>
     internal static SocketTransport FromAccepted(Socket socket, SocketTransportOptions options, Action? closed = null) =>
-        new(socket, AmpTransportRole.Acceptor, options) { _closed = closed };
+        new(socket, AmpTransportRole.Acceptor, options) { _onTornDown = closed };
 
     /// <summary>
     /// Closes the connection: completes <see cref="Output"/>, waits up to
@@ -238,7 +238,7 @@ public sealed class SocketTransport : AmpTransport
         finally
         {
             // A listener counts its open connections: this one is gone, whatever the tear-down met.
-            _closed?.Invoke();
+            _onTornDown?.Invoke();
         }
     }
 
