@@ -50,7 +50,9 @@ internal static class CalculatorServer
         // A local demo server: a hundred open connections is plenty; past them new ones are closed at once.
         await using SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, port, new SocketTransportOptions { MaxConnections = 100 });
         log.WriteLine($"server: listening on {listener.LocalEndPoint}");
-        var options = new AmpConnectionOptions { Responders = Responders(log) };
+        // Idle clients are closed after two minutes (off by default, as in Twisted), on top of the default
+        // minimum rate for a box once begun.
+        var options = new AmpConnectionOptions { Responders = Responders(log), IdleTimeout = TimeSpan.FromMinutes(2) };
         while (!cancellationToken.IsCancellationRequested)
         {
             AmpTransport transport = await listener.AcceptAsync(cancellationToken);

@@ -24,6 +24,8 @@ internal sealed class ChatArguments
                                    needs one from the CA: the development CA issues one for every client)
           --join-timeout SECONDS   chat-server: close connections that have not joined in time (default 30)
           --max-connections N      chat-server: close new connections at once while N are open (default 1000)
+          --idle-timeout SECONDS   chat-server: close connections silent that long (default 600; clients ping
+                                   every 60 s)
           --help                   show this help
         """;
 
@@ -48,6 +50,8 @@ internal sealed class ChatArguments
     public TimeSpan JoinTimeout { get; private set; } = TimeSpan.FromSeconds(30);
 
     public int MaxConnections { get; private set; } = 1000;
+
+    public TimeSpan IdleTimeout { get; private set; } = TimeSpan.FromMinutes(10);
 
     public bool Help { get; private set; }
 
@@ -140,13 +144,11 @@ internal sealed class ChatArguments
                 ServerName = value;
                 return null;
             case "--join-timeout":
-                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || !(seconds > 0 && seconds < 86400))
-                {
-                    return $"--join-timeout: '{value}' is not a number of seconds (more than 0, less than a day)";
-                }
-
-                JoinTimeout = TimeSpan.FromSeconds(seconds);
-                return null;
+                JoinTimeout = ParseSeconds(flag, value, out string? joinError);
+                return joinError;
+            case "--idle-timeout":
+                IdleTimeout = ParseSeconds(flag, value, out string? idleError);
+                return idleError;
             case "--max-connections":
                 if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int connections) || connections < 1)
                 {
@@ -158,5 +160,17 @@ internal sealed class ChatArguments
             default:
                 return $"{flag}: unknown flag (see --help)";
         }
+    }
+
+    private static TimeSpan ParseSeconds(string flag, string value, out string? error)
+    {
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || !(seconds > 0 && seconds < 86400))
+        {
+            error = $"{flag}: '{value}' is not a number of seconds (more than 0, less than a day)";
+            return default;
+        }
+
+        error = null;
+        return TimeSpan.FromSeconds(seconds);
     }
 }

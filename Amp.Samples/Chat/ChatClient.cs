@@ -19,6 +19,9 @@ internal static class ChatClient
     /// <summary>Exit code when the nickname is taken (or refused).</summary>
     public const int NicknameRefused = 3;
 
+    /// <summary>How often a member pings the server, well within its default 600 s idle timeout.</summary>
+    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(60);
+
     public static async Task<int> RunAsync(ChatArguments arguments, TextReader input, TextWriter output, CancellationToken cancellationToken)
     {
         if (arguments.Name is not { } nickname)
@@ -70,6 +73,8 @@ internal static class ChatClient
             }
 
             output.WriteLine($"* joined as {nickname}; {ChatTerminal.Commands}");
+            using var stopPinging = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task pinging = KeepAliveAsync(connection, stopPinging.Token);
             ChatTerminal.Exit exit = await ChatTerminal.RunAsync(
                 text => connection.CallRemoteAsync(new Say { Text = text }, CancellationToken.None),
                 async () => (await connection.CallRemoteAsync(new Who(), CancellationToken.None)).Nicknames,
@@ -77,6 +82,8 @@ internal static class ChatClient
                 input,
                 output,
                 cancellationToken);
+            await stopPinging.CancelAsync();
+            await pinging;
             if (exit == ChatTerminal.Exit.Ended)
             {
                 return ReportLost(await connection.Completion, output);
@@ -100,6 +107,22 @@ internal static class ChatClient
         {
             output.WriteLine("* the server did not answer in time; leaving");
             return LostServer;
+        }
+    }
+
+    /// <summary>Pings until stopped or the connection ends; a lost connection is reported by the terminal, not here.</summary>
+    private static async Task KeepAliveAsync(AmpConnection connection, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(KeepAliveInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                await connection.CallRemoteAsync(new Ping(), stop);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or AmpConnectionLostException)
+        {
         }
     }
 

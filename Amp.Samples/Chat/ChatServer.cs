@@ -53,7 +53,14 @@ internal sealed class ChatServer
             HandshakeLimiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 32, QueueLimit = arguments.MaxConnections }),
         };
         var server = new ChatServer(arguments, output);
-        var options = new AmpConnectionOptions { Responders = server.Responders(tls) };
+        var options = new AmpConnectionOptions
+        {
+            Responders = server.Responders(tls),
+
+            // Off by default, as in Twisted; a server open to the network closes connections gone silent
+            // (clients ping well within it) on top of the default minimum rate for a box once begun.
+            IdleTimeout = arguments.IdleTimeout,
+        };
         await using SocketListener listener = Listen(arguments, output);
         output.WriteLine($"* certificates: {certificates.Origin}");
         output.WriteLine($"* listening on {listener.LocalEndPoint}; clients must call StartTLS before Join, Say and Who");
@@ -180,6 +187,7 @@ internal sealed class ChatServer
             RequireTls(connection, "Who");
             return ValueTask.FromResult(new WhoResult { Nicknames = _room.Nicknames() });
         })
+        .Add<Ping, AmpEmptyResponse>((_, _, _) => ValueTask.FromResult(AmpEmptyResponse.Instance))
         .Add<Leave, AmpEmptyResponse>((_, connection, _) =>
         {
             if (MemberOf(connection) is { } member && _connections.TryUpdate(connection, null, member) && _room.Leave(member, "left"))

@@ -120,6 +120,27 @@ public sealed class ChatSampleDefenceTests
     }
 
     [Test]
+    public async Task AMemberSilentPastTheIdleTimeoutIsClosedWhilePingsKeepOneOpen(CancellationToken cancellationToken)
+    {
+        var transcript = new StringBuilder();
+        int port = ChatHarness.FreePort();
+        await using SampleTerminal server = await _chat.StartServerAsync(transcript, port, "--idle-timeout", "3");
+        await using AmpConnection pinging = await JoinInProcessAsync(port, "pinger", cancellationToken);
+        using var stopPinging = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task pings = PingUntilStoppedAsync(pinging, stopPinging.Token);
+        await using AmpConnection silent = await JoinInProcessAsync(port, "sleeper", cancellationToken);
+
+        // The silent member is closed by the server (whenever its heartbeat gets to it); the other one,
+        // pinging ten times a second meanwhile, is still there afterwards.
+        AmpConnectionLostException closed = await silent.Completion.WaitAsync(cancellationToken);
+        Assert.That(closed.Reason, Is.EqualTo(AmpDisconnectReason.RemoteClosed));
+        await server.WaitForAsync(new Regex(@"^\* sleeper \(tcp .*\) disconnected: TimedOut \(The peer sent nothing for"));
+        Assert.That((await pinging.CallRemoteAsync(new Who(), cancellationToken)).Nicknames, Is.EqualTo(new[] { "pinger" }));
+        await stopPinging.CancelAsync();
+        await pings;
+    }
+
+    [Test]
     public async Task AClientRefusesAServerWhoseCertificateItsAuthorityDidNotSign()
     {
         var transcript = new StringBuilder();
@@ -212,7 +233,7 @@ public sealed class ChatSampleDefenceTests
         await using SampleTerminal help = SampleTerminal.Start("[help]", transcript, command, "--help");
         Assert.That(await help.WaitForExitAsync(), Is.Zero);
         string text = help.Transcript();
-        foreach (string flag in new[] { "--name", "--host", "--port", "--cert-dir", "--cert", "--key", "--ca", "--server-name", "--anonymous-clients", "--join-timeout", "--max-connections", "--help" })
+        foreach (string flag in new[] { "--name", "--host", "--port", "--cert-dir", "--cert", "--key", "--ca", "--server-name", "--anonymous-clients", "--join-timeout", "--max-connections", "--idle-timeout", "--help" })
         {
             Assert.That(text, Does.Contain($"  {flag} "), $"{command} --help does not explain {flag}");
         }
@@ -223,6 +244,7 @@ public sealed class ChatSampleDefenceTests
     [TestCase("--bogus", "1", "--bogus: unknown flag")]
     [TestCase("--join-timeout", "-1", "--join-timeout: '-1' is not a number of seconds")]
     [TestCase("--max-connections", "0", "--max-connections: '0' is not a number of connections")]
+    [TestCase("--idle-timeout", "forever", "--idle-timeout: 'forever' is not a number of seconds")]
     public async Task BadFlagsAreExplainedNotThrown(string flag, string value, string explanation)
     {
         var transcript = new StringBuilder();
@@ -261,6 +283,33 @@ public sealed class ChatSampleDefenceTests
         Assert.That(await second.WaitForExitAsync(), Is.EqualTo(1));
         await second.WaitForAsync($"(stderr) chat-server: cannot listen on 127.0.0.1:{port}: ");
         Assert.That(second.HasPrinted("Unhandled exception"), Is.False, second.Transcript());
+    }
+
+    private static async Task PingUntilStoppedAsync(AmpConnection connection, CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                await connection.CallRemoteAsync(new Ping(), stop);
+                await Task.Delay(100, stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<AmpConnection> JoinInProcessAsync(int port, string nickname, CancellationToken cancellationToken)
+    {
+        var listening = new AmpConnectionOptions
+        {
+            Responders = new Dispatch.AmpResponders().Add<Deliver, Commands.AmpEmptyResponse>((_, _, _) => ValueTask.FromResult(Commands.AmpEmptyResponse.Instance)),
+        };
+        AmpConnection connection = AmpConnection.Start(await SocketTransport.ConnectTcpAsync("127.0.0.1", port, cancellationToken: cancellationToken), listening);
+        await connection.StartTlsAsync(_chat.ClientTls(), cancellationToken);
+        await connection.CallRemoteAsync(new Join { Nickname = nickname }, cancellationToken);
+        return connection;
     }
 
     private static async Task<Socket> ConnectAsync(int port, CancellationToken cancellationToken)
