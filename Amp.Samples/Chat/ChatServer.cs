@@ -64,6 +64,10 @@ internal sealed class ChatServer
         await using SocketListener listener = Listen(arguments, output);
         output.WriteLine($"* certificates: {certificates.Origin}");
         output.WriteLine($"* listening on {listener.LocalEndPoint}; clients must call StartTLS before Join, Say and Who");
+        if (arguments.IdleTimeout < 2 * ChatClient.KeepAliveInterval)
+        {
+            output.WriteLine($"* note: clients ping every {ChatClient.KeepAliveInterval.TotalSeconds:0} s, so an idle timeout of {arguments.IdleTimeout.TotalSeconds:0.#} s drops members who stay quiet");
+        }
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task accepting = server.AcceptAsync(listener, options, stopping.Token);
         string? farewell = "the server is stopping";
