@@ -87,6 +87,13 @@ internal sealed class BoxReadLoop
                                 Log.Wire.BoxReceived(_logger, _protocol.Name, new BoxDump(box.Bytes.Span));
                             }
 
+                            if (_stack.TopIsPopping)
+                            {
+                                // Once a pop is agreed, both sides only end the layer (TLS: close_notify).
+                                throw new AmpProtocolException(AmpProtocolError.BoxInLayerBeingPopped,
+                                    "a box arrived inside a layer being popped: once the pop is agreed the peer must end the layer and send nothing more in it");
+                            }
+
                             if (!_receiver.TryReceiveBox(box))
                             {
                                 buffer = unread;

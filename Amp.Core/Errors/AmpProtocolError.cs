@@ -35,4 +35,10 @@ public enum AmpProtocolError
 
     /// <summary>The peer answered with success a layer change of ours that its own crossing change had overtaken.</summary>
     LayerChangeNotRefused,
+
+    /// <summary>
+    /// A box arrived inside a layer being popped, after both sides agreed to pop it (StopTLS answered): the
+    /// peer must only end that layer (TLS: its close_notify), and send its next boxes in the layer below.
+    /// </summary>
+    BoxInLayerBeingPopped,
 }

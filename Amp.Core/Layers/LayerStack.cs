@@ -57,16 +57,7 @@ internal sealed class LayerStack
     }
 
     /// <summary>Whether the top layer is being popped: the end of its input reveals the layer below.</summary>
-    public bool TopIsPopping
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _popping > 0;
-            }
-        }
-    }
+    public bool TopIsPopping => Volatile.Read(ref _popping) > 0;
 
     /// <summary>Marks the writing top as being popped; returns the pipe below it, which boxes are written to from now on.</summary>
     public IDuplexPipe MarkWritingTopPopping()
