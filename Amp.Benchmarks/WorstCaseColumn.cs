@@ -42,7 +42,7 @@ internal sealed class WorstCaseColumn : IColumn
     {
         Kind.Bytes => "Length of the value read",
         Kind.PerKiB => "Mean time per 1024 bytes of the value",
-        _ => "read, or refused with FormatException",
+        _ => "read, or refused (FormatException, or AmpArgumentException naming a record field)",
     };
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
@@ -67,7 +67,7 @@ internal sealed class WorstCaseColumn : IColumn
                     input.Decode(input.Bytes);
                     return "read";
                 }
-                catch (FormatException)
+                catch (Exception e) when (WorstCaseInputs.IsRefusal(e))
                 {
                     return "refused";
                 }

@@ -10,7 +10,7 @@ namespace Amp.Benchmarks;
 /// <summary>An <c>AmpList</c> element shaped like the interop suite's <c>EchoItem</c>.</summary>
 public sealed class WorstCaseItem
 {
-    [AmpArgument("name")] public string Name { get; init; } = "";
+    [AmpArgument("name")] public string? Name { get; init; }
     [AmpArgument("n")] public BigInteger? N { get; init; }
 }
 
@@ -28,6 +28,8 @@ internal static class WorstCaseInputs
     private static readonly ListOfArgument<AmpDecimal> s_decimals = new(DecimalArgument.Instance);
     private static readonly AmpListArgument<WorstCaseItem> s_items = new();
     private static readonly MessagePackArgument<object> s_messagePack = new();
+
+    private static readonly System.Buffers.ArrayBufferWriter<byte> s_echo = new(2 * MaxValue);
 
     /// <summary>Case name → (the value's bytes, the decode to run on them).</summary>
     public static readonly IReadOnlyDictionary<string, (byte[] Bytes, Func<byte[], object> Decode)> Cases = Build();
@@ -63,6 +65,11 @@ internal static class WorstCaseInputs
             ["Decimal.4300digits"] = (Ascii(Digits(4300)), b => DecimalArgument.Instance.Read(b)),
             ["Decimal.zeros+4300digits"] = (Ascii(new string('0', MaxValue - 4301) + "." + Digits(4300)), b => DecimalArgument.Instance.Read(b)),
 
+            // What an Echo responder costs: read, then write the value back.
+            ["Integer.4300digits echo"] = (Ascii(Digits(4300)), b => Echo(BigIntegerArgument.Instance, b)),
+            ["Decimal.4300digits echo"] = (Ascii(Digits(4300)), b => Echo(DecimalArgument.Instance, b)),
+            ["Decimal.65535digits echo"] = (Ascii(Digits(MaxValue)), b => Echo(DecimalArgument.Instance, b)),
+
             // System.Decimal: parse, then round thousands of digits to 28-29.
             ["SystemDecimal.4300digits"] = (Ascii(Digits(4300) + "E-4290"), b => SystemDecimalArgument.Instance.Read(b)),
 
@@ -90,6 +97,17 @@ internal static class WorstCaseInputs
             ["MessagePack.map"] = (MessagePackMap(), b => s_messagePack.Read(b)),
         };
         return cases;
+    }
+
+    /// <summary>Whether the exception is how a type refuses a malformed value (what the dispatcher answers UNKNOWN for).</summary>
+    public static bool IsRefusal(Exception e) => e is FormatException or AmpArgumentException;
+
+    private static int Echo<T>(AmpArgumentType<T> type, byte[] bytes)
+    {
+        T value = type.Read(bytes);
+        s_echo.ResetWrittenCount();
+        type.Write(value, s_echo);
+        return s_echo.WrittenCount;
     }
 
     private static byte[] List(int count, Func<int, byte[]> element)
