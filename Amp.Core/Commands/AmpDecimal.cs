@@ -22,6 +22,12 @@ namespace Amp.Commands;
 /// The exponent is an <see cref="int"/>; Python allows larger exponents (up to about 10^18),
 /// which cannot be parsed into this type.
 /// </para>
+/// <para>
+/// <see cref="Parse(ReadOnlySpan{byte})"/>, <see cref="TryParse(ReadOnlySpan{byte}, out AmpDecimal)"/>
+/// and <see cref="ToString"/> take any number of digits, at a cost that grows faster than the
+/// number of digits (the coefficient is a <see cref="BigInteger"/>). Arguments from a peer are read
+/// by <see cref="Arguments.DecimalArgument"/>, which refuses more than its <c>MaxDigits</c> first.
+/// </para>
 /// </remarks>
 public readonly struct AmpDecimal : IEquatable<AmpDecimal>
 {
