@@ -44,6 +44,7 @@ public class ArgumentDecodeBenchmarks
         {
             AddColumn(new WorstCaseColumn(WorstCaseColumn.Kind.Bytes), new WorstCaseColumn(WorstCaseColumn.Kind.PerKiB), new WorstCaseColumn(WorstCaseColumn.Kind.Outcome));
             Orderer = new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared);
+            SummaryStyle = BenchmarkDotNet.Reports.SummaryStyle.Default.WithMaxParameterColumnWidth(32);
         }
     }
 }
