@@ -26,6 +26,18 @@ public sealed class AmpArgumentAttribute : Attribute
     public Type? Type { get; set; }
 
     /// <summary>
+    /// The most digits accepted for an Integer or Decimal value, read or written: sets
+    /// <c>MaxDigits</c> of the property's argument type (<see cref="Arguments.BigIntegerArgument"/>
+    /// for <see cref="System.Numerics.BigInteger"/>, <see cref="Arguments.DecimalArgument"/> for
+    /// <see cref="AmpDecimal"/>, <see cref="Arguments.SystemDecimalArgument"/> for
+    /// <see cref="decimal"/>, and the elements of a list of those). 0, the default, keeps the type's
+    /// default of 4300. Any other property type, or a value below 0, is refused when the command is
+    /// registered. Conversion of long digit strings costs more than linear time: raise the limit only
+    /// as far as the argument needs.
+    /// </summary>
+    public int MaxDigits { get; set; }
+
+    /// <summary>
     /// Marks the argument optional even though its type is not annotated nullable (for code without
     /// nullable annotations). Not allowed on non-nullable value types.
     /// </summary>

@@ -22,6 +22,12 @@ namespace Amp.Commands;
 /// The exponent is an <see cref="int"/>; Python allows larger exponents (up to about 10^18),
 /// which cannot be parsed into this type.
 /// </para>
+/// <para>
+/// <see cref="Parse(ReadOnlySpan{byte})"/>, <see cref="TryParse(ReadOnlySpan{byte}, out AmpDecimal)"/>
+/// and <see cref="ToString"/> take any number of digits, at a cost that grows faster than the
+/// number of digits (the coefficient is a <see cref="BigInteger"/>). Arguments from a peer are read
+/// by <see cref="Arguments.DecimalArgument"/>, which refuses more than its <c>MaxDigits</c> first.
+/// </para>
 /// </remarks>
 public readonly struct AmpDecimal : IEquatable<AmpDecimal>
 {
@@ -181,7 +187,11 @@ public readonly struct AmpDecimal : IEquatable<AmpDecimal>
     }
 
     /// <summary>Writes <see cref="ToString"/>'s text as ASCII.</summary>
-    internal void WriteTo(IBufferWriter<byte> destination)
+    internal void WriteTo(IBufferWriter<byte> destination) => WriteTo(destination, int.MaxValue);
+
+    /// <summary>Writes <see cref="ToString"/>'s text as ASCII if the coefficient (or NaN payload) has at most <paramref name="digitLimit"/> digits.</summary>
+    /// <exception cref="ArgumentException">The coefficient has more digits; nothing is written.</exception>
+    internal void WriteTo(IBufferWriter<byte> destination, int digitLimit)
     {
         if (_kind == AmpDecimalKind.Infinity)
         {
@@ -189,8 +199,16 @@ public readonly struct AmpDecimal : IEquatable<AmpDecimal>
             return;
         }
 
+        // A coefficient of b bits has at least floor((b - 1) * log10(2)) + 1 digits; refuse before
+        // formatting (which costs more than linear time) when even that is too many.
+        long bits = _coefficient.GetBitLength();
+        if (bits > 1 && (long)((bits - 1) * 0.30102999) + 1 > digitLimit)
+        {
+            ThrowTooManyDigits(digitLimit);
+        }
+
         // Stack buffers cover coefficients up to about 120 digits.
-        int maxDigits = (int)(_coefficient.GetBitLength() * 0.30103) + 2;
+        int maxDigits = (int)(bits * 0.30103) + 2;
         char[]? rentedChars = null;
         byte[]? rentedBytes = null;
         Span<char> chars = maxDigits <= 128 ? stackalloc char[128] : (rentedChars = ArrayPool<char>.Shared.Rent(maxDigits));
@@ -198,6 +216,11 @@ public readonly struct AmpDecimal : IEquatable<AmpDecimal>
         try
         {
             _coefficient.TryFormat(chars, out int digitCount, default, CultureInfo.InvariantCulture);
+            if (digitCount > digitLimit)
+            {
+                ThrowTooManyDigits(digitLimit);
+            }
+
             Ascii.FromUtf16(chars[..digitCount], digits, out _);
             digits = digits[..digitCount];
             if (_kind == AmpDecimalKind.Finite)
@@ -228,6 +251,9 @@ public readonly struct AmpDecimal : IEquatable<AmpDecimal>
             }
         }
     }
+
+    private static void ThrowTooManyDigits(int digitLimit) =>
+        ThrowHelper.ThrowArgument($"The decimal's coefficient has more than {digitLimit} digits, the limit of this argument type (DecimalArgument.MaxDigits).", "value");
 
     /// <inheritdoc/>
     public bool Equals(AmpDecimal other) =>
@@ -284,7 +310,7 @@ public readonly struct AmpDecimal : IEquatable<AmpDecimal>
     {
         if (_kind != AmpDecimalKind.Finite)
         {
-            throw new OverflowException($"{this} has no System.Decimal value.");
+            throw new OverflowException($"{ShortText()} has no System.Decimal value.");
         }
 
         BigInteger max = (BigInteger.One << 96) - 1;
@@ -298,7 +324,7 @@ public readonly struct AmpDecimal : IEquatable<AmpDecimal>
         {
             if (_exponent > 29)
             {
-                throw new OverflowException($"{this} is outside the range of System.Decimal.");
+                throw new OverflowException($"{ShortText()} is outside the range of System.Decimal.");
             }
 
             coefficient *= BigInteger.Pow(10, _exponent);
@@ -307,7 +333,11 @@ public readonly struct AmpDecimal : IEquatable<AmpDecimal>
         else
         {
             scale = -_exponent;
-            int drop = Math.Max(0, scale - 28);
+
+            // Dropping fewer digits than (digits - 29) leaves at least 10^29 > max, so start there
+            // rather than trying each count in turn (each try divides the whole coefficient).
+            long digitsAtLeast = (long)((coefficient.GetBitLength() - 1) * 0.30102999) + 1;
+            int drop = (int)Math.Min(scale, Math.Max(Math.Max(0, scale - 28L), digitsAtLeast - 29));
             BigInteger rounded = RoundAway(coefficient, drop);
             while (rounded > max && drop < scale)
             {
@@ -321,12 +351,18 @@ public readonly struct AmpDecimal : IEquatable<AmpDecimal>
 
         if (coefficient > max)
         {
-            throw new OverflowException($"{this} is outside the range of System.Decimal.");
+            throw new OverflowException($"{ShortText()} is outside the range of System.Decimal.");
         }
 
         var magnitude = (UInt128)coefficient;
         return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), (int)(uint)(magnitude >> 64), _negative, (byte)scale);
     }
+
+    // The value for a message, unless its text would be long (and slow to produce: formatting a
+    // BigInteger costs more than linear time).
+    private string ShortText() => _coefficient.GetBitLength() <= 332
+        ? ToString()
+        : $"A decimal of more than 100 digits (exponent {_exponent.ToString(CultureInfo.InvariantCulture)})";
 
     // Removes `digits` low decimal digits, rounding half to even.
     private static BigInteger RoundAway(BigInteger value, int digits)

@@ -79,9 +79,18 @@ internal static class DecimalText
     /// exponent, or case-insensitive <c>Inf</c>, <c>Infinity</c>, <c>NaN</c>[digits],
     /// <c>sNaN</c>[digits]. Exponents beyond <see cref="int"/> are rejected.
     /// </summary>
-    internal static bool TryParse(ReadOnlySpan<byte> source, out AmpDecimal result)
+    /// <param name="source">The text.</param>
+    /// <param name="maxDigits">
+    /// The most coefficient (or NaN payload) digits accepted, leading zeros not counted. The text is
+    /// checked in one pass and refused before any digit is converted, so the work is linear in its
+    /// length up to the cost of converting <paramref name="maxDigits"/> digits.
+    /// </param>
+    /// <param name="result">The value when <see cref="DecimalParseStatus.Valid"/>.</param>
+    /// <param name="digitCount">The coefficient's (or payload's) digits without leading zeros, once the syntax is known valid.</param>
+    internal static DecimalParseStatus Parse(ReadOnlySpan<byte> source, int maxDigits, out AmpDecimal result, out int digitCount)
     {
         result = default;
+        digitCount = 0;
         int start = 0;
         int end = source.Length;
         while (start < end && IsStripSpace(source[start]))
@@ -97,7 +106,7 @@ internal static class DecimalText
         ReadOnlySpan<byte> s = source[start..end];
         if (s.IndexOf((byte)'_') < 0)
         {
-            return TryParseClean(s, out result);
+            return ParseClean(s, maxDigits, out result, out digitCount);
         }
 
         byte[]? rented = null;
@@ -113,7 +122,7 @@ internal static class DecimalText
                 }
             }
 
-            return TryParseClean(buffer[..n], out result);
+            return ParseClean(buffer[..n], maxDigits, out result, out digitCount);
         }
         finally
         {
@@ -124,9 +133,14 @@ internal static class DecimalText
         }
     }
 
-    private static bool TryParseClean(ReadOnlySpan<byte> s, out AmpDecimal result)
+    /// <summary>Parses without a digit limit; see <see cref="Parse"/>.</summary>
+    internal static bool TryParse(ReadOnlySpan<byte> source, out AmpDecimal result) =>
+        Parse(source, int.MaxValue, out result, out _) == DecimalParseStatus.Valid;
+
+    private static DecimalParseStatus ParseClean(ReadOnlySpan<byte> s, int maxDigits, out AmpDecimal result, out int digitCount)
     {
         result = default;
+        digitCount = 0;
         bool negative = false;
         if (!s.IsEmpty && (s[0] == (byte)'+' || s[0] == (byte)'-'))
         {
@@ -136,12 +150,12 @@ internal static class DecimalText
 
         if (s.IsEmpty)
         {
-            return false;
+            return DecimalParseStatus.Invalid;
         }
 
         if (!WireText.IsDigit(s[0]) && s[0] != (byte)'.')
         {
-            return TryParseSpecial(negative, s, out result);
+            return ParseSpecial(negative, s, maxDigits, out result, out digitCount);
         }
 
         int integerEnd = CountDigits(s);
@@ -158,7 +172,7 @@ internal static class DecimalText
 
         if (integerDigits.IsEmpty && fractionDigits.IsEmpty)
         {
-            return false;
+            return DecimalParseStatus.Invalid;
         }
 
         long exponent = 0;
@@ -175,7 +189,7 @@ internal static class DecimalText
             int exponentLength = CountDigits(s[p..]);
             if (exponentLength == 0)
             {
-                return false;
+                return DecimalParseStatus.Invalid;
             }
 
             foreach (byte b in s.Slice(p, exponentLength))
@@ -194,27 +208,41 @@ internal static class DecimalText
 
         if (p != s.Length)
         {
-            return false;
+            return DecimalParseStatus.Invalid;
         }
 
         exponent -= fractionDigits.Length;
         if (exponent < int.MinValue || exponent > int.MaxValue)
         {
-            return false;
+            return DecimalParseStatus.Invalid;
+        }
+
+        // Leading zeros carry no digit of the coefficient: Python drops them too (str(Decimal("007")) is "7").
+        integerDigits = integerDigits.TrimStart((byte)'0');
+        if (integerDigits.IsEmpty)
+        {
+            fractionDigits = fractionDigits.TrimStart((byte)'0');
+        }
+
+        digitCount = Math.Max(1, integerDigits.Length + fractionDigits.Length);
+        if (digitCount > maxDigits)
+        {
+            return DecimalParseStatus.TooManyDigits;
         }
 
         BigInteger coefficient = ParseDigits(integerDigits, fractionDigits);
         result = new AmpDecimal(negative, coefficient, (int)exponent);
-        return true;
+        return DecimalParseStatus.Valid;
     }
 
-    private static bool TryParseSpecial(bool negative, ReadOnlySpan<byte> s, out AmpDecimal result)
+    private static DecimalParseStatus ParseSpecial(bool negative, ReadOnlySpan<byte> s, int maxDigits, out AmpDecimal result, out int digitCount)
     {
         result = default;
+        digitCount = 0;
         if (Ascii.EqualsIgnoreCase(s, "inf"u8) || Ascii.EqualsIgnoreCase(s, "infinity"u8))
         {
             result = negative ? AmpDecimal.NegativeInfinity : AmpDecimal.PositiveInfinity;
-            return true;
+            return DecimalParseStatus.Valid;
         }
 
         bool signaling;
@@ -231,16 +259,23 @@ internal static class DecimalText
         }
         else
         {
-            return false;
+            return DecimalParseStatus.Invalid;
         }
 
         if (CountDigits(payload) != payload.Length)
         {
-            return false;
+            return DecimalParseStatus.Invalid;
+        }
+
+        payload = payload.TrimStart((byte)'0');
+        digitCount = payload.Length;
+        if (digitCount > maxDigits)
+        {
+            return DecimalParseStatus.TooManyDigits;
         }
 
         result = AmpDecimal.CreateNaN(negative, signaling, ParseDigits(payload, default));
-        return true;
+        return DecimalParseStatus.Valid;
     }
 
     private static int CountDigits(ReadOnlySpan<byte> s)
@@ -254,6 +289,7 @@ internal static class DecimalText
         return i;
     }
 
+    // Callers bound the length: BigInteger parsing costs more than linear time in it.
     private static BigInteger ParseDigits(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
         int length = first.Length + second.Length;

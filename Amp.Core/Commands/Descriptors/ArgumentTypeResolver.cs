@@ -29,22 +29,37 @@ internal static class ArgumentTypeResolver
     private static readonly ConcurrentDictionary<Type, object> s_explicit = new();
 
     /// <summary>Returns an <see cref="AmpArgumentType{T}"/> for <paramref name="valueType"/>.</summary>
-    /// <exception cref="AmpDefinitionException">No wire type fits.</exception>
-    public static object Resolve(Type owner, string member, Type valueType, Type? explicitType)
+    /// <param name="owner">The declaring type, for messages.</param>
+    /// <param name="member">The property, for messages.</param>
+    /// <param name="valueType">The property's type (nullable value types unwrapped).</param>
+    /// <param name="explicitType">The attribute's <see cref="AmpArgumentAttribute.Type"/>.</param>
+    /// <param name="maxDigits">The attribute's <see cref="AmpArgumentAttribute.MaxDigits"/>; 0 for the type's default.</param>
+    /// <exception cref="AmpDefinitionException">No wire type fits, or <paramref name="maxDigits"/> does not apply.</exception>
+    public static object Resolve(Type owner, string member, Type valueType, Type? explicitType, int maxDigits)
     {
+        if (maxDigits < 0)
+        {
+            throw new AmpDefinitionException(owner, member, $"MaxDigits is {maxDigits}; it must be at least 1, or 0 for the default");
+        }
+
         if (explicitType is not null)
         {
+            if (maxDigits != 0)
+            {
+                throw new AmpDefinitionException(owner, member, "MaxDigits cannot be combined with Type; set the limit in the named argument type");
+            }
+
             return ResolveExplicit(owner, member, valueType, explicitType);
         }
 
         if (s_scalars.TryGetValue(valueType, out object? scalar))
         {
-            return scalar;
+            return maxDigits == 0 ? scalar : WithMaxDigits(owner, member, valueType, maxDigits);
         }
 
         if (TryGetElementType(valueType, out Type? element))
         {
-            object list = ResolveList(owner, member, element);
+            object list = ResolveList(owner, member, element, maxDigits);
             return valueType == typeof(IReadOnlyList<>).MakeGenericType(element)
                 ? list
                 : Activator.CreateInstance(typeof(CollectionArgument<,>).MakeGenericType(valueType, element), list)!;
@@ -54,11 +69,17 @@ internal static class ArgumentTypeResolver
             $"type {valueType.FullName} has no AMP wire type; use a supported type or name one with [AmpArgument(..., Type = typeof(...))]");
     }
 
-    private static object ResolveList(Type owner, string member, Type element)
+    private static object ResolveList(Type owner, string member, Type element, int maxDigits)
     {
         if (s_scalars.TryGetValue(element, out object? scalar))
         {
-            return Activator.CreateInstance(typeof(ListOfArgument<>).MakeGenericType(element), scalar)!;
+            object elementType = maxDigits == 0 ? scalar : WithMaxDigits(owner, member, element, maxDigits);
+            return Activator.CreateInstance(typeof(ListOfArgument<>).MakeGenericType(element), elementType)!;
+        }
+
+        if (maxDigits != 0)
+        {
+            throw NotDigitLimited(owner, member, element);
         }
 
         if (element.IsClass && element != typeof(string))
@@ -77,6 +98,30 @@ internal static class ArgumentTypeResolver
 
         throw new AmpDefinitionException(owner, member, $"list element type {element.FullName} has no AMP wire type");
     }
+
+    // One instance per property that asks for its own limit, made once at registration.
+    private static object WithMaxDigits(Type owner, string member, Type valueType, int maxDigits)
+    {
+        if (valueType == typeof(BigInteger))
+        {
+            return new BigIntegerArgument { MaxDigits = maxDigits };
+        }
+
+        if (valueType == typeof(AmpDecimal))
+        {
+            return new DecimalArgument { MaxDigits = maxDigits };
+        }
+
+        if (valueType == typeof(decimal))
+        {
+            return new SystemDecimalArgument { MaxDigits = maxDigits };
+        }
+
+        throw NotDigitLimited(owner, member, valueType);
+    }
+
+    private static AmpDefinitionException NotDigitLimited(Type owner, string member, Type valueType) =>
+        new(owner, member, $"MaxDigits applies to BigInteger, AmpDecimal and decimal properties and lists of them, not to {valueType.FullName}");
 
     private static object ResolveExplicit(Type owner, string member, Type valueType, Type explicitType)
     {

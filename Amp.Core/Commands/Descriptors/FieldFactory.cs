@@ -16,7 +16,7 @@ internal static class FieldFactory
 
         Type propertyType = property.PropertyType;
         Type? underlying = Nullable.GetUnderlyingType(propertyType);
-        object argumentType = ArgumentTypeResolver.Resolve(owner, property.Name, underlying ?? propertyType, attribute.Type);
+        object argumentType = ArgumentTypeResolver.Resolve(owner, property.Name, underlying ?? propertyType, attribute.Type, attribute.MaxDigits);
         Delegate getter = CompileGetter(typeof(T), property);
         Delegate setter = CompileSetter(typeof(T), property);
 
