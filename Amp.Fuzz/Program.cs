@@ -1,0 +1,24 @@
+using Amp.Fuzz;
+using Amp.Fuzz.Targets;
+
+// Amp.Fuzz TARGET              run TARGET under libFuzzer (started by driver/libfuzzer-dotnet through fuzz.sh)
+// Amp.Fuzz TARGET PATH...      run TARGET once on each file (or each file in each folder) and report
+if (args.Length == 0 || !FuzzTargets.All.TryGetValue(args[0], out FuzzTarget? target))
+{
+    Console.Error.WriteLine($"usage: Amp.Fuzz TARGET [FILE|FOLDER ...]; targets: {string.Join(", ", FuzzTargets.All.Keys)}");
+    return 2;
+}
+
+if (args.Length > 1)
+{
+    return Replay.Run(target, args.Skip(1));
+}
+
+if (Environment.GetEnvironmentVariable("__LIBFUZZER_SHM_ID") is null)
+{
+    Console.Error.WriteLine("Not started by libFuzzer: run Amp.Fuzz/fuzz.sh, or pass files to replay.");
+    return 2;
+}
+
+SharpFuzz.Fuzzer.LibFuzzer.Run(span => target(span));
+return 0;
