@@ -90,7 +90,7 @@ internal sealed class ArgumentCase<T> : IArgumentCase
             throw new FuzzInvariantException($"{Name}: {Show(value)} reads, but its written form {Show(written)} does not", e);
         }
 
-        FuzzInvariantException.Check(_equal(first, second), $"{Name}: {Show(value)} reads as {first}; written as {Show(written)}, it reads back as {second}");
+        FuzzInvariantException.Check(_equal(first, second), $"{Name}: {Show(value)} reads as {Describe(first)}; written as {Show(written)}, it reads back as {Describe(second)}");
         byte[] rewritten = Write(second, written);
         FuzzInvariantException.Check(rewritten.AsSpan().SequenceEqual(written), $"{Name}: writing is not canonical: {Show(written)} then {Show(rewritten)}");
     }
@@ -109,6 +109,16 @@ internal sealed class ArgumentCase<T> : IArgumentCase
 
         return buffer.WrittenSpan.ToArray();
     }
+
+    private static string Describe(object? value) => value switch
+    {
+        null => "null",
+        string text => $"\"{text}\"",
+        byte[] bytes => Show(bytes),
+        decimal d => $"{d} (bits {string.Join(" ", decimal.GetBits(d).Select(b => b.ToString("x8", System.Globalization.CultureInfo.InvariantCulture)))})",
+        System.Collections.IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Describe)) + "]",
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "?",
+    };
 
     private static string Show(ReadOnlySpan<byte> bytes) =>
         bytes.Length <= 64 ? "0x" + Convert.ToHexString(bytes) : $"0x{Convert.ToHexString(bytes[..64])}... ({bytes.Length} bytes)";
