@@ -49,6 +49,9 @@ internal sealed class LayerScript
 
     public int Steps { get; private set; }
 
+    /// <summary>What the script did, op by op (kept when <see cref="LayerTarget.Verbose"/> is on).</summary>
+    public List<string> Trace { get; } = new();
+
     public static InMemoryTransportOptions TransportOptions(byte config) => (config & 3) switch
     {
         1 => new InMemoryTransportOptions { MaxBytesPerRead = 1 },
@@ -74,6 +77,18 @@ internal sealed class LayerScript
     public async Task StepAsync(FuzzPeer peer, AmpConnection connection, List<LocalOp> local)
     {
         Steps++;
+        int start = _position;
+        await PlayAsync(peer, connection, local).ConfigureAwait(false);
+        if (LayerTarget.Verbose)
+        {
+            Trace.Add($"{Names[_script[start] % 14]} {Convert.ToHexString(_script.AsSpan(start + 1, Math.Max(0, Math.Min(_position, _script.Length) - start - 1)))} -> {connection.Layers}, peer depth {peer.Depth}");
+        }
+    }
+
+    private static readonly string[] Names = ["raw", "echo", "start", "stop", "push", "pop", "answer", "local", "cancel", "switch", "yield", "close", "empty", "box"];
+
+    private async Task PlayAsync(FuzzPeer peer, AmpConnection connection, List<LocalOp> local)
+    {
         switch (Next() % 14)
         {
             case 0:

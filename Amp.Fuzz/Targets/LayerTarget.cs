@@ -29,13 +29,16 @@ public static class LayerTarget
     /// <summary>How long a wait may take before it counts as a hang.</summary>
     public static readonly TimeSpan HangAfter = TimeSpan.FromSeconds(30);
 
+    /// <summary>With <c>AMP_FUZZ_VERBOSE=1</c>, each run prints its ops and how each operation ended (to triage a finding).</summary>
+    public static readonly bool Verbose = Environment.GetEnvironmentVariable("AMP_FUZZ_VERBOSE") == "1";
+
     /// <summary>Runs one input.</summary>
     /// <param name="input">The config byte, then the ops.</param>
     public static void Run(ReadOnlySpan<byte> input)
     {
         byte[] script = input.ToArray();
         Task run = Task.Run(() => RunAsync(script));
-        if (!run.Wait(HangAfter * 4))
+        if (Task.WhenAny(run, Task.Delay(HangAfter * 4)).GetAwaiter().GetResult() != run)
         {
             throw new FuzzInvariantException("hang: the script did not finish");
         }
@@ -68,6 +71,7 @@ public static class LayerTarget
             Task<AmpConnectionLostException> completion = connection.Completion;
             await WaitAsync(completion, "the connection's completion", connection).ConfigureAwait(false);
             FuzzInvariantException.Check(completion.IsCompletedSuccessfully, $"the connection's completion is {completion.Status}");
+            CheckReason(completion.Result);
             foreach (LocalOp op in local)
             {
                 await ExpectAsync(op, connection).ConfigureAwait(false);
@@ -80,10 +84,43 @@ public static class LayerTarget
         }
         finally
         {
+            if (Verbose)
+            {
+                Console.Error.WriteLine(string.Join(Environment.NewLine, reader.Trace.Prepend($"config {config:x2}")));
+                Console.Error.WriteLine($"end: {connection}; completion {connection.Completion.Status}: {(connection.Completion.IsCompletedSuccessfully ? connection.Completion.Result.Message : "")}");
+                foreach (LocalOp op in local)
+                {
+                    Console.Error.WriteLine($"  {op.What}: {op.Task.Status} {op.Task.Exception?.InnerException?.GetType().Name} {op.Task.Exception?.InnerException?.Message}");
+                }
+            }
+
             foreach (LocalOp op in local)
             {
                 op.Cancel.Dispose();
             }
+        }
+    }
+
+    /// <summary>
+    /// Why the connection ended must be an answer, not an accident: no exception in the reason that only a bug
+    /// throws, and no transport failure except the frame layer's (the in-memory transport cannot fail).
+    /// </summary>
+    private static void CheckReason(AmpConnectionLostException lost)
+    {
+        if (FuzzLog.FindBug(lost) is { } bug)
+        {
+            throw new FuzzInvariantException($"the connection ended ({lost.Reason}) with {bug.GetType().FullName}: {lost.Message}", lost);
+        }
+
+        bool layerFailed = false;
+        for (Exception? e = lost.InnerException; e is not null; e = e.InnerException)
+        {
+            layerFailed |= e is IOException;
+        }
+
+        if (lost.Reason == AmpDisconnectReason.TransportError && !layerFailed)
+        {
+            throw new FuzzInvariantException($"the connection ended as a transport failure over a transport that cannot fail: {lost.Message}", lost);
         }
     }
 
