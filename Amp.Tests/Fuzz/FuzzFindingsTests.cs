@@ -1,0 +1,37 @@
+using Amp.Boxes;
+using Amp.Fuzz.Targets;
+using Amp.Transports;
+
+namespace Amp.Tests.Fuzz;
+
+/// <summary>
+/// The layer target's findings as readable tests (their inputs are in Amp.Fuzz/findings/layers and are
+/// replayed by <see cref="CorpusReplayTests"/> too).
+/// </summary>
+[CancelAfter(20_000)]
+public sealed class FuzzFindingsTests
+{
+    // Fuzz finding (findings/layers/answer-to-a-queued-layer-change, error-to-a-queued-layer-change): a peer
+    // that answers a layer-change call of ours before its box was sent (here: StopFrame, queued behind a
+    // StartFrame still waiting for its answer) made the connection end as a transport failure, with the
+    // state machine's InvalidOperationException ("cannot be accepted: it is Queued"). DESIGN.md: an answer
+    // for a tag nobody asked is a protocol violation.
+    [TestCase(false, TestName = "An answer to a layer change not yet sent is a protocol violation")]
+    [TestCase(true, TestName = "An error answer to a layer change not yet sent is a protocol violation")]
+    public async Task AnAnswerToALayerChangeNotYetSentIsAProtocolViolation(bool error, CancellationToken cancellationToken)
+    {
+        (InMemoryTransport ours, InMemoryTransport peer) = InMemoryTransport.CreatePair();
+        await using AmpConnection connection = AmpConnection.Start(ours);
+        Task start = connection.CallRemoteAsync(new StartFrame { Key = 0x33 }, cancellationToken);
+        Task stop = connection.CallRemoteAsync(new StopFrame(), cancellationToken);
+        AmpBox answer = error
+            ? new AmpBox().SetString("_error", "2").SetString("_error_code", "FRAME_ERROR").SetString("_error_description", "no")
+            : new AmpBox().SetString("_answer", "2");
+        await peer.Output.WriteAsync(BoxWriter.Serialize(answer), cancellationToken);
+
+        AmpConnectionLostException lost = await connection.Completion.WaitAsync(cancellationToken);
+        Assert.That(lost.Reason, Is.EqualTo(AmpDisconnectReason.ProtocolViolation), lost.ToString());
+        Assert.ThrowsAsync<AmpConnectionLostException>(() => start);
+        Assert.ThrowsAsync<AmpConnectionLostException>(() => stop);
+    }
+}
