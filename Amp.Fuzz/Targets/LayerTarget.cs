@@ -38,9 +38,15 @@ public static class LayerTarget
     {
         byte[] script = input.ToArray();
         Task run = Task.Run(() => RunAsync(script));
-        if (Task.WhenAny(run, Task.Delay(HangAfter * 4)).GetAwaiter().GetResult() != run)
+        using (var timer = new CancellationTokenSource())
         {
-            throw new FuzzInvariantException("hang: the script did not finish");
+            // RunAsync reports its own hangs; this only catches one in the harness itself.
+            if (Task.WhenAny(run, Task.Delay(HangAfter * 4, timer.Token)).GetAwaiter().GetResult() != run)
+            {
+                throw new FuzzInvariantException("hang: the script did not finish");
+            }
+
+            timer.Cancel();
         }
 
         run.GetAwaiter().GetResult();
