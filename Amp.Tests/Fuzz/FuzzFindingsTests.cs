@@ -34,4 +34,31 @@ public sealed class FuzzFindingsTests
         Assert.ThrowsAsync<AmpConnectionLostException>(() => start);
         Assert.ThrowsAsync<AmpConnectionLostException>(() => stop);
     }
+
+    // Fuzz finding (findings/layers/push-inside-a-layer-being-popped*, open): the peer pushes a frame layer,
+    // asks to stop it, and then, instead of ending the layer (its empty frame) as a StopTLS peer must,
+    // sends a StartFrame through it. This side answers the stop, closes its writing side of the layer and
+    // reads the StartFrame from the layer it is popping; the push then fails in LayerStack.Push with
+    // InvalidOperationException ("A layer cannot be pushed while the one below it is still being popped")
+    // and the connection ends as a transport failure. A box after the peer's own stop, inside the layer
+    // being popped, breaks the protocol: the connection should end as a protocol violation (or refuse the
+    // push and go on), not report a transport that failed.
+    [Test]
+    public async Task APushInsideALayerBeingPoppedIsNotATransportFailure(CancellationToken cancellationToken)
+    {
+        (InMemoryTransport ours, InMemoryTransport theirs) = InMemoryTransport.CreatePair();
+        using var end = new CancellationTokenSource();
+        await using AmpConnection connection = AmpConnection.Start(ours, new AmpConnectionOptions { Responders = LayerResponders.Create(end.Token) });
+        var peer = new FuzzPeer(theirs);
+        await peer.WriteBoxAsync(SwitchedSide.Call(1, "StartFrame", ("key", "129")));
+        peer.Push(0x81);
+        await peer.WriteBoxAsync(SwitchedSide.Call(2, "StopFrame"));
+        await peer.WriteBoxAsync(SwitchedSide.Call(3, "StartFrame", ("key", "37")));
+        peer.Push(0x25);
+        await peer.CompleteAsync();
+
+        AmpConnectionLostException lost = await connection.Completion.WaitAsync(cancellationToken);
+        Assert.That(lost.Reason, Is.Not.EqualTo(AmpDisconnectReason.TransportError), lost.ToString());
+        Assert.That(lost.InnerException, Is.Not.InstanceOf<InvalidOperationException>(), lost.ToString());
+    }
 }
