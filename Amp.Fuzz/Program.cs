@@ -20,5 +20,18 @@ if (Environment.GetEnvironmentVariable("__LIBFUZZER_SHM_ID") is null)
     return 2;
 }
 
-SharpFuzz.Fuzzer.LibFuzzer.Run(span => target(span));
+// AMP_FUZZ_IGNORE="text|text": a failure whose exception text contains one of these is not a crash, so a long
+// run can go past a finding that is known and still open (its test in Amp.Tests keeps failing meanwhile).
+string[] ignore = (Environment.GetEnvironmentVariable("AMP_FUZZ_IGNORE") ?? string.Empty).Split('|', StringSplitOptions.RemoveEmptyEntries);
+SharpFuzz.Fuzzer.LibFuzzer.Run(span =>
+{
+    try
+    {
+        target(span);
+    }
+    catch (Exception e) when (ignore.Length > 0 && ignore.Any(text => e.ToString().Contains(text, StringComparison.Ordinal)))
+    {
+        // A known finding.
+    }
+});
 return 0;

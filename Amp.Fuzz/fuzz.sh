@@ -9,7 +9,8 @@
 # for SECONDS (default 60) starting from Amp.Fuzz/corpus/TARGET and Amp.Fuzz/findings/TARGET.
 # New inputs go to a scratch corpus under $AMP_FUZZ_WORK (default artifacts/fuzz), never into the
 # repository; crashing inputs go to $AMP_FUZZ_WORK/crashes/TARGET/. Ends with one summary line per
-# target and exits non-zero when a target crashed, hung or could not run.
+# target and exits non-zero when a target crashed, hung or could not run. AMP_FUZZ_IGNORE="text|text"
+# lets a long run go past known, still open findings (see Amp.Fuzz/Program.cs).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -77,12 +78,12 @@ run_one() {
   local name=$1 log=$work/logs/$1.log scratch=$work/corpus/$1 crashes=$work/crashes/$1/
   mkdir -p "$work/logs" "$scratch" "$crashes" "$root/Amp.Fuzz/findings/$name"
   local seeds=("$root/Amp.Fuzz/corpus/$name" "$root/Amp.Fuzz/findings/$name")
-  local status
+  local status started=$SECONDS
   "$work/libfuzzer-dotnet" --target_path="$(command -v dotnet)" --target_arg="$work/bin/Amp.Fuzz.dll" --target_arg="$name" \
     -max_total_time="$seconds" -timeout=120 -max_len="$(max_len "$name")" -dict="$root/Amp.Fuzz/amp.dict" \
     -artifact_prefix="$crashes" -print_final_stats=1 "${extra[@]}" "$scratch" "${seeds[@]}" >"$log" 2>&1
   status=$?
-  local last runs execs cov ft edges
+  local elapsed=$((SECONDS - started)) last runs execs cov ft edges
   last=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   execs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
@@ -94,7 +95,7 @@ run_one() {
     grep -E -v '^ +#[0-9]+ 0x' "$log" | grep -E -A 30 'Exception|ERROR: libFuzzer|libfuzzer-dotnet:' | head -n 60 >&2
     ls "$crashes" >&2
   fi
-  echo "fuzz $name: ${runs:-?} runs in ${seconds}s (${execs:-?} exec/s), ${edges:-?} .NET edges, ft ${ft:-?} (cov ${cov:-?}), $( [ "$status" -eq 0 ] && echo "no crash" || echo "FAILED (status $status; log $log, inputs in $crashes)")"
+  echo "fuzz $name: ${runs:-?} runs in ${elapsed}s (${execs:-?} exec/s), ${edges:-?} .NET edges, ft ${ft:-?} (cov ${cov:-?}), $( [ "$status" -eq 0 ] && echo "no crash" || echo "FAILED (status $status; log $log, inputs in $crashes)")"
   return "$status"
 }
 
