@@ -61,4 +61,32 @@ public sealed class FuzzFindingsTests
         Assert.That(lost.Reason, Is.Not.EqualTo(AmpDisconnectReason.TransportError), lost.ToString());
         Assert.That(lost.InnerException, Is.Not.InstanceOf<InvalidOperationException>(), lost.ToString());
     }
+
+    // Fuzz finding (findings/layers/stops-inside-a-layer-being-popped*, open; the same cause as above): in two
+    // nested frame layers, the peer sends StopFrame without ending the top layer, then a second StopFrame in
+    // it and ends it, then a third in the layer below. This side accepts a pop for each (its responder sees a
+    // frame layer on top while the first pop waits for the peer's empty frame) and the last one fails in
+    // BinaryBoxProtocol.MakeChangeAsync with InvalidOperationException ("There is no layer to pop"): the
+    // connection ends as a transport failure.
+    [Test]
+    public async Task StopsInsideALayerBeingPoppedAreNotATransportFailure(CancellationToken cancellationToken)
+    {
+        (InMemoryTransport ours, InMemoryTransport theirs) = InMemoryTransport.CreatePair();
+        using var end = new CancellationTokenSource();
+        await using AmpConnection connection = AmpConnection.Start(ours, new AmpConnectionOptions { Responders = LayerResponders.Create(end.Token) });
+        var peer = new FuzzPeer(theirs);
+        await peer.WriteBoxAsync(SwitchedSide.Call(1, "StartFrame", ("key", "1")));
+        peer.Push(1);
+        await peer.WriteBoxAsync(SwitchedSide.Call(3, "StartFrame", ("key", "2")));
+        peer.Push(2);
+        await peer.WriteBoxAsync(SwitchedSide.Call(2, "StopFrame"));
+        await peer.WriteBoxAsync(SwitchedSide.Call(255, "StopFrame"));
+        await peer.PopAsync();
+        await peer.WriteBoxAsync(SwitchedSide.Call(4, "StopFrame"));
+        await peer.CompleteAsync();
+
+        AmpConnectionLostException lost = await connection.Completion.WaitAsync(cancellationToken);
+        Assert.That(lost.Reason, Is.Not.EqualTo(AmpDisconnectReason.TransportError), lost.ToString());
+        Assert.That(lost.InnerException, Is.Not.InstanceOf<InvalidOperationException>(), lost.ToString());
+    }
 }
