@@ -9,12 +9,15 @@ internal static class Replay
     {
         int failed = 0;
         int passed = 0;
+        var slowest = new List<(TimeSpan Time, string Path)>();
         foreach (string path in paths.SelectMany(Expand))
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
                 target(File.ReadAllBytes(path));
                 passed++;
+                slowest.Add((clock.Elapsed, path));
             }
             catch (Exception e)
             {
@@ -22,6 +25,11 @@ internal static class Replay
                 Console.WriteLine($"FAIL {path}");
                 Console.WriteLine(e);
             }
+        }
+
+        foreach ((TimeSpan time, string path) in slowest.OrderByDescending(s => s.Time).Take(3))
+        {
+            Console.WriteLine($"slowest: {time.TotalMilliseconds:0} ms {path}");
         }
 
         Console.WriteLine($"Replayed: {passed} passed, {failed} failed");

@@ -79,7 +79,8 @@ run_one() {
   mkdir -p "$work/logs" "$scratch" "$crashes" "$root/Amp.Fuzz/findings/$name"
   local seeds=("$root/Amp.Fuzz/corpus/$name" "$root/Amp.Fuzz/findings/$name")
   local status started=$SECONDS
-  "$work/libfuzzer-dotnet" --target_path="$(command -v dotnet)" --target_arg="$work/bin/Amp.Fuzz.dll" --target_arg="$name" \
+  # One processor for the target: Amp.Fuzz then holds the thread pool to one thread (see Program.cs).
+  DOTNET_PROCESSOR_COUNT=1 "$work/libfuzzer-dotnet" --target_path="$(command -v dotnet)" --target_arg="$work/bin/Amp.Fuzz.dll" --target_arg="$name" \
     -max_total_time="$seconds" -timeout=120 -max_len="$(max_len "$name")" -dict="$root/Amp.Fuzz/amp.dict" \
     -artifact_prefix="$crashes" -print_final_stats=1 "${extra[@]}" "$scratch" "${seeds[@]}" >"$log" 2>&1
   status=$?

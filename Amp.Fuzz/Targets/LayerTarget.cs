@@ -29,6 +29,13 @@ public static class LayerTarget
     /// <summary>How long a wait may take before it counts as a hang.</summary>
     public static readonly TimeSpan HangAfter = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// With <c>AMP_FUZZ_STALL_MS=N</c> (read by the fuzzing host only, never by the test suite, which sets no
+    /// wall-clock limits), a connection that completes more than N ms after the peer closed is a finding: its
+    /// close waited for a timer (BinaryBoxProtocol's 5-second close-flush timeout) instead of an event.
+    /// </summary>
+    public static TimeSpan? StallAfter { get; set; }
+
     /// <summary>With <c>AMP_FUZZ_VERBOSE=1</c>, each run prints its ops and how each operation ended (to triage a finding).</summary>
     public static readonly bool Verbose = Environment.GetEnvironmentVariable("AMP_FUZZ_VERBOSE") == "1";
 
@@ -74,9 +81,20 @@ public static class LayerTarget
 
             await peer.CompleteAsync().ConfigureAwait(false);
             end.Cancel();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             Task<AmpConnectionLostException> completion = connection.Completion;
             await WaitAsync(completion, "the connection's completion", connection).ConfigureAwait(false);
             FuzzInvariantException.Check(completion.IsCompletedSuccessfully, $"the connection's completion is {completion.Status}");
+            if (Verbose)
+            {
+                Console.Error.WriteLine($"completed {clock.ElapsedMilliseconds} ms after the peer closed: {connection}");
+            }
+
+            if (StallAfter is { } stall && clock.Elapsed > stall)
+            {
+                throw new FuzzInvariantException($"stall: the connection completed {clock.ElapsedMilliseconds} ms after the peer closed ({completion.Result.Message}); {connection}");
+            }
+
             CheckReason(completion.Result);
             foreach (LocalOp op in local)
             {
