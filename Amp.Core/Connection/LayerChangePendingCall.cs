@@ -37,6 +37,7 @@ internal class LayerChangePendingCall<TResult> : PendingCallBase<TResult>
 
     public override void SetAnswer(ReadOnlySpan<byte> box)
     {
+        ThrowIfNotSent();
         try
         {
             _response = ReadResponse(box);
@@ -53,6 +54,7 @@ internal class LayerChangePendingCall<TResult> : PendingCallBase<TResult>
 
     public override void SetError(string code, string description)
     {
+        ThrowIfNotSent();
         _request!.Refuse(_descriptor.MapRemoteError(code, description));
     }
 
@@ -67,6 +69,19 @@ internal class LayerChangePendingCall<TResult> : PendingCallBase<TResult>
 
         TrySetException(exception);
         ReleaseCancellation();
+    }
+
+    /// <summary>
+    /// The peer can answer only a box it has received: an answer to one still queued (or not even handed to the
+    /// writer yet) names a tag nobody asked for, which the read loop reports as a protocol violation.
+    /// </summary>
+    /// <exception cref="AmpProtocolException">The box of this call was not sent.</exception>
+    private void ThrowIfNotSent()
+    {
+        if (_request is not { WasSent: true })
+        {
+            throw new AmpProtocolException(AmpProtocolError.UnknownTag, $"the peer answered {_descriptor.Name} before this side sent it");
+        }
     }
 
     /// <summary>The caller's result once the change is made.</summary>

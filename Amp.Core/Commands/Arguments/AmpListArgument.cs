@@ -34,18 +34,36 @@ public sealed class AmpListArgument<T> : AmpArgumentType<IReadOnlyList<T>>
     }
 
     /// <inheritdoc/>
+    /// <exception cref="FormatException">An element breaks the box format (a key longer than 255 bytes), or one of its fields is missing or malformed.</exception>
     public override IReadOnlyList<T> Read(ReadOnlySpan<byte> source)
     {
         var items = new List<T>();
         while (!source.IsEmpty)
         {
-            int length = BoxScanner.Scan(source, s_elementLimits, out _);
+            int length;
+            try
+            {
+                length = BoxScanner.Scan(source, s_elementLimits, out _);
+            }
+            catch (AmpProtocolException e)
+            {
+                throw new FormatException($"Invalid AmpList element {items.Count}: {e.Message}.", e);
+            }
+
             if (length < 0)
             {
                 break;
             }
 
-            items.Add(_record.Read(source.Slice(0, length), typeof(T).Name));
+            try
+            {
+                items.Add(_record.Read(source.Slice(0, length), typeof(T).Name));
+            }
+            catch (AmpArgumentException e)
+            {
+                throw new FormatException($"Invalid AmpList element {items.Count}: {e.Message}.", e);
+            }
+
             source = source.Slice(length);
         }
 

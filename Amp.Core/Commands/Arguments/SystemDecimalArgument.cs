@@ -51,7 +51,8 @@ public sealed class SystemDecimalArgument : AmpArgumentType<decimal>
         value.TryFormat(text, out int length, default, CultureInfo.InvariantCulture);
         text = text[..length];
 
-        bool negative = text[0] == (byte)'-';
+        // decimal's text drops the sign of a negative zero; Python's keeps it (-0, -0.000).
+        bool negative = decimal.IsNegative(value);
         Span<byte> digits = stackalloc byte[32];
         int digitCount = 0;
         int scale = 0;

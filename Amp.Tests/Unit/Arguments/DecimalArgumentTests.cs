@@ -251,6 +251,20 @@ public sealed class DecimalArgumentTests
         Assert.That(read.Scale, Is.EqualTo(value.Scale));
     }
 
+    // Fuzz finding (Amp.Fuzz/findings/arguments/system-decimal-negative-zero*): "-0" read into a decimal
+    // keeps the sign bit, as the AmpDecimal conversion does, but was written back as "0".
+    [TestCase("-0")]
+    [TestCase("-0.000")]
+    [TestCase("-0E+2")]
+    public void SystemDecimalKeepsTheSignOfZero(string text)
+    {
+        decimal value = Wire.Read(SystemDecimalArgument.Instance, text);
+        string written = Wire.WriteText(SystemDecimalArgument.Instance, value);
+        Assert.That(written, Is.EqualTo(((AmpDecimal)value).ToString()));
+        Assert.That(written, Does.StartWith("-0"));
+        Assert.That(decimal.GetBits(Wire.Read(SystemDecimalArgument.Instance, written)), Is.EqualTo(decimal.GetBits(value)));
+    }
+
     [TestCase("1E+2", "100")]
     [TestCase("1.5E+2", "150")]
     [TestCase("0E+6", "0")]
