@@ -4,6 +4,7 @@ using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Text;
 using Amp.Compression;
+using Amp.Tests.TestUtilities;
 using Amp.Transports;
 
 namespace Amp.Tests.Compression;
@@ -370,12 +371,5 @@ public sealed class CompressionLayerTests
                 return all.ToArray();
             }
         }
-    }
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Amp.Switching;
 using Amp.Tests.TestUtilities;
 using Amp.Tls;
@@ -51,14 +50,10 @@ public sealed class LayerChangeRaceDisconnectTests
     private static async Task RunAsync(Change change, int iterations, CancellationToken cancellationToken)
     {
         var random = new Random(Race.Seed());
-        // What earlier tests left for the finalizer is not this test's.
-        CollectGarbage();
-        var unobserved = new ConcurrentQueue<Exception>();
-        void Record(object? sender, UnobservedTaskExceptionEventArgs e) => unobserved.Enqueue(e.Exception);
         var outcomes = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var unexpected = new List<string>();
-        TaskScheduler.UnobservedTaskException += Record;
-        try
+        IReadOnlyList<Exception> unobserved;
+        using (var watch = new UnobservedExceptions())
         {
             await Race.RunIterationsAsync(iterations, async iteration =>
             {
@@ -70,11 +65,7 @@ public sealed class LayerChangeRaceDisconnectTests
                     unexpected.Add($"iteration {iteration}, {vanishing}: {outcome}");
                 }
             });
-            CollectGarbage();
-        }
-        finally
-        {
-            TaskScheduler.UnobservedTaskException -= Record;
+            unobserved = watch.Collect();
         }
 
         foreach (KeyValuePair<string, int> outcome in outcomes)
@@ -182,12 +173,5 @@ public sealed class LayerChangeRaceDisconnectTests
             AmpLayerException layer => $"AmpLayerException {layer.DisconnectReason}",
             _ => $"UNEXPECTED: {failure.GetType().Name}: {failure.Message}",
         };
-    }
-
-    private static void CollectGarbage()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
     }
 }

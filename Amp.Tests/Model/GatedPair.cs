@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 using Amp.Dispatch;
+using Amp.Tests.TestUtilities;
 using Amp.Transports;
 
 namespace Amp.Tests.Model;
@@ -32,8 +33,8 @@ internal sealed class GatedPair : IAsyncDisposable
     {
         var toAcceptor = new Gate();
         var toInitiator = new Gate();
-        var initiatorTransport = new DuplexPipeTransport(new Duplex(toInitiator.Delivered.Reader, toAcceptor.Wire.Writer), AmpTransportRole.Initiator, "gated initiator");
-        var acceptorTransport = new DuplexPipeTransport(new Duplex(toAcceptor.Delivered.Reader, toInitiator.Wire.Writer), AmpTransportRole.Acceptor, "gated acceptor");
+        var initiatorTransport = new DuplexPipeTransport(new DuplexPipe(toInitiator.Delivered.Reader, toAcceptor.Wire.Writer), AmpTransportRole.Initiator, "gated initiator");
+        var acceptorTransport = new DuplexPipeTransport(new DuplexPipe(toAcceptor.Delivered.Reader, toInitiator.Wire.Writer), AmpTransportRole.Acceptor, "gated acceptor");
         AmpConnection initiator = AmpConnection.Start(initiatorTransport, new AmpConnectionOptions { Name = "I", Responders = responders(), MaxConcurrentIncomingCalls = initiatorMaxIncoming });
         AmpConnection acceptor = AmpConnection.Start(acceptorTransport, new AmpConnectionOptions { Name = "A", Responders = responders() });
         return new GatedPair(toAcceptor, toInitiator, initiator, acceptor);
@@ -57,13 +58,6 @@ internal sealed class GatedPair : IAsyncDisposable
         Open();
         await Initiator.DisposeAsync();
         await Acceptor.DisposeAsync();
-    }
-
-    private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
     }
 
     private sealed class Gate

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Amp.Tests.TestUtilities;
 using Amp.Tls;
 using Amp.Transports;
 
@@ -250,12 +251,5 @@ public sealed class TlsLayerStandaloneTests
         await acceptor.Output.CompleteAsync();
         Assert.That(await ReadToEndAsync(acceptor.Input, cancellationToken), Is.Empty);
         Assert.That(await ReadToEndAsync(initiator.Input, cancellationToken), Is.Empty);
-    }
-
-    internal sealed class DuplexPipe(Pipe input, Pipe output) : IDuplexPipe
-    {
-        public PipeReader Input => input.Reader;
-
-        public PipeWriter Output => output.Writer;
     }
 }
