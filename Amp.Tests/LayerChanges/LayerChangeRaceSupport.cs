@@ -79,6 +79,9 @@ internal sealed class PeerHooks
 {
     private int _switchesAccepted;
 
+    /// <summary>The TLS options this side's StartTLS responder uses; by default <see cref="Race.TlsFor"/>.</summary>
+    public Func<AmpConnection, TlsLayerOptions> Tls { get; init; } = Race.TlsFor;
+
     /// <summary>Called on the read loop when the peer's StartTLS reaches this side's responder, before it answers.</summary>
     public Action<AmpConnection>? StartTlsArrived { get; set; }
 
@@ -97,12 +100,13 @@ internal sealed class PeerHooks
     /// <summary>How many of the peer's switch commands this side's responder accepted.</summary>
     public int SwitchesAccepted => Volatile.Read(ref _switchesAccepted);
 
-    public AmpResponders CreateResponders() => InteropResponders.Create()
+    /// <summary>The responders of this side: <paramref name="others"/> (the interop commands by default), and the race commands.</summary>
+    public AmpResponders CreateResponders(AmpResponders? others = null) => (others ?? InteropResponders.Create())
         .AddStopTls()
         .AddStartTls(connection =>
         {
             StartTlsArrived?.Invoke(connection);
-            return Race.TlsFor(connection);
+            return Tls(connection);
         })
         .AddProtocolSwitch<SwitchProtocol>((command, _) =>
         {

@@ -17,8 +17,14 @@ internal static class RawEcho
 
     public static async Task RunAsync(AmpSwitchedConnection connection)
     {
+        await connection.Pipe.Output.WriteAsync(Greeting);
+        await EchoAsync(connection);
+    }
+
+    /// <summary>Echoes every byte, without a greeting, until the input ends.</summary>
+    public static async Task EchoAsync(AmpSwitchedConnection connection)
+    {
         PipeWriter output = connection.Pipe.Output;
-        await output.WriteAsync(Greeting);
         PipeReader input = connection.Pipe.Input;
         while (true)
         {
@@ -37,15 +43,26 @@ internal static class RawEcho
     }
 
     /// <summary>Writes <paramref name="data"/>, then reads back the greeting and exactly that many bytes.</summary>
-    public static async Task<byte[]> ExchangeAsync(AmpSwitchedConnection connection, byte[] data, CancellationToken cancellationToken)
+    public static Task<byte[]> ExchangeAsync(AmpSwitchedConnection connection, byte[] data, CancellationToken cancellationToken) =>
+        ExchangeAsync(connection, data, Greeting.Length + data.Length, cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="data"/>, then reads back <paramref name="expected"/> bytes, or fewer if the input
+    /// ends first. If both the writing and the reading fail, the first failure is thrown and both are observed.
+    /// </summary>
+    public static async Task<byte[]> ExchangeAsync(AmpSwitchedConnection connection, byte[] data, int expected, CancellationToken cancellationToken)
     {
-        Task<byte[]> reading = ReadAsync(connection.Pipe.Input, Greeting.Length + data.Length, cancellationToken);
+        Task<byte[]> reading = ReadAsync(connection.Pipe.Input, expected, cancellationToken);
+        await Task.WhenAll(WriteAsync(connection.Pipe.Output, data, cancellationToken), reading);
+        return await reading;
+    }
+
+    private static async Task WriteAsync(PipeWriter output, byte[] data, CancellationToken cancellationToken)
+    {
         for (int offset = 0; offset < data.Length; offset += 7000)
         {
-            await connection.Pipe.Output.WriteAsync(data.AsMemory(offset, Math.Min(7000, data.Length - offset)), cancellationToken);
+            await output.WriteAsync(data.AsMemory(offset, Math.Min(7000, data.Length - offset)), cancellationToken);
         }
-
-        return await reading;
     }
 
     private static async Task<byte[]> ReadAsync(PipeReader input, int count, CancellationToken cancellationToken)

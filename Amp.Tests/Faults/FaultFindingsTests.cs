@@ -1,0 +1,68 @@
+using System.IO.Pipelines;
+using Amp.Boxes;
+using Amp.Tests.LayerChanges;
+using Amp.Tests.TestUtilities;
+using Amp.Tls;
+using static Amp.Tests.Tls.TlsLayerStandaloneTests;
+
+namespace Amp.Tests.Faults;
+
+/// <summary>Deterministic reproductions of what the every-byte fault sweeps found.</summary>
+[CancelAfter(60000)]
+public sealed class FaultFindingsTests
+{
+    /// <summary>
+    /// Found cutting a switch after its command's last byte (EOF, caller->peer, offset 106): the responder
+    /// accepts, its answer cannot be written, and the connection ends <see cref="AmpDisconnectReason.TransportError"/>;
+    /// it must not then hand over a stream anyway (<see cref="AmpConnection.SwitchedTo"/> set, the chosen
+    /// protocol never run, the switched connection never closed, so its <c>Completion</c> never completed).
+    /// </summary>
+    [Test]
+    public async Task ASwitchWhoseAnswerCannotBeWrittenHandsNothingOverThatNobodyCloses(CancellationToken cancellationToken)
+    {
+        await using RawPeer peer = RawPeer.Start(new AmpConnectionOptions { Responders = InteropResponders.Create().AddRawEchoSwitch() });
+
+        // The peer stops reading: our flushes report the transport completed, so the answer fails to go out.
+        await peer.Input.CompleteAsync();
+        await peer.WriteBoxAsync(new AmpBox().SetString("_ask", "1").SetString("_command", "SwitchProtocol").SetString("protocol", "raw-echo"), cancellationToken);
+
+        AmpConnectionLostException end = await Race.WaitOrFailAsync(peer.Connection.Completion, "the connection ended", cancellationToken);
+        Assert.That(end.Reason, Is.EqualTo(AmpDisconnectReason.TransportError), end.Message);
+        Assert.That(peer.Connection.SwitchedTo, Is.Null, "a stream was handed over by a connection that ended otherwise");
+    }
+
+    /// <summary>
+    /// Found cutting StopTLS inside the caller's close_notify record header (EOF, caller->peer, 2 to 4 bytes of
+    /// the 5-byte header through): the TLS layer took the end for a clean close, so the pop went ahead and the
+    /// box reader parsed the header's bytes (17 03 03 ...) as a box: ProtocolViolation, key length 5891.
+    /// </summary>
+    [Test]
+    public async Task TheLayerBelowEndingInsideARecordHeaderIsThePeerClosingInTheMiddleOfARecord(CancellationToken cancellationToken)
+    {
+        var toClient = new Pipe();
+        var toServer = new Pipe();
+        (TlsLayer client, TlsLayer server) = await HandshakeAsync(new DuplexPipe(toClient, toServer), new DuplexPipe(toServer, toClient), cancellationToken);
+
+        await toClient.Writer.WriteAsync(new byte[] { 0x17, 0x03, 0x03 }, cancellationToken);
+        await toClient.Writer.CompleteAsync();
+        var error = Assert.ThrowsAsync<AmpTlsException>(async () => await ReadTextAsync(client.Input, 1, cancellationToken));
+        Assert.That(error!.Failure, Is.EqualTo(TlsFailure.PeerClosed), error.Message);
+        await client.DisposeAsync();
+        await server.DisposeAsync();
+    }
+
+    [Test]
+    public async Task StopTlsCutInsideTheCloseNotifyRecordHeaderEndsAsDocumented([Range(1, 4)] int headerBytes, CancellationToken cancellationToken)
+    {
+        var sweep = new FaultCase(FaultedChange.StopTls, InitiatorAsks: true, CutTowardsCaller: false, Fault.Eof);
+        FaultRunResult uncut = await FaultRun.RunAsync(sweep, offset: null, cancellationToken);
+        var units = FaultOffsets.Units(uncut.Stream).ToList();
+        Assert.That(units.Take(3).Select(unit => unit.Kind), Is.All.EqualTo("tls(23)"), $"the pending call, StopTLS and close_notify, each a record: {FaultOffsets.Describe(uncut.Stream)}");
+
+        FaultRunResult cut = await FaultRun.RunAsync(sweep, units[2].Start + headerBytes, cancellationToken);
+        Assert.That(cut.Outcomes.Where(o => !FaultOutcome.IsDocumented(sweep, o.Task, o.Outcome)), Is.Empty, string.Join("; ", cut.Details));
+
+        // The header's bytes are TLS's: the box reader must never see them (with one byte it would call them a truncated box).
+        Assert.That(cut.Outcomes.Single(o => o.Task == "the peer's connection").Outcome, Does.Not.Contain("TruncatedBox"), string.Join("; ", cut.Details));
+    }
+}
