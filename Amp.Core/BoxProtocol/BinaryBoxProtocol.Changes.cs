@@ -269,8 +269,14 @@ public sealed partial class BinaryBoxProtocol
                     slot.Settle(SlotOutcome.HandOver);
                     await _writer.Completed.ConfigureAwait(false);
                     var switched = new AmpSwitchedConnection(_stack, Name);
-                    SwitchedTo = switched;
-                    End(AmpDisconnectReason.ProtocolSwitched, "The connection was handed to another protocol.", null);
+                    if (!End(AmpDisconnectReason.ProtocolSwitched, "The connection was handed to another protocol.", null, handedOverTo: switched))
+                    {
+                        // The connection ended first (the answer could not be written, or it was closed), and that end
+                        // closes the stream: nothing is handed over, so no switched connection exists that nobody would close.
+                        slot.Request?.Fail(EndReason!);
+                        return false;
+                    }
+
                     if (slot.Request is { IsDetached: true })
                     {
                         // Whoever asked for the switch stopped waiting: nobody would own the stream, so it is closed.

@@ -186,12 +186,25 @@ public sealed partial class BinaryBoxProtocol : IAsyncDisposable
     /// Ends the protocol once: the receiver is told, boxes queued before any pending layer change are
     /// written (briefly), the transport is closed and <see cref="Completion"/> completes.
     /// </summary>
-    internal void End(AmpDisconnectReason reason, string message, Exception? cause)
+    /// <param name="reason">Why it ends.</param>
+    /// <param name="message">The message of the exception pending calls fail with.</param>
+    /// <param name="cause">The exception that ended it, if any.</param>
+    /// <param name="handedOverTo">
+    /// For <see cref="AmpDisconnectReason.ProtocolSwitched"/>: the stream handed over, published as
+    /// <see cref="SwitchedTo"/> only if this call is the one that ends the protocol.
+    /// </param>
+    /// <returns>Whether this call ended the protocol (false when it had ended already, for another reason or the same).</returns>
+    internal bool End(AmpDisconnectReason reason, string message, Exception? cause, AmpSwitchedConnection? handedOverTo = null)
     {
         var lost = new AmpConnectionLostException(reason, message, cause);
         if (Interlocked.CompareExchange(ref _endReason, lost, null) is not null)
         {
-            return;
+            return false;
+        }
+
+        if (handedOverTo is not null)
+        {
+            SwitchedTo = handedOverTo;
         }
 
         if (reason is AmpDisconnectReason.LocallyClosed or AmpDisconnectReason.RemoteClosed or AmpDisconnectReason.ProtocolSwitched && cause is null)
@@ -239,6 +252,7 @@ public sealed partial class BinaryBoxProtocol : IAsyncDisposable
         }
 
         _ = ShutdownAsync(lost);
+        return true;
     }
 
     private async Task ShutdownAsync(AmpConnectionLostException lost)
