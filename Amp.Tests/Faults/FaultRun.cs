@@ -47,7 +47,17 @@ internal static class FaultRun
         }
 
 
-        await PrepareAsync(fault.Change, caller, peer, hang);
+        try
+        {
+            await PrepareAsync(fault.Change, caller, peer, hang);
+        }
+        catch (Exception e) when (e is AmpException)
+        {
+            // Nothing is cut yet: the preparation failing is a failure of the layers themselves.
+            string Ending(AmpConnection connection) => connection.Completion.IsCompleted ? FaultOutcome.Chain(connection.Completion.Result) : "not ended";
+            Assert.Fail($"the preparation failed, before any cut: {FaultOutcome.Chain(e)}; {State()}; the caller's end: {Ending(caller)}; the peer's end: {Ending(peer)}");
+        }
+
         long start = pair.Wire.Forwarded(fault.Direction);
         if (offset is { } cutAfter)
         {

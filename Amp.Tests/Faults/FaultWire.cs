@@ -182,7 +182,7 @@ internal sealed class FaultWire
                         break;
                     }
 
-                    long room = CutAt - Forwarded;
+                    long room = Math.Max(0, CutAt - Forwarded);
                     passing = buffer.Length > room ? buffer.Slice(0, room) : buffer;
                     foreach (ReadOnlyMemory<byte> segment in passing)
                     {
@@ -191,7 +191,8 @@ internal sealed class FaultWire
                     }
 
                     Forwarded += passing.Length;
-                    if (Forwarded >= CutAt && (!buffer.IsEmpty || result.IsCompleted || CutAt == Forwarded && passing.Length > 0))
+                    // The byte that reaches the count was delivered, or more came after it: a wake-up alone cuts nothing.
+                    if (Forwarded >= CutAt && (!buffer.IsEmpty || result.IsCompleted))
                     {
                         _wire.MarkCut(CutFault);
                     }
