@@ -34,7 +34,8 @@ public sealed class FaultFindingsTests
     /// <summary>
     /// Found cutting StopTLS inside the caller's close_notify record header (EOF, caller->peer, 2 to 4 bytes of
     /// the 5-byte header through): the TLS layer took the end for a clean close, so the pop went ahead and the
-    /// box reader parsed the header's bytes (17 03 03 ...) as a box: ProtocolViolation, key length 5891.
+    /// box reader parsed the header's bytes (17 03 03 ...) as a box: ProtocolViolation, key length 5891 (found
+    /// independently on main, issue 10 item 8, and fixed there with <c>TlsTruncationException</c>; kept as the sweep's own regression test).
     /// </summary>
     [Test]
     public async Task TheLayerBelowEndingInsideARecordHeaderIsThePeerClosingInTheMiddleOfARecord(CancellationToken cancellationToken)
