@@ -248,6 +248,10 @@ public sealed class TlsLayer : AmpLayer
             // Bytes written but never flushed could not go out through a failed layer; releasing it goes on.
         }
 
+        // A read pending on the input has lent its pooled buffer to the TLS engine: end that read (the
+        // cancellation reaches the pipe below) and wait for it before the input gives the buffer back.
+        _input.CancelPendingRead();
+        await _plaintext.WhenNoReadRunsAsync().ConfigureAwait(false);
         await _input.CompleteAsync().ConfigureAwait(false);
         await _tls.DisposeAsync().ConfigureAwait(false);
     }
