@@ -1,0 +1,173 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Amp.Transports;
+
+/// <summary>The receive and send loops of a <see cref="SocketTransport"/>.</summary>
+public sealed partial class SocketTransport
+{
+    private async Task ReceiveLoopAsync()
+    {
+        PipeWriter writer = _input.Writer;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                if (_options.WaitForDataBeforeAllocatingBuffer)
+                {
+                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                }
+
+                Memory<byte> buffer = writer.GetMemory(MinimumReceiveSize);
+                int received = await _socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+                if (received == 0)
+                {
+                    break;
+                }
+
+                writer.Advance(received);
+                ValueTask<FlushResult> flushing = writer.FlushAsync();
+                FlushResult flush = flushing.IsCompletedSuccessfully
+                    ? flushing.Result
+                    : await WaitForRoomWatchingThePeerAsync(flushing).ConfigureAwait(false);
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            error = ToTransportError(e);
+        }
+        finally
+        {
+            await writer.CompleteAsync(error).ConfigureAwait(false);
+            if (error is not null)
+            {
+                SignalClosed();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for the application to make room in <see cref="Input"/>. Nothing is received meanwhile, so
+    /// a reset would go unseen: the socket's error state is checked at each interval instead.
+    /// </summary>
+    /// <exception cref="SocketException">The socket has failed (the peer reset the connection).</exception>
+    private async Task<FlushResult> WaitForRoomWatchingThePeerAsync(ValueTask<FlushResult> flushing)
+    {
+        TimeSpan interval = _options.PeerCheckInterval;
+        if (interval == Timeout.InfiniteTimeSpan)
+        {
+            return await flushing.ConfigureAwait(false);
+        }
+
+        Task<FlushResult> room = flushing.AsTask();
+        using var stopChecking = new CancellationTokenSource();
+        try
+        {
+            while (await Task.WhenAny(room, Task.Delay(interval, stopChecking.Token)).ConfigureAwait(false) != room)
+            {
+                if (!_closing && _socket.Poll(0, SelectMode.SelectError))
+                {
+                    var code = (SocketError)(int)_socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+                    throw new SocketException((int)(code == SocketError.Success ? SocketError.ConnectionReset : code));
+                }
+            }
+        }
+        finally
+        {
+            stopChecking.Cancel();
+        }
+
+        return await room.ConfigureAwait(false);
+    }
+
+    private void SignalClosed()
+    {
+        // Callbacks run on the thread pool, never inside a socket loop.
+        _ = _closed.CancelAsync();
+    }
+
+    private async Task SendLoopAsync()
+    {
+        PipeReader reader = _output.Reader;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                ReadResult result;
+                try
+                {
+                    result = await reader.ReadAsync().ConfigureAwait(false);
+                }
+                catch (Exception) when (!_closing)
+                {
+                    // The application completed Output with an exception: drop what is queued, then end the stream.
+                    break;
+                }
+
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                try
+                {
+                    if (result.IsCanceled)
+                    {
+                        break;
+                    }
+
+                    if (!buffer.IsEmpty)
+                    {
+                        await _sender.SendAsync(buffer).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    reader.AdvanceTo(buffer.End);
+                }
+
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+
+            if (!_closing)
+            {
+                _socket.Shutdown(SocketShutdown.Send);
+            }
+        }
+        catch (Exception e)
+        {
+            error = ToTransportError(e);
+        }
+        finally
+        {
+            await reader.CompleteAsync(error).ConfigureAwait(false);
+            if (error is not null)
+            {
+                SignalClosed();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Maps a loop's exception to what the application sees: nothing after a local close, an
+    /// <see cref="IOException"/> for socket failures.
+    /// </summary>
+    private Exception? ToTransportError(Exception e)
+    {
+        if (_closing)
+        {
+            return null;
+        }
+
+        return e is SocketException socketError
+            ? new IOException($"{Description}: {socketError.SocketErrorCode}: {socketError.Message}", socketError)
+            : e;
+    }
+}
