@@ -62,12 +62,7 @@ public sealed class BinaryBoxProtocolOptions
         get => _idleTimeout;
         init
         {
-            if (value != Timeout.InfiniteTimeSpan)
-            {
-                ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
-            }
-
-            _idleTimeout = value;
+            _idleTimeout = OptionValues.PositiveOrInfinite(value);
         }
     }
 

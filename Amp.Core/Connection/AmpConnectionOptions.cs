@@ -69,12 +69,7 @@ public sealed class AmpConnectionOptions
         get => _callTimeout;
         init
         {
-            if (value != Timeout.InfiniteTimeSpan)
-            {
-                ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
-            }
-
-            _callTimeout = value;
+            _callTimeout = OptionValues.PositiveOrInfinite(value);
         }
     }
 
@@ -127,12 +122,7 @@ public sealed class AmpConnectionOptions
         get => _idleTimeout;
         init
         {
-            if (value != Timeout.InfiniteTimeSpan)
-            {
-                ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
-            }
-
-            _idleTimeout = value;
+            _idleTimeout = OptionValues.PositiveOrInfinite(value);
         }
     }
 

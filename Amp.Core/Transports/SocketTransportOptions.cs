@@ -148,12 +148,7 @@ public sealed class SocketTransportOptions
         get => _peerCheckInterval;
         set
         {
-            if (value != Timeout.InfiniteTimeSpan)
-            {
-                ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
-            }
-
-            _peerCheckInterval = value;
+            _peerCheckInterval = OptionValues.PositiveOrInfinite(value);
         }
     }
 }
