@@ -73,7 +73,7 @@ internal static class ChatClient
             }
 
             output.WriteLine($"* joined as {nickname}; {ChatTerminal.Commands}");
-            using var stopPinging = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var stopPinging = new CancellationTokenSource();
             Task pinging = KeepAliveAsync(connection, stopPinging.Token);
             ChatTerminal.Exit exit = await ChatTerminal.RunAsync(
                 text => connection.CallRemoteAsync(new Say { Text = text }, CancellationToken.None),
@@ -82,7 +82,7 @@ internal static class ChatClient
                 input,
                 output,
                 cancellationToken);
-            await stopPinging.CancelAsync();
+            stopPinging.Cancel();
             await pinging;
             if (exit == ChatTerminal.Exit.Ended)
             {

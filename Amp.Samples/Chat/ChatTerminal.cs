@@ -35,7 +35,8 @@ internal static class ChatTerminal
         TextWriter output,
         CancellationToken cancellationToken)
     {
-        var interrupted = new TaskCompletionSource();
+        // Completed from the Ctrl+C handler: leaving the chat must not run on the signal's thread.
+        var interrupted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using CancellationTokenRegistration registration = cancellationToken.Register(() => interrupted.TrySetResult());
         while (true)
         {
