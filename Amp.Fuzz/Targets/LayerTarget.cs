@@ -47,7 +47,9 @@ public static class LayerTarget
         Task run = Task.Run(() => RunAsync(script));
         using (var timer = new CancellationTokenSource())
         {
-            // RunAsync reports its own hangs; this only catches one in the harness itself.
+            // libFuzzer calls the target synchronously, one input at a time, so the harness must block here
+            // (this is a test program, not library code). RunAsync reports its own hangs; this only catches
+            // one in the harness itself.
             if (Task.WhenAny(run, Task.Delay(HangAfter * 4, timer.Token)).GetAwaiter().GetResult() != run)
             {
                 throw new FuzzInvariantException("hang: the script did not finish");
