@@ -1,4 +1,5 @@
 using Amp.Boxes;
+using Amp.Streams;
 
 namespace Amp.Commands.Descriptors;
 
@@ -25,12 +26,19 @@ internal abstract class FieldDescriptor<TOwner>
     public bool Optional { get; }
 
     /// <summary>Writes the key and value; writes nothing for an absent optional value.</summary>
+    /// <param name="owner">The object whose property is written.</param>
+    /// <param name="buffer">The box being written.</param>
+    /// <param name="context">The command's name, for messages.</param>
+    /// <param name="streams">Binds stream fields to the connection; <see langword="null"/> outside a connection's call or answer.</param>
     /// <exception cref="AmpArgumentException">A required value is missing, or the value has no wire form or is too long.</exception>
-    public abstract void Write(TOwner owner, BoxBuffer buffer, string context);
+    public abstract void Write(TOwner owner, BoxBuffer buffer, string context, StreamBinder? streams);
 
     /// <summary>Parses the value and stores it.</summary>
+    /// <param name="owner">The object whose property is set.</param>
+    /// <param name="value">The value's bytes.</param>
+    /// <param name="streams">Claims announced streams for stream fields; <see langword="null"/> outside a connection.</param>
     /// <exception cref="FormatException">The value is malformed (argument types may throw other exceptions too).</exception>
-    public abstract void Read(TOwner owner, ReadOnlySpan<byte> value);
+    public abstract void Read(TOwner owner, ReadOnlySpan<byte> value, StreamBinder? streams);
 
     protected void WriteValue<T>(AmpArgumentType<T> type, T value, BoxBuffer buffer, string context)
     {
@@ -72,7 +80,7 @@ internal sealed class FieldDescriptor<TOwner, TValue> : FieldDescriptor<TOwner>
         _type = type;
     }
 
-    public override void Write(TOwner owner, BoxBuffer buffer, string context)
+    public override void Write(TOwner owner, BoxBuffer buffer, string context, StreamBinder? streams)
     {
         TValue value = _get(owner);
         if (value is null)
@@ -88,7 +96,7 @@ internal sealed class FieldDescriptor<TOwner, TValue> : FieldDescriptor<TOwner>
         WriteValue(_type, value, buffer, context);
     }
 
-    public override void Read(TOwner owner, ReadOnlySpan<byte> value) => _set(owner, _type.Read(value));
+    public override void Read(TOwner owner, ReadOnlySpan<byte> value, StreamBinder? streams) => _set(owner, _type.Read(value));
 }
 
 /// <summary>An optional field whose property is a <see cref="Nullable{T}"/>.</summary>
@@ -108,7 +116,7 @@ internal sealed class NullableFieldDescriptor<TOwner, TValue> : FieldDescriptor<
         _type = type;
     }
 
-    public override void Write(TOwner owner, BoxBuffer buffer, string context)
+    public override void Write(TOwner owner, BoxBuffer buffer, string context, StreamBinder? streams)
     {
         TValue? value = _get(owner);
         if (value.HasValue)
@@ -117,5 +125,5 @@ internal sealed class NullableFieldDescriptor<TOwner, TValue> : FieldDescriptor<
         }
     }
 
-    public override void Read(TOwner owner, ReadOnlySpan<byte> value) => _set(owner, _type.Read(value));
+    public override void Read(TOwner owner, ReadOnlySpan<byte> value, StreamBinder? streams) => _set(owner, _type.Read(value));
 }

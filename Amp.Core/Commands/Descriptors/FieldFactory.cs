@@ -15,6 +15,11 @@ internal static class FieldFactory
         }
 
         Type propertyType = property.PropertyType;
+        if (StreamFieldDescriptor<T>.IsStreamType(propertyType))
+        {
+            return CreateStreamField<T>(owner, property, attribute, key, nullability);
+        }
+
         Type? underlying = Nullable.GetUnderlyingType(propertyType);
         object argumentType = ArgumentTypeResolver.Resolve(owner, property.Name, underlying ?? propertyType, attribute.Type, attribute.MaxDigits);
         Delegate getter = CompileGetter(typeof(T), property);
@@ -38,6 +43,19 @@ internal static class FieldFactory
 
         Type fieldType = typeof(FieldDescriptor<,>).MakeGenericType(typeof(T), propertyType);
         return (FieldDescriptor<T>)Activator.CreateInstance(fieldType, attribute.Name, key, property.Name, optional, getter, setter, argumentType)!;
+    }
+
+    private static FieldDescriptor<T> CreateStreamField<T>(Type owner, PropertyInfo property, AmpArgumentAttribute attribute, byte[] key, NullabilityInfoContext nullability)
+        where T : class
+    {
+        if (attribute.Type is not null || attribute.MaxDigits != 0)
+        {
+            throw new AmpDefinitionException(owner, property.Name, "is a stream; Type and MaxDigits do not apply to streams");
+        }
+
+        bool optional = attribute.Optional || nullability.Create(property).ReadState == NullabilityState.Nullable;
+        MethodInfo create = typeof(StreamFieldDescriptor<T>).GetMethod(nameof(StreamFieldDescriptor<T>.Create))!.MakeGenericMethod(property.PropertyType);
+        return (FieldDescriptor<T>)create.Invoke(null, [attribute.Name, key, property.Name, optional, CompileGetter(typeof(T), property), CompileSetter(typeof(T), property)])!;
     }
 
     private static Delegate CompileGetter(Type owner, PropertyInfo property)

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Reflection;
 using System.Text;
 using Amp.Boxes;
+using Amp.Streams;
 
 namespace Amp.Commands.Descriptors;
 
@@ -30,12 +31,17 @@ internal sealed class RecordDescriptor<T>
             {
                 _requiredMask |= 1UL << i;
             }
+
+            HasStreams |= fields[i] is StreamFieldDescriptor<T>;
         }
     }
 
     /// <summary>The descriptor of <typeparamref name="T"/>.</summary>
     /// <exception cref="AmpDefinitionException">The type's declaration is invalid (thrown on every access).</exception>
     public static RecordDescriptor<T> Instance => s_instance.Value;
+
+    /// <summary>Whether a field is a stream (the record then needs a <see cref="StreamBinder"/> to be written or read).</summary>
+    public bool HasStreams { get; }
 
     /// <summary>The fields, sorted by key bytewise (the order they are written in).</summary>
     public IReadOnlyList<FieldDescriptor<T>> Fields => _fields;
@@ -44,7 +50,7 @@ internal sealed class RecordDescriptor<T>
     /// Writes the fields merged, in sorted key order, with up to two reserved entries (sorted, empty key = none).
     /// Does not write the end marker.
     /// </summary>
-    public void WriteFields(T value, BoxBuffer buffer, string context, ReadOnlySpan<byte> key1, ReadOnlySpan<byte> value1, ReadOnlySpan<byte> key2, ReadOnlySpan<byte> value2)
+    public void WriteFields(T value, BoxBuffer buffer, string context, ReadOnlySpan<byte> key1, ReadOnlySpan<byte> value1, ReadOnlySpan<byte> key2, ReadOnlySpan<byte> value2, StreamBinder? streams = null)
     {
         foreach (FieldDescriptor<T> field in _fields)
         {
@@ -62,7 +68,7 @@ internal sealed class RecordDescriptor<T>
                 key1 = default;
             }
 
-            field.Write(value, buffer, context);
+            field.Write(value, buffer, context, streams);
         }
 
         if (!key1.IsEmpty)
@@ -78,7 +84,7 @@ internal sealed class RecordDescriptor<T>
 
     /// <summary>Builds an instance from a complete box's bytes; unknown keys are ignored, as in Twisted.</summary>
     /// <exception cref="AmpArgumentException">A value is malformed or a required key is missing.</exception>
-    public T Read(ReadOnlySpan<byte> box, string context)
+    public T Read(ReadOnlySpan<byte> box, string context, StreamBinder? streams = null)
     {
         T result = _factory();
         ulong seen = 0;
@@ -94,7 +100,7 @@ internal sealed class RecordDescriptor<T>
 
             try
             {
-                _fields[index].Read(result, entry.Value);
+                _fields[index].Read(result, entry.Value, streams);
             }
             catch (Exception e) when (e is not AmpArgumentException)
             {
