@@ -67,7 +67,9 @@ internal sealed class StreamResponders
     /// <summary>When set, Upload reads this many bytes and returns without reading the rest.</summary>
     public long? UploadReadLimit { get; set; }
 
-    public AmpResponders Table() => new AmpResponders()
+    public AmpResponders Table() => AddTo(new AmpResponders());
+
+    public AmpResponders AddTo(AmpResponders table) => table
         .Add<Upload, UploadResult>(UploadAsync)
         .Add<Download, DownloadResult>(download => new DownloadResult
         {
