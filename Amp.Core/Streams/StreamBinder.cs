@@ -24,10 +24,12 @@ internal sealed class StreamBinder
     }
 
     /// <summary>Registers <paramref name="source"/> as a new outgoing stream; returns its id.</summary>
+    /// <param name="source">What the stream sends.</param>
+    /// <param name="madeHere">Whether the source is a wrapper made by Amp.NET (always disposed once sent).</param>
     /// <exception cref="AmpConnectionLostException">The connection has ended.</exception>
-    public ulong Bind(Stream source)
+    public ulong Bind(Stream source, bool madeHere)
     {
-        OutgoingStream stream = _table.AddOutgoing(source, _ownsSources);
+        OutgoingStream stream = _table.AddOutgoing(source, _ownsSources || madeHere);
         (_outgoing ??= new List<OutgoingStream>(2)).Add(stream);
         return stream.Id;
     }

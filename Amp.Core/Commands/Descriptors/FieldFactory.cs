@@ -54,9 +54,25 @@ internal static class FieldFactory
         }
 
         bool optional = attribute.Optional || nullability.Create(property).ReadState == NullabilityState.Nullable;
-        MethodInfo create = typeof(StreamFieldDescriptor<T>).GetMethod(nameof(StreamFieldDescriptor<T>.Create))!.MakeGenericMethod(property.PropertyType);
+        Type type = property.PropertyType;
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IAsyncEnumerable<>))
+        {
+            Type item = type.GetGenericArguments()[0];
+            object itemType = IsRecord(item)
+                ? Activator.CreateInstance(typeof(Streams.RecordItemArgument<>).MakeGenericType(item))!
+                : ArgumentTypeResolver.Resolve(owner, property.Name, item, null, 0);
+            MethodInfo items = typeof(StreamFieldDescriptor<T>).GetMethod(nameof(StreamFieldDescriptor<T>.CreateItems))!.MakeGenericMethod(item);
+            return (FieldDescriptor<T>)items.Invoke(null, [attribute.Name, key, property.Name, optional, CompileGetter(typeof(T), property), CompileSetter(typeof(T), property), itemType])!;
+        }
+
+        MethodInfo create = typeof(StreamFieldDescriptor<T>).GetMethod(nameof(StreamFieldDescriptor<T>.Create))!.MakeGenericMethod(type);
         return (FieldDescriptor<T>)create.Invoke(null, [attribute.Name, key, property.Name, optional, CompileGetter(typeof(T), property), CompileSetter(typeof(T), property)])!;
     }
+
+    /// <summary>Whether a stream's item type is a record (a class of AMP fields) rather than a value.</summary>
+    private static bool IsRecord(Type type) =>
+        type.IsClass && type != typeof(string) && type != typeof(byte[]) && type != typeof(FileInfo) && !type.IsArray
+        && Array.Exists(type.GetProperties(BindingFlags.Public | BindingFlags.Instance), p => p.IsDefined(typeof(AmpArgumentAttribute), inherit: true));
 
     private static Delegate CompileGetter(Type owner, PropertyInfo property)
     {

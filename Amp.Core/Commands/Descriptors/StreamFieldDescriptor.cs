@@ -11,32 +11,51 @@ namespace Amp.Commands.Descriptors;
 internal sealed class StreamFieldDescriptor<TOwner> : FieldDescriptor<TOwner>
     where TOwner : class
 {
-    private readonly Func<TOwner, object?> _get;
+    private readonly Func<TOwner, Stream?> _getSource;
     private readonly Action<TOwner, IncomingStream> _set;
+    private readonly bool _sourceIsWrapper;
 
-    private StreamFieldDescriptor(string name, byte[] key, string memberName, bool optional, Func<TOwner, object?> get, Action<TOwner, IncomingStream> set)
+    private StreamFieldDescriptor(string name, byte[] key, string memberName, bool optional, Func<TOwner, Stream?> getSource, Action<TOwner, IncomingStream> set, bool sourceIsWrapper)
         : base(name, key, memberName, optional)
     {
-        _get = get;
+        _getSource = getSource;
         _set = set;
+        _sourceIsWrapper = sourceIsWrapper;
     }
 
-    /// <summary>Whether <paramref name="type"/> is a stream type a field may have.</summary>
-    public static bool IsStreamType(Type type) => type == typeof(Stream) || type == typeof(PipeReader);
+    /// <summary>Whether <paramref name="type"/> is a stream type a field may have: <see cref="Stream"/>, <see cref="PipeReader"/> or <see cref="IAsyncEnumerable{T}"/>.</summary>
+    public static bool IsStreamType(Type type) =>
+        type == typeof(Stream) || type == typeof(PipeReader) || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IAsyncEnumerable<>));
 
+    /// <summary>A <see cref="Stream"/> or <see cref="PipeReader"/> field.</summary>
     public static StreamFieldDescriptor<TOwner> Create<TValue>(string name, byte[] key, string memberName, bool optional, Func<TOwner, TValue> get, Action<TOwner, TValue> set)
         where TValue : class
     {
-        Action<TOwner, IncomingStream> store = typeof(TValue) == typeof(PipeReader)
-            ? (owner, stream) => set(owner, (TValue)(object)stream)
-            : (owner, stream) => set(owner, (TValue)(object)stream.ApplicationStream);
-        return new StreamFieldDescriptor<TOwner>(name, key, memberName, optional, owner => get(owner), store);
+        if (typeof(TValue) == typeof(PipeReader))
+        {
+            return new StreamFieldDescriptor<TOwner>(name, key, memberName, optional,
+                owner => (get(owner) as PipeReader)?.AsStream(leaveOpen: true),
+                (owner, stream) => set(owner, (TValue)(object)stream),
+                sourceIsWrapper: true);
+        }
+
+        return new StreamFieldDescriptor<TOwner>(name, key, memberName, optional,
+            owner => get(owner) as Stream,
+            (owner, stream) => set(owner, (TValue)(object)stream.ApplicationStream),
+            sourceIsWrapper: false);
     }
+
+    /// <summary>An <see cref="IAsyncEnumerable{T}"/> field: items of <paramref name="type"/>, each a ListOf element in the stream's bytes.</summary>
+    public static StreamFieldDescriptor<TOwner> CreateItems<TItem>(string name, byte[] key, string memberName, bool optional, Func<TOwner, IAsyncEnumerable<TItem>> get, Action<TOwner, IAsyncEnumerable<TItem>> set, AmpArgumentType<TItem> type) =>
+        new(name, key, memberName, optional,
+            owner => get(owner) is { } items ? new ItemStreamSource<TItem>(items, type) : null,
+            (owner, stream) => set(owner, new ItemStreamReader<TItem>(stream, type)),
+            sourceIsWrapper: true);
 
     public override void Write(TOwner owner, BoxBuffer buffer, string context, StreamBinder? streams)
     {
-        object? value = _get(owner);
-        if (value is null)
+        Stream? source = _getSource(owner);
+        if (source is null)
         {
             if (Optional)
             {
@@ -51,7 +70,6 @@ internal sealed class StreamFieldDescriptor<TOwner> : FieldDescriptor<TOwner>
             throw new AmpArgumentException(context, Name, "is a stream; streams travel only in calls made with CallRemoteAsync and in their answers");
         }
 
-        Stream source = value as Stream ?? ((PipeReader)value).AsStream(leaveOpen: true);
         if (!source.CanRead)
         {
             throw new AmpArgumentException(context, Name, "is a stream that cannot be read");
@@ -59,7 +77,7 @@ internal sealed class StreamFieldDescriptor<TOwner> : FieldDescriptor<TOwner>
 
         buffer.WriteKey(Key);
         int start = buffer.BeginValue();
-        StreamBoxes.WriteIdValue(buffer, streams.Bind(source));
+        StreamBoxes.WriteIdValue(buffer, streams.Bind(source, _sourceIsWrapper));
         buffer.EndValue(start);
     }
 
