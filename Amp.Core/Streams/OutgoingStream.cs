@@ -148,6 +148,13 @@ internal sealed class OutgoingStream
         {
             Finish(buffer, null);
         }
+        catch (AmpException)
+        {
+            // The connection ended or switched protocols under the pump: nothing more can be written.
+            DisposeSource();
+            _done.TrySetResult();
+            _table.Forget(this);
+        }
         catch (Exception e)
         {
             _table.SourceFailed(this, e);

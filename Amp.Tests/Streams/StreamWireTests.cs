@@ -104,6 +104,51 @@ public sealed class StreamWireTests
         Assert.That(after.GetString("_error"), Is.EqualTo("3"), "the end box of the stopped stream was accepted");
     }
 
+    [TestCase("_grant", "9", "_credit", "10", TestName = "A grant for a stream this side never opened")]
+    [TestCase("_stream", "9", "_end", "", TestName = "An end for a stream that is not open")]
+    [TestCase("_stream", "09", "_end", "", TestName = "A stream id with a leading zero")]
+    [TestCase("_grant", "1", "_credit", "0", TestName = "A zero credit")]
+    [TestCase("_stream", "1", "_chunk", "", TestName = "An empty chunk")]
+    public async Task Bad_stream_boxes_from_a_peer_that_agreed_close_the_connection(string idKey, string id, string key, string value)
+    {
+        using var cancel = new CancellationTokenSource();
+        CancellationToken cancellationToken = cancel.Token;
+        await using RawPeer peer = RawPeer.Start(new AmpConnectionOptions { Responders = new StreamResponders().Table() });
+        await peer.WriteBoxAsync(Make(("_ask", "1"), ("_command", "_amp.extensions"), ("offer", StreamsOffer)), cancellationToken);
+        await peer.ReadBoxAsync(cancellationToken);
+        await peer.WriteBoxAsync(Make(("_ask", "2"), ("_command", "Upload"), ("name", "a"), ("data", "1"), ("_streams", "1")), cancellationToken);
+        await peer.ReadBoxAsync(cancellationToken);
+
+        await peer.WriteBoxAsync(Make((idKey, id), (key, value)), cancellationToken);
+
+        AmpConnectionLostException lost = await peer.Connection.Completion;
+        Assert.That(lost.InnerException, Is.TypeOf<AmpProtocolException>().With.Property(nameof(AmpProtocolException.Error)).EqualTo(AmpProtocolError.StreamViolation), lost.Message);
+    }
+
+    [Test]
+    public async Task Stream_boxes_from_a_peer_that_did_not_agree_are_empty_boxes(CancellationToken cancellationToken)
+    {
+        await using RawPeer peer = RawPeer.Start();
+
+        await peer.WriteBoxAsync(Make(("_stream", "1"), ("_chunk", "x")), cancellationToken);
+
+        AmpConnectionLostException lost = await peer.Connection.Completion;
+        Assert.That(lost.InnerException, Is.TypeOf<AmpProtocolException>().With.Property(nameof(AmpProtocolException.Error)).EqualTo(AmpProtocolError.EmptyBox));
+    }
+
+    [Test]
+    public async Task A_second_hello_is_answered_with_what_was_agreed(CancellationToken cancellationToken)
+    {
+        await using RawPeer peer = RawPeer.Start(new AmpConnectionOptions { Extensions = AmpExtensions.Streams });
+        await peer.WriteBoxAsync(Make(("_ask", "1"), ("_command", "_amp.extensions"), ("offer", new byte[] { 0, 3, (byte)'z', (byte)'/', (byte)'9' })), cancellationToken);
+        Assert.That((await peer.ReadBoxAsync(cancellationToken))["accept"].ToArray(), Is.Empty, "an unknown extension is not accepted");
+
+        await peer.WriteBoxAsync(Make(("_ask", "2"), ("_command", "_amp.extensions"), ("offer", StreamsOffer)), cancellationToken);
+
+        Assert.That((await peer.ReadBoxAsync(cancellationToken))["accept"].ToArray(), Is.Empty, "the agreed set is fixed once known");
+        Assert.That(peer.Connection.AgreedExtensions, Is.EqualTo(AmpExtensions.None));
+    }
+
     private static AmpBox Make(params (string Key, object Value)[] entries)
     {
         var box = new AmpBox();
