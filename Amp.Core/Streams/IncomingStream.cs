@@ -14,6 +14,8 @@ internal sealed class IncomingStream : PipeReader
 
     private readonly Pipe _pipe = new(s_options);
     private readonly StreamTable _table;
+    private readonly Lock _writing = new();
+    private bool _finished;
     private ReadOnlySequence<byte> _lastRead;
     private Stream? _stream;
 
@@ -53,19 +55,43 @@ internal sealed class IncomingStream : PipeReader
     public Stream ApplicationStream => _stream ??= AsStream(leaveOpen: false);
 
     /// <summary>Appends a chunk (read loop).</summary>
+    /// <remarks>
+    /// The pipe's writing end is used from the read loop (chunks, the end) and from whoever releases the
+    /// stream (a responder completing, the reader giving up): one at a time, and never after it is finished.
+    /// </remarks>
     public void Deliver(ReadOnlySpan<byte> chunk)
     {
-        _pipe.Writer.Write(chunk);
-        ValueTask<FlushResult> flush = _pipe.Writer.FlushAsync();
-        if (!flush.IsCompleted)
+        lock (_writing)
         {
-            // Never happens: the pipe does not pause (credit bounds it). Observe it anyway.
-            _ = flush.AsTask();
+            if (_finished)
+            {
+                return;
+            }
+
+            _pipe.Writer.Write(chunk);
+            ValueTask<FlushResult> flush = _pipe.Writer.FlushAsync();
+            if (!flush.IsCompleted)
+            {
+                // Never happens: the pipe does not pause (credit bounds it). Observe it anyway.
+                _ = flush.AsTask();
+            }
         }
     }
 
-    /// <summary>Ends the stream for the application: at the end of the data, or with <paramref name="error"/>.</summary>
-    public void Finish(Exception? error) => _pipe.Writer.Complete(error);
+    /// <summary>Ends the stream for the application (once): at the end of the data, or with <paramref name="error"/>.</summary>
+    public void Finish(Exception? error)
+    {
+        lock (_writing)
+        {
+            if (_finished)
+            {
+                return;
+            }
+
+            _finished = true;
+            _pipe.Writer.Complete(error);
+        }
+    }
 
     /// <inheritdoc/>
     public override bool TryRead(out ReadResult result)
