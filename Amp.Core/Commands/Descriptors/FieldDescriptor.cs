@@ -24,9 +24,25 @@ internal abstract class FieldDescriptor<TOwner>
 
     public bool Optional { get; }
 
-    /// <summary>Writes the key and value; writes nothing for an absent optional value.</summary>
+    /// <summary>
+    /// Writes the key and value; writes nothing for an absent optional value. A big value writes its
+    /// first chunk and leaves the others in <paramref name="runs"/>, which the record merges into its key order.
+    /// </summary>
     /// <exception cref="AmpArgumentException">A required value is missing, or the value has no wire form or is too long.</exception>
-    public abstract void Write(TOwner owner, BoxBuffer buffer, string context);
+    public abstract void Write(TOwner owner, BoxBuffer buffer, string context, ref ChunkRuns? runs);
+
+    protected AmpArgumentException Missing(string context) =>
+        new(context, Name, "required value is missing (null)");
+}
+
+/// <summary>A field whose value is one box value, read and written by an <see cref="AmpArgumentType{T}"/>.</summary>
+internal abstract class ValueFieldDescriptor<TOwner> : FieldDescriptor<TOwner>
+    where TOwner : class
+{
+    protected ValueFieldDescriptor(string name, byte[] key, string memberName, bool optional)
+        : base(name, key, memberName, optional)
+    {
+    }
 
     /// <summary>Parses the value and stores it.</summary>
     /// <exception cref="FormatException">The value is malformed (argument types may throw other exceptions too).</exception>
@@ -48,16 +64,15 @@ internal abstract class FieldDescriptor<TOwner>
         int length = buffer.EndValue(start);
         if (length > AmpLimits.WireMaxValueLength)
         {
-            throw new AmpArgumentException(context, Name, $"value of {length} bytes exceeds the wire limit of {AmpLimits.WireMaxValueLength}");
+            throw new AmpArgumentException(context, Name,
+                $"value of {length} bytes exceeds the wire limit of {AmpLimits.WireMaxValueLength} (a byte or text property declared with "
+                + "Type = typeof(BigStringArgument) or typeof(BigUnicodeArgument) is sent in chunks, if the peer reads it so)");
         }
     }
-
-    protected AmpArgumentException Missing(string context) =>
-        new(context, Name, "required value is missing (null)");
 }
 
 /// <summary>A field whose property type is the argument type's own type (reference types, non-nullable value types).</summary>
-internal sealed class FieldDescriptor<TOwner, TValue> : FieldDescriptor<TOwner>
+internal sealed class FieldDescriptor<TOwner, TValue> : ValueFieldDescriptor<TOwner>
     where TOwner : class
 {
     private readonly Func<TOwner, TValue> _get;
@@ -72,7 +87,7 @@ internal sealed class FieldDescriptor<TOwner, TValue> : FieldDescriptor<TOwner>
         _type = type;
     }
 
-    public override void Write(TOwner owner, BoxBuffer buffer, string context)
+    public override void Write(TOwner owner, BoxBuffer buffer, string context, ref ChunkRuns? runs)
     {
         TValue value = _get(owner);
         if (value is null)
@@ -92,7 +107,7 @@ internal sealed class FieldDescriptor<TOwner, TValue> : FieldDescriptor<TOwner>
 }
 
 /// <summary>An optional field whose property is a <see cref="Nullable{T}"/>.</summary>
-internal sealed class NullableFieldDescriptor<TOwner, TValue> : FieldDescriptor<TOwner>
+internal sealed class NullableFieldDescriptor<TOwner, TValue> : ValueFieldDescriptor<TOwner>
     where TOwner : class
     where TValue : struct
 {
@@ -108,7 +123,7 @@ internal sealed class NullableFieldDescriptor<TOwner, TValue> : FieldDescriptor<
         _type = type;
     }
 
-    public override void Write(TOwner owner, BoxBuffer buffer, string context)
+    public override void Write(TOwner owner, BoxBuffer buffer, string context, ref ChunkRuns? runs)
     {
         TValue? value = _get(owner);
         if (value.HasValue)
