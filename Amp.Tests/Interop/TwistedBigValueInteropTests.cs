@@ -2,7 +2,6 @@ using Amp.Boxes;
 using Amp.Commands.Descriptors;
 using Amp.Tests.TestUtilities;
 using Amp.Tests.Unit.Commands;
-using Amp.Transports;
 
 namespace Amp.Tests.Interop;
 
@@ -12,7 +11,7 @@ namespace Amp.Tests.Interop;
 /// Twisted calling our server is the <c>bigvalues</c> scenario of <see cref="TwistedClientInteropTests"/>.
 /// </summary>
 [CancelAfter(60000)]
-public sealed class TwistedBigValueInteropTests
+public sealed class TwistedBigValueInteropTests : TwistedServerFixture
 {
     private static readonly Dictionary<string, Func<BigEcho>> s_cases = new(StringComparer.Ordinal)
     {
@@ -23,22 +22,11 @@ public sealed class TwistedBigValueInteropTests
         ["bigecho-700000"] = () => new BigEcho { Data = BigPayloads.Bytes(700_000), Text = BigPayloads.Text(200_000), DataX = "x"u8.ToArray(), DataDot1X = "1x"u8.ToArray() },
     };
 
-    private TwistedServer _server = null!;
     private Dictionary<string, byte[]>? _capture;
 
     public static IEnumerable<string> Cases => s_cases.Keys;
 
     public static IEnumerable<int> Sizes => BigPayloads.Sizes;
-
-    [OneTimeSetUp]
-    public async Task StartTwistedAsync() => _server = await TwistedServer.StartAsync(CancellationToken.None);
-
-    [OneTimeTearDown]
-    public async Task StopTwistedAsync()
-    {
-        TestContext.Out.WriteLine(_server.Errors);
-        await _server.DisposeAsync();
-    }
 
     [TestCaseSource(nameof(Sizes))]
     public async Task TwistedEchoesBigBytesAndText(int size, CancellationToken cancellationToken)
@@ -91,7 +79,7 @@ public sealed class TwistedBigValueInteropTests
             Assert.That(lost!.Reason, Is.EqualTo(AmpDisconnectReason.ProtocolViolation));
         }
 
-        await using AmpConnection wide = await ConnectAsync(cancellationToken, new AmpLimits { MaxBoxBytes = 4 * 1024 * 1024 });
+        await using AmpConnection wide = await ConnectAsync(cancellationToken, new AmpConnectionOptions { Limits = new AmpLimits { MaxBoxBytes = 4 * 1024 * 1024 } });
         BigBoxes.AssertSame((await wide.CallRemoteAsync(new BigEcho { Data = data }, cancellationToken)).Data, data, "data");
     }
 
@@ -153,11 +141,5 @@ public sealed class TwistedBigValueInteropTests
         }
 
         return _capture;
-    }
-
-    private async Task<AmpConnection> ConnectAsync(CancellationToken cancellationToken, AmpLimits? limits = null)
-    {
-        AmpTransport transport = await SocketTransport.ConnectTcpAsync("127.0.0.1", _server.Port, cancellationToken: cancellationToken);
-        return AmpConnection.Start(transport, new AmpConnectionOptions { Limits = limits ?? AmpLimits.Default });
     }
 }
