@@ -38,4 +38,28 @@ if (args.Length > 0 && args[0] == "tls")
     return;
 }
 
+// "streamfair [seconds] [--rounds N] [--window KiB]": 64 small calls in flight alone and beside a stream on one connection.
+if (args.Length > 0 && args[0] == "streamfair")
+{
+    var rest = args.Skip(1).ToList();
+    int rounds = TakeOption(rest, "--rounds", 3);
+    int window = TakeOption(rest, "--window", 256) * 1024;
+    await Amp.Benchmarks.Streams.StreamFairnessRunner.RunAsync(rest.Count > 0 ? double.Parse(rest[0], CultureInfo.InvariantCulture) : 9, rounds, window).ConfigureAwait(false);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(RoundTripBenchmarks).Assembly).Run(args);
+
+static int TakeOption(List<string> args, string name, int fallback)
+{
+    int at = args.IndexOf(name);
+    if (at < 0)
+    {
+        return fallback;
+    }
+
+    int value = int.Parse(args[at + 1], CultureInfo.InvariantCulture);
+    args.RemoveRange(at, 2);
+    return value;
+}
+

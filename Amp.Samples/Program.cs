@@ -55,8 +55,9 @@ try
                   calc-client [--port N]    call the server on 127.0.0.1:N
                   calc-stdio-child          answer the calculator and accept files (SendFile) over stdin/stdout
                                             (a parent process drives it)
-                  transfer [--megabytes N]  agree on a file with AMP, switch to raw bytes to send it (plain, then
-                                            inside TLS), check its SHA-256 and print the throughput (default 64 MB)
+                  transfer [--megabytes N]  send a file as a stream argument of an AMP call, and by switching the
+                                            connection to raw bytes (plain, then inside TLS); check its SHA-256
+                                            and print each throughput (default 64 MB)
                   line-tls-demo             a text line protocol (no AMP) with STARTTLS and STOPTLS, server and client
                                             over loopback TCP: TLS, TLS inside TLS, back to plaintext, nothing lost
                 """);

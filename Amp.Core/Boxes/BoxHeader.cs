@@ -7,6 +7,12 @@ internal enum BoxKind
     Answer,
     Error,
     Command,
+
+    /// <summary>A box of a stream's sender (<c>_stream</c>: chunk, end or error end; spec §15.3).</summary>
+    Stream,
+
+    /// <summary>A box of a stream's receiver (<c>_grant</c>: credit or stop; spec §15.3).</summary>
+    Grant,
 }
 
 /// <summary>
@@ -21,15 +27,22 @@ internal ref struct BoxHeader
     public ReadOnlySpan<byte> Error;
     public ReadOnlySpan<byte> ErrorCode;
     public ReadOnlySpan<byte> ErrorDescription;
+    public ReadOnlySpan<byte> Streams;
+    public ReadOnlySpan<byte> Stream;
+    public ReadOnlySpan<byte> Grant;
     public bool HasAsk;
     public bool HasAnswer;
     public bool HasCommand;
     public bool HasError;
     public bool HasErrorCode;
     public bool HasErrorDescription;
+    public bool HasStreams;
+    public bool HasStream;
+    public bool HasGrant;
 
     public readonly BoxKind Kind =>
-        HasAnswer ? BoxKind.Answer : HasError ? BoxKind.Error : HasCommand ? BoxKind.Command : BoxKind.Empty;
+        HasAnswer ? BoxKind.Answer : HasError ? BoxKind.Error : HasCommand ? BoxKind.Command
+        : HasStream ? BoxKind.Stream : HasGrant ? BoxKind.Grant : BoxKind.Empty;
 
     public static BoxHeader Read(in AmpBoxView box)
     {
@@ -52,13 +65,25 @@ internal ref struct BoxHeader
                     header.Error = entry.Value;
                     header.HasError = true;
                     break;
+                case 6 when key.SequenceEqual(ReservedKeys.Grant):
+                    header.Grant = entry.Value;
+                    header.HasGrant = true;
+                    break;
                 case 7 when key.SequenceEqual(ReservedKeys.Answer):
                     header.Answer = entry.Value;
                     header.HasAnswer = true;
                     break;
+                case 7 when key.SequenceEqual(ReservedKeys.Stream):
+                    header.Stream = entry.Value;
+                    header.HasStream = true;
+                    break;
                 case 8 when key.SequenceEqual(ReservedKeys.Command):
                     header.Command = entry.Value;
                     header.HasCommand = true;
+                    break;
+                case 8 when key.SequenceEqual(ReservedKeys.Streams):
+                    header.Streams = entry.Value;
+                    header.HasStreams = true;
                     break;
                 case 11 when key.SequenceEqual(ReservedKeys.ErrorCode):
                     header.ErrorCode = entry.Value;

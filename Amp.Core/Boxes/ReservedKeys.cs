@@ -9,4 +9,11 @@ internal static class ReservedKeys
     public static ReadOnlySpan<byte> Error => "_error"u8;
     public static ReadOnlySpan<byte> ErrorCode => "_error_code"u8;
     public static ReadOnlySpan<byte> ErrorDescription => "_error_description"u8;
+
+    // The streams extension (spec §15.3): never sent to a peer that did not agree to it.
+    public static ReadOnlySpan<byte> Streams => "_streams"u8;
+
+    public static ReadOnlySpan<byte> Stream => "_stream"u8;
+
+    public static ReadOnlySpan<byte> Grant => "_grant"u8;
 }

@@ -52,7 +52,7 @@ internal sealed class AmpBoxRouter : IBoxReceiver
         switch (header.Kind)
         {
             case BoxKind.Answer:
-                TakeCall(header.Answer)?.SetAnswer(bytes);
+                ReceiveAnswer(bytes, header);
                 return true;
             case BoxKind.Error:
                 if (!header.HasErrorCode || !header.HasErrorDescription)
@@ -65,12 +65,33 @@ internal sealed class AmpBoxRouter : IBoxReceiver
                 return true;
             case BoxKind.Command:
                 return TryReceiveCommand(bytes, header);
+            case BoxKind.Stream when _connection.AgreedStreams is { } streams:
+                streams.OnStreamBox(bytes, header.Stream);
+                return true;
+            case BoxKind.Grant when _connection.AgreedStreams is { } streams:
+                streams.OnGrantBox(bytes, header.Grant);
+                return true;
             default:
                 throw new AmpProtocolException(AmpProtocolError.EmptyBox, "a box has none of _command, _answer or _error" + Detail(bytes));
         }
     }
 
     public void ConnectionEnded(AmpConnectionLostException reason) => _connection.OnEnded(reason);
+
+    private void ReceiveAnswer(ReadOnlySpan<byte> bytes, in BoxHeader header)
+    {
+        Streams.StreamTable? streams = header.HasStreams ? _connection.AgreedStreams : null;
+        streams?.Announce(header.Streams);
+        try
+        {
+            TakeCall(header.Answer)?.SetAnswer(bytes);
+        }
+        finally
+        {
+            // The streams of an answer nobody waits for (or that did not parse) are stopped.
+            streams?.StopUnclaimed(header.Streams);
+        }
+    }
 
     private bool TryReceiveCommand(ReadOnlySpan<byte> bytes, in BoxHeader header)
     {

@@ -20,6 +20,7 @@ public sealed partial class AmpConnection
     {
         _timeouts?.Dispose();
         _pending.FailAll(lost);
+        EndStreams(lost);
     }
 
     /// <summary>Fails the calls whose boxes were held for a layer change that did not happen.</summary>

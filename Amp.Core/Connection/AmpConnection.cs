@@ -4,8 +4,10 @@ using Amp.Commands;
 using Amp.Commands.Descriptors;
 using Amp.Connection;
 using Amp.Dispatch;
+using Amp.Extensions;
 using Amp.Layers;
 using Amp.Logging;
+using Amp.Streams;
 using Amp.Transports;
 using Microsoft.Extensions.Logging;
 
@@ -29,14 +31,24 @@ public sealed partial class AmpConnection : IAsyncDisposable
     private readonly PendingCalls _pending = new();
     private readonly IncomingCalls _incoming;
     private readonly CallTimeouts? _timeouts;
+    private readonly ExtensionNegotiation _extensions;
+    private readonly StreamTable? _streams;
+    private readonly ILogger _streamsLogger;
 
     private AmpConnection(AmpTransport transport, AmpConnectionOptions options)
     {
         var router = new AmpBoxRouter(this, _pending, options);
         _protocol = new BinaryBoxProtocol(
             transport, router, options.Name, options.Limits, options.MaxQueuedOutgoingBytes, options.LoggerFactory, options.MaxLayerDepth,
-            options.IdleTimeout, options.MinimumReceiveRate, isBusy: () => _pending.Any || _incoming!.Running > 0);
+            options.IdleTimeout, options.MinimumReceiveRate, isBusy: () => _pending.Any || _incoming!.Running > 0 || _streams?.Count > 0);
         _writer = _protocol.Writer;
+        _streamsLogger = options.LoggerFactory.CreateLogger("Amp.Streams");
+        _extensions = new ExtensionNegotiation(options.Extensions, _streamsLogger, Name);
+        if ((options.Extensions & AmpExtensions.Streams) != 0)
+        {
+            _streams = new StreamTable(_writer, options.StreamWindowBytes, options.MaxStreamBufferBytes, _streamsLogger, Name);
+        }
+
         _writer.HeldCallsDropped = FailHeldCalls;
         _incoming = new IncomingCalls(this, _writer, options, _protocol.Closing);
         router.Attach(_writer, _incoming);
@@ -115,6 +127,11 @@ public sealed partial class AmpConnection : IAsyncDisposable
         if (command is IAmpLayerCommand change)
         {
             return CallChangingLayersAsync(descriptor, command, change.CreateChange(this), cancellationToken);
+        }
+
+        if (descriptor.ArgumentsHaveStreams || descriptor.ResponseHasStreams)
+        {
+            return CallWithStreamsAsync(descriptor, command, cancellationToken);
         }
 
         var call = new TypedPendingCall<TResponse>(descriptor);

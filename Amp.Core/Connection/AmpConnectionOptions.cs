@@ -13,6 +13,8 @@ public sealed class AmpConnectionOptions
     private readonly TimeSpan _callTimeout = Timeout.InfiniteTimeSpan;
     private readonly int _maxLayerDepth = 8;
     private readonly TimeSpan _idleTimeout = Timeout.InfiniteTimeSpan;
+    private readonly int _streamWindowBytes = 256 * 1024;
+    private readonly long _maxStreamBufferBytes = 16 * 1024 * 1024;
 
     /// <summary>Limits on incoming boxes.</summary>
     public AmpLimits Limits { get; init; } = AmpLimits.Default;
@@ -133,4 +135,45 @@ public sealed class AmpConnectionOptions
     /// (240 bytes per second after 5 seconds).
     /// </summary>
     public AmpMinimumDataRate? MinimumReceiveRate { get; init; } = AmpMinimumDataRate.Default;
+
+    /// <summary>
+    /// The Amp.NET extensions this side may use (spec/amp-wire.md §15). Each is used only once the peer has
+    /// agreed to it: this side offers them in a hello the first time a call needs one (or when
+    /// <see cref="AmpConnection.NegotiateExtensionsAsync"/> is called), and answers the peer's hello. A
+    /// peer that never meets such a call sees plain AMP; a Twisted peer answers the hello <c>UNHANDLED</c> and
+    /// the call fails locally with <see cref="AmpExtensionUnavailableException"/>. <see cref="AmpExtensions.None"/>
+    /// makes this side answer hellos <c>UNHANDLED</c>, as Twisted does. Default <see cref="AmpExtensions.Streams"/>.
+    /// </summary>
+    public AmpExtensions Extensions { get; init; } = AmpExtensions.Streams;
+
+    /// <summary>
+    /// The credit window of each incoming stream: the most bytes the peer may send ahead of what the
+    /// application has read. Larger windows carry more per round trip; smaller ones hold small calls up less
+    /// behind a stream. Default 256 KiB.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1 KiB.</exception>
+    public int StreamWindowBytes
+    {
+        get => _streamWindowBytes;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1024);
+            _streamWindowBytes = value;
+        }
+    }
+
+    /// <summary>
+    /// The most bytes all incoming streams of a connection may buffer together (credit granted and not yet
+    /// read). A stream announced when it is spent gets its credit when other streams are read. Default 16 MiB.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1 KiB.</exception>
+    public long MaxStreamBufferBytes
+    {
+        get => _maxStreamBufferBytes;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1024);
+            _maxStreamBufferBytes = value;
+        }
+    }
 }

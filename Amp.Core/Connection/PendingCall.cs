@@ -1,5 +1,6 @@
 using Amp.Boxes;
 using Amp.Commands.Descriptors;
+using Amp.Streams;
 
 namespace Amp.Connection;
 
@@ -34,12 +35,15 @@ internal sealed class TypedPendingCall<TResponse> : PendingCallBase<TResponse>
         _descriptor = descriptor;
     }
 
+    /// <summary>The connection's streams, when the response has stream fields to claim.</summary>
+    public StreamTable? Streams { get; init; }
+
     public override void SetAnswer(ReadOnlySpan<byte> box)
     {
         TResponse response;
         try
         {
-            response = _descriptor.ReadResponse(box);
+            response = _descriptor.ReadResponse(box, Streams is { } streams ? new StreamBinder(streams, ownsSources: false) : null);
         }
         catch (AmpArgumentException e)
         {

@@ -4,6 +4,7 @@ using Amp.Commands.Descriptors;
 using Amp.BoxProtocol;
 using Amp.Connection;
 using Amp.Logging;
+using Amp.Streams;
 using Microsoft.Extensions.Logging;
 
 namespace Amp.Dispatch;
@@ -64,9 +65,29 @@ internal sealed class IncomingCalls
     /// <summary>Whether the command's responder changes the layer stack (so reading must stop after it).</summary>
     public bool ChangesLayers(ReadOnlySpan<byte> command) => _responders.Find(command)?.ChangesLayers ?? false;
 
+    /// <summary>The connection's streams, when the peer agreed to the streams extension.</summary>
+    public StreamTable? Streams => Connection.AgreedStreams;
+
     public void Dispatch(ReadOnlySpan<byte> box, in BoxHeader header)
     {
-        ResponderEntry? responder = _responders.Find(header.Command);
+        StreamTable? streams = header.HasStreams ? Streams : null;
+        streams?.Announce(header.Streams);
+        try
+        {
+            Start(box, header);
+        }
+        finally
+        {
+            // Streams the box announced that no field took (no responder, malformed arguments) are stopped.
+            streams?.StopUnclaimed(header.Streams);
+        }
+    }
+
+    private void Start(ReadOnlySpan<byte> box, in BoxHeader header)
+    {
+        ResponderEntry? responder = Connection.ExtensionResponder is { } hello && header.Command.SequenceEqual(hello.NameBytes)
+            ? hello
+            : _responders.Find(header.Command);
         if (responder is null)
         {
             string name = Encoding.UTF8.GetString(header.Command);
@@ -87,30 +108,35 @@ internal sealed class IncomingCalls
         }
     }
 
-    public void SendAnswer<TResponse>(CommandDescriptor<TResponse> descriptor, TResponse response, ReadOnlySpan<byte> tag)
+    /// <summary>Writes and queues the answer; returns when its streams (if any) have been sent, or <see langword="null"/>.</summary>
+    public Task? SendAnswer<TResponse>(CommandDescriptor<TResponse> descriptor, TResponse response, ReadOnlySpan<byte> tag)
         where TResponse : class
     {
         BoxBuffer buffer = BoxBuffer.Rent();
+        StreamBinder? streams = descriptor.ResponseHasStreams && Streams is { } table ? new StreamBinder(table, ownsSources: true) : null;
         try
         {
-            descriptor.WriteAnswer(response, tag, buffer);
+            descriptor.WriteAnswer(response, tag, buffer, streams);
         }
-        catch (AmpArgumentException e)
+        catch (AmpException e)
         {
+            streams?.DiscardOutgoing();
             BoxBuffer.Return(buffer);
             Log.Dispatch.AnswerNotWritable(_logger, descriptor.Name, e);
             SendUnknown(tag);
-            return;
+            return null;
         }
 
         Send(buffer);
+        return streams?.OutgoingDone;
     }
 
-    public void SendAnswer<TResponse>(CommandDescriptor<TResponse> descriptor, TResponse response, AmpTag tag)
+    /// <inheritdoc cref="SendAnswer{TResponse}(CommandDescriptor{TResponse}, TResponse, ReadOnlySpan{byte})"/>
+    public Task? SendAnswer<TResponse>(CommandDescriptor<TResponse> descriptor, TResponse response, AmpTag tag)
         where TResponse : class
     {
         Span<byte> bytes = tag.MaxLength <= 64 ? stackalloc byte[64] : new byte[tag.MaxLength];
-        SendAnswer(descriptor, response, bytes.Slice(0, tag.Format(bytes)));
+        return SendAnswer(descriptor, response, bytes.Slice(0, tag.Format(bytes)));
     }
 
     public void SendRawAnswer(string command, AmpBox answer, AmpTag tag)

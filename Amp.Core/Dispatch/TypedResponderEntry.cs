@@ -1,6 +1,7 @@
 using Amp.Boxes;
 using Amp.Commands;
 using Amp.Commands.Descriptors;
+using Amp.Streams;
 
 namespace Amp.Dispatch;
 
@@ -26,14 +27,17 @@ internal sealed class TypedResponderEntry<TCommand, TResponse> : ResponderEntry
 
     public override Task? Invoke(ReadOnlySpan<byte> box, in BoxHeader header, IncomingCalls calls)
     {
+        // Stream arguments are the responder's until it completes; then what it left unread is stopped.
+        StreamBinder? streams = _descriptor.ArgumentsHaveStreams && calls.Streams is { } table ? new StreamBinder(table, ownsSources: false) : null;
         ValueTask<TResponse> pending;
         try
         {
-            TCommand command = _descriptor.ReadArguments(box);
+            TCommand command = _descriptor.ReadArguments(box, streams);
             pending = _responder(command, calls.Connection, calls.Closing);
         }
         catch (Exception e)
         {
+            streams?.ReleaseIncoming(ResponderDone);
             calls.SendFailure(_descriptor, header.HasAsk, header.Ask, e);
             return null;
         }
@@ -41,18 +45,16 @@ internal sealed class TypedResponderEntry<TCommand, TResponse> : ResponderEntry
         if (pending.IsCompletedSuccessfully)
         {
             // Completed already: reading the result does not block.
-            if (header.HasAsk)
-            {
-                calls.SendAnswer(_descriptor, pending.Result, header.Ask);
-            }
-
-            return null;
+            Task? answerStreams = header.HasAsk ? calls.SendAnswer(_descriptor, pending.Result, header.Ask) : null;
+            return Release(streams, answerStreams);
         }
 
-        return CompleteAsync(pending, header.HasAsk ? AmpTag.FromWire(header.Ask) : null, calls);
+        return CompleteAsync(pending, header.HasAsk ? AmpTag.FromWire(header.Ask) : null, calls, streams);
     }
 
-    private async Task CompleteAsync(ValueTask<TResponse> pending, AmpTag? tag, IncomingCalls calls)
+    private const string ResponderDone = "The responder completed before reading the stream to its end.";
+
+    private async Task CompleteAsync(ValueTask<TResponse> pending, AmpTag? tag, IncomingCalls calls, StreamBinder? streams)
     {
         TResponse response;
         try
@@ -61,13 +63,42 @@ internal sealed class TypedResponderEntry<TCommand, TResponse> : ResponderEntry
         }
         catch (Exception e)
         {
+            streams?.ReleaseIncoming(ResponderDone);
             calls.SendFailure(_descriptor, tag, e);
             return;
         }
 
-        if (tag is { } t)
+        Task? answerStreams = tag is { } t ? calls.SendAnswer(_descriptor, response, t) : null;
+        Task? released = Release(streams, answerStreams);
+        if (released is not null)
         {
-            calls.SendAnswer(_descriptor, response, t);
+            await released.ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Stops what the responder left unread of its stream arguments, once its answer's streams (which may
+    /// read from them) have been sent; returns the wait, if there is one.
+    /// </summary>
+    private static Task? Release(StreamBinder? streams, Task? answerStreams)
+    {
+        if (streams is null)
+        {
+            return null;
+        }
+
+        if (answerStreams is null)
+        {
+            streams.ReleaseIncoming(ResponderDone);
+            return null;
+        }
+
+        return ReleaseAfterAsync(streams, answerStreams);
+    }
+
+    private static async Task ReleaseAfterAsync(StreamBinder streams, Task answerStreams)
+    {
+        await answerStreams.ConfigureAwait(false);
+        streams.ReleaseIncoming(ResponderDone);
     }
 }

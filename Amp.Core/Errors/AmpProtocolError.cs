@@ -41,4 +41,10 @@ public enum AmpProtocolError
     /// peer must only end that layer (TLS: its close_notify), and send its next boxes in the layer below.
     /// </summary>
     BoxInLayerBeingPopped,
+
+    /// <summary>
+    /// A box of the streams extension broke its rules (spec/amp-wire.md §15.3): a chunk beyond the credit
+    /// granted, a box for a stream that is not open, a malformed stream id or credit.
+    /// </summary>
+    StreamViolation,
 }

@@ -62,4 +62,12 @@ public static class AmpEventId
     /// <summary>A TLS handshake failed; the connection is closed.</summary>
     public const int TlsHandshakeFailed = 1301;
     // Protocol switch: 1400-1499.
+
+    // Streams and extensions: 1500-1599 (category Amp.Streams).
+
+    /// <summary>The source of an outgoing stream threw; the stream ends with an <c>UNKNOWN</c> error box.</summary>
+    public const int StreamSourceFailed = 1500;
+
+    /// <summary>The extensions of a connection were agreed (Debug).</summary>
+    public const int ExtensionsAgreed = 1501;
 }

@@ -11,9 +11,10 @@ using Amp.Transports;
 namespace Amp.Samples.FileTransfer;
 
 /// <summary>
-/// Agrees on a file transfer with AMP, switches the connection to raw bytes to send it (in plaintext,
-/// then inside TLS), checks the receiver's SHA-256 and prints the throughput. Both ends run in this
-/// process over loopback TCP.
+/// Sends a file two ways, in plaintext and then inside TLS: as a stream argument of an AMP call (the
+/// streams extension: the connection stays AMP), and by agreeing on the transfer with AMP and switching
+/// the connection to raw bytes. Checks the receiver's SHA-256 and prints each throughput. Both ends run
+/// in this process over loopback TCP.
 /// </summary>
 internal static class FileTransferDemo
 {
@@ -24,7 +25,9 @@ internal static class FileTransferDemo
         {
             await WriteRandomFileAsync(file, size, cancellationToken);
             X509Authority tls = X509Authority.Create();
-            bool ok = await TransferAsync(file, secure: null, log, cancellationToken);
+            bool ok = await StreamAsync(file, secure: null, log, cancellationToken);
+            ok &= await TransferAsync(file, secure: null, log, cancellationToken);
+            ok &= await StreamAsync(file, tls, log, cancellationToken);
             ok &= await TransferAsync(file, tls, log, cancellationToken);
             log.WriteLine(ok ? "transfer: done, both copies intact" : "transfer: FAILED");
             return ok ? 0 : 1;
@@ -35,29 +38,72 @@ internal static class FileTransferDemo
         }
     }
 
-    private static async Task<bool> TransferAsync(string file, X509Authority? secure, TextWriter log, CancellationToken cancellationToken)
+    /// <summary>Sends the file as the stream argument of one <see cref="UploadFile"/> call.</summary>
+    private static async Task<bool> StreamAsync(string file, X509Authority? secure, TextWriter log, CancellationToken cancellationToken)
     {
         await using SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, 0);
+        var (sender, receiver) = await ConnectAsync(listener, secure, log, cancellationToken);
+        await using (sender)
+        await using (receiver)
+        {
+            byte[] digest = await HashAsync(file, cancellationToken);
+            log.WriteLine($"sender: streaming {Path.GetFileName(file)} ({new FileInfo(file).Length:N0} bytes) as a stream argument{(secure is null ? "" : " inside TLS")}");
+            long started = Stopwatch.GetTimestamp();
+            UploadFileResult result;
+            await using (FileStream source = File.OpenRead(file))
+            {
+                result = await sender.CallRemoteAsync(new UploadFile { Name = Path.GetFileName(file), Data = source }, cancellationToken);
+            }
+
+            double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            bool intact = result.Sha256.AsSpan().SequenceEqual(digest);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"sender: {(intact ? "receiver confirmed the SHA-256" : "receiver's SHA-256 DIFFERS")}; {result.Size / 1e6:F1} MB in {seconds:F2} s = {result.Size / 1e6 / seconds:F1} MB/s streamed over {sender.Layers}"));
+            return intact;
+        }
+    }
+
+    private static async Task<(AmpConnection Sender, AmpConnection Receiver)> ConnectAsync(SocketListener listener, X509Authority? secure, TextWriter log, CancellationToken cancellationToken)
+    {
         Task<AmpTransport> accepting = listener.AcceptAsync(cancellationToken).AsTask();
-        await using AmpConnection sender = AmpConnection.Start(await SocketTransport.ConnectTcpAsync("127.0.0.1", listener.Port, cancellationToken: cancellationToken));
-        AmpResponders receiving = new AmpResponders().AddFileReceiver(log);
+        AmpConnection sender = AmpConnection.Start(await SocketTransport.ConnectTcpAsync("127.0.0.1", listener.Port, cancellationToken: cancellationToken));
+        AmpResponders receiving = new AmpResponders().AddFileReceiver(log).AddStreamedFileReceiver(log);
         if (secure is not null)
         {
             receiving.AddStartTls(secure.ServerOptions);
         }
 
-        await using AmpConnection receiver = AmpConnection.Start(await accepting, new AmpConnectionOptions { Responders = receiving });
+        AmpConnection receiver = AmpConnection.Start(await accepting, new AmpConnectionOptions { Responders = receiving });
         if (secure is not null)
         {
             TlsConnectionInfo info = await sender.StartTlsAsync(secure.ClientOptions, cancellationToken);
             log.WriteLine($"sender: {info}");
         }
 
-        byte[] digest;
-        await using (FileStream source = File.OpenRead(file))
+        return (sender, receiver);
+    }
+
+    private static async Task<byte[]> HashAsync(string file, CancellationToken cancellationToken)
+    {
+        await using FileStream source = File.OpenRead(file);
+        return await SHA256.HashDataAsync(source, cancellationToken);
+    }
+
+    /// <summary>Agrees on the transfer with <see cref="SendFile"/>, then sends the file as raw bytes after the protocol switch.</summary>
+    private static async Task<bool> TransferAsync(string file, X509Authority? secure, TextWriter log, CancellationToken cancellationToken)
+    {
+        await using SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, 0);
+        var (sender, receiver) = await ConnectAsync(listener, secure, log, cancellationToken);
+        await using (sender)
+        await using (receiver)
         {
-            digest = await SHA256.HashDataAsync(source, cancellationToken);
+            return await SwitchAndSendAsync(sender, file, secure, log, cancellationToken);
         }
+    }
+
+    private static async Task<bool> SwitchAndSendAsync(AmpConnection sender, string file, X509Authority? secure, TextWriter log, CancellationToken cancellationToken)
+    {
+        byte[] digest = await HashAsync(file, cancellationToken);
 
         var offer = new SendFile { Name = Path.GetFileName(file), Size = new FileInfo(file).Length, Sha256 = digest };
         log.WriteLine($"sender: offering {offer.Name} ({offer.Size:N0} bytes){(secure is null ? "" : " inside TLS")}");
@@ -74,7 +120,7 @@ internal static class FileTransferDemo
         double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         bool intact = confirmed.AsSpan().SequenceEqual(digest);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"sender: {(intact ? "receiver confirmed the SHA-256" : "receiver's SHA-256 DIFFERS")}; {offer.Size / 1e6:F1} MB in {seconds:F2} s = {offer.Size / 1e6 / seconds:F1} MB/s over {raw.Layers}"));
+            $"sender: {(intact ? "receiver confirmed the SHA-256" : "receiver's SHA-256 DIFFERS")}; {offer.Size / 1e6:F1} MB in {seconds:F2} s = {offer.Size / 1e6 / seconds:F1} MB/s switched to raw bytes over {raw.Layers}"));
         return intact;
     }
 

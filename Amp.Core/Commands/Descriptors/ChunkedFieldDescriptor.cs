@@ -1,5 +1,6 @@
 using System.Buffers;
 using Amp.Boxes;
+using Amp.Streams;
 
 namespace Amp.Commands.Descriptors;
 
@@ -52,7 +53,7 @@ internal sealed class ChunkedFieldDescriptor<TOwner, TValue> : ChunkedFieldDescr
         _codec = codec;
     }
 
-    public override void Write(TOwner owner, BoxBuffer buffer, string context, ref ChunkRuns? runs)
+    public override void Write(TOwner owner, BoxBuffer buffer, string context, StreamBinder? streams, ref ChunkRuns? runs)
     {
         ReadOnlyMemory<byte> bytes;
         byte[]? rented;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text;
 using Amp.Boxes;
+using Amp.Streams;
 
 namespace Amp.Commands.Descriptors;
 
@@ -28,8 +29,14 @@ internal abstract class CommandDescriptor
     public bool RequiresAnswer { get; }
 
 
+    /// <summary>Whether the arguments have a stream field (calls need the streams extension).</summary>
+    public abstract bool ArgumentsHaveStreams { get; }
+
+    /// <summary>Whether the response has a stream field (answers need the streams extension).</summary>
+    public abstract bool ResponseHasStreams { get; }
+
     /// <summary>Writes a call box (<c>_ask</c> only when <paramref name="tag"/> is given).</summary>
-    public abstract void WriteCall(object command, AmpTag? tag, BoxBuffer buffer);
+    public abstract void WriteCall(object command, AmpTag? tag, BoxBuffer buffer, StreamBinder? streams = null);
 
     /// <summary>Declared errors, most derived declarations first.</summary>
     public ErrorDescriptor[] Errors { get; }
@@ -166,12 +173,15 @@ internal abstract class CommandDescriptor<TResponse> : CommandDescriptor
     public RecordDescriptor<TResponse> Response { get; }
 
 
-    public TResponse ReadResponse(ReadOnlySpan<byte> box) => Response.Read(box, Name);
+    public override bool ResponseHasStreams => Response.HasStreams;
+
+    public TResponse ReadResponse(ReadOnlySpan<byte> box, StreamBinder? streams = null) => Response.Read(box, Name, streams);
 
     /// <summary>Writes an answer box for <paramref name="tag"/>.</summary>
-    public void WriteAnswer(TResponse response, ReadOnlySpan<byte> tag, BoxBuffer buffer)
+    public void WriteAnswer(TResponse response, ReadOnlySpan<byte> tag, BoxBuffer buffer, StreamBinder? streams = null)
     {
-        Response.WriteFields(response, buffer, Name, ReservedKeys.Answer, tag, default, default);
+        Response.WriteFields(response, buffer, Name, ReservedKeys.Answer, tag, default, default, streams);
+        streams?.WriteAnnouncement(buffer);
         buffer.WriteEnd();
     }
 }
@@ -191,23 +201,26 @@ internal sealed class CommandDescriptor<TCommand, TResponse> : CommandDescriptor
 
     public static CommandDescriptor<TCommand, TResponse> Instance => (CommandDescriptor<TCommand, TResponse>)For(typeof(TCommand));
 
-    public override void WriteCall(object command, AmpTag? tag, BoxBuffer buffer)
+    public override bool ArgumentsHaveStreams => Arguments.HasStreams;
+
+    public override void WriteCall(object command, AmpTag? tag, BoxBuffer buffer, StreamBinder? streams = null)
     {
         Span<byte> tagBytes = stackalloc byte[16];
         int tagLength = tag is { } t ? t.Format(tagBytes) : 0;
         if (tagLength > 0)
         {
-            Arguments.WriteFields((TCommand)command, buffer, Name, ReservedKeys.Ask, tagBytes.Slice(0, tagLength), ReservedKeys.Command, NameBytes);
+            Arguments.WriteFields((TCommand)command, buffer, Name, ReservedKeys.Ask, tagBytes.Slice(0, tagLength), ReservedKeys.Command, NameBytes, streams);
         }
         else
         {
-            Arguments.WriteFields((TCommand)command, buffer, Name, ReservedKeys.Command, NameBytes, default, default);
+            Arguments.WriteFields((TCommand)command, buffer, Name, ReservedKeys.Command, NameBytes, default, default, streams);
         }
 
+        streams?.WriteAnnouncement(buffer);
         buffer.WriteEnd();
     }
 
-    public TCommand ReadArguments(ReadOnlySpan<byte> box) => Arguments.Read(box, Name);
+    public TCommand ReadArguments(ReadOnlySpan<byte> box, StreamBinder? streams = null) => Arguments.Read(box, Name, streams);
 
     internal static CommandDescriptor Create()
     {

@@ -1,4 +1,5 @@
 using Amp.Boxes;
+using Amp.Streams;
 
 namespace Amp.Commands.Descriptors;
 
@@ -24,12 +25,17 @@ internal abstract class FieldDescriptor<TOwner>
 
     public bool Optional { get; }
 
-    /// <summary>
-    /// Writes the key and value; writes nothing for an absent optional value. A big value writes its
-    /// first chunk and leaves the others in <paramref name="runs"/>, which the record merges into its key order.
-    /// </summary>
+    /// <summary>Writes the key and value; writes nothing for an absent optional value.</summary>
+    /// <param name="owner">The object whose property is written.</param>
+    /// <param name="buffer">The box being written.</param>
+    /// <param name="context">The command's name, for messages.</param>
+    /// <param name="streams">Binds stream fields to the connection; <see langword="null"/> outside a connection's call or answer.</param>
+    /// <param name="runs">
+    /// Where a big value leaves its chunks after the first, for the record to merge into its key order;
+    /// created by the first big value over 65,535 bytes.
+    /// </param>
     /// <exception cref="AmpArgumentException">A required value is missing, or the value has no wire form or is too long.</exception>
-    public abstract void Write(TOwner owner, BoxBuffer buffer, string context, ref ChunkRuns? runs);
+    public abstract void Write(TOwner owner, BoxBuffer buffer, string context, StreamBinder? streams, ref ChunkRuns? runs);
 
     protected AmpArgumentException Missing(string context) =>
         new(context, Name, "required value is missing (null)");
@@ -45,8 +51,11 @@ internal abstract class ValueFieldDescriptor<TOwner> : FieldDescriptor<TOwner>
     }
 
     /// <summary>Parses the value and stores it.</summary>
+    /// <param name="owner">The object whose property is set.</param>
+    /// <param name="value">The value's bytes.</param>
+    /// <param name="streams">Claims announced streams for stream fields; <see langword="null"/> outside a connection.</param>
     /// <exception cref="FormatException">The value is malformed (argument types may throw other exceptions too).</exception>
-    public abstract void Read(TOwner owner, ReadOnlySpan<byte> value);
+    public abstract void Read(TOwner owner, ReadOnlySpan<byte> value, StreamBinder? streams);
 
     protected void WriteValue<T>(AmpArgumentType<T> type, T value, BoxBuffer buffer, string context)
     {
@@ -87,7 +96,7 @@ internal sealed class FieldDescriptor<TOwner, TValue> : ValueFieldDescriptor<TOw
         _type = type;
     }
 
-    public override void Write(TOwner owner, BoxBuffer buffer, string context, ref ChunkRuns? runs)
+    public override void Write(TOwner owner, BoxBuffer buffer, string context, StreamBinder? streams, ref ChunkRuns? runs)
     {
         TValue value = _get(owner);
         if (value is null)
@@ -103,7 +112,7 @@ internal sealed class FieldDescriptor<TOwner, TValue> : ValueFieldDescriptor<TOw
         WriteValue(_type, value, buffer, context);
     }
 
-    public override void Read(TOwner owner, ReadOnlySpan<byte> value) => _set(owner, _type.Read(value));
+    public override void Read(TOwner owner, ReadOnlySpan<byte> value, StreamBinder? streams) => _set(owner, _type.Read(value));
 }
 
 /// <summary>An optional field whose property is a <see cref="Nullable{T}"/>.</summary>
@@ -123,7 +132,7 @@ internal sealed class NullableFieldDescriptor<TOwner, TValue> : ValueFieldDescri
         _type = type;
     }
 
-    public override void Write(TOwner owner, BoxBuffer buffer, string context, ref ChunkRuns? runs)
+    public override void Write(TOwner owner, BoxBuffer buffer, string context, StreamBinder? streams, ref ChunkRuns? runs)
     {
         TValue? value = _get(owner);
         if (value.HasValue)
@@ -132,5 +141,5 @@ internal sealed class NullableFieldDescriptor<TOwner, TValue> : ValueFieldDescri
         }
     }
 
-    public override void Read(TOwner owner, ReadOnlySpan<byte> value) => _set(owner, _type.Read(value));
+    public override void Read(TOwner owner, ReadOnlySpan<byte> value, StreamBinder? streams) => _set(owner, _type.Read(value));
 }

@@ -16,6 +16,11 @@ internal static class FieldFactory
         }
 
         Type propertyType = property.PropertyType;
+        if (StreamFieldDescriptor<T>.IsStreamType(propertyType))
+        {
+            return CreateStreamField<T>(owner, property, attribute, key, nullability);
+        }
+
         bool optional = IsOptional(owner, property, attribute, nullability);
         Delegate getter = CompileGetter(typeof(T), property);
         Delegate setter = CompileSetter(typeof(T), property);
@@ -84,6 +89,35 @@ internal static class FieldFactory
         Type fieldType = typeof(ChunkedFieldDescriptor<,>).MakeGenericType(typeof(T), propertyType);
         return (FieldDescriptor<T>)Activator.CreateInstance(fieldType, attribute.Name, key, property.Name, optional, attribute.MaxBytes, getter, setter, codec)!;
     }
+
+    private static FieldDescriptor<T> CreateStreamField<T>(Type owner, PropertyInfo property, AmpArgumentAttribute attribute, byte[] key, NullabilityInfoContext nullability)
+        where T : class
+    {
+        if (attribute.Type is not null || attribute.MaxDigits != 0 || attribute.MaxBytes != 0)
+        {
+            throw new AmpDefinitionException(owner, property.Name, "is a stream; Type, MaxDigits and MaxBytes do not apply to streams");
+        }
+
+        bool optional = attribute.Optional || nullability.Create(property).ReadState == NullabilityState.Nullable;
+        Type type = property.PropertyType;
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IAsyncEnumerable<>))
+        {
+            Type item = type.GetGenericArguments()[0];
+            object itemType = IsRecord(item)
+                ? Activator.CreateInstance(typeof(Streams.RecordItemArgument<>).MakeGenericType(item))!
+                : ArgumentTypeResolver.Resolve(owner, property.Name, item, null, 0);
+            MethodInfo items = typeof(StreamFieldDescriptor<T>).GetMethod(nameof(StreamFieldDescriptor<T>.CreateItems))!.MakeGenericMethod(item);
+            return (FieldDescriptor<T>)items.Invoke(null, [attribute.Name, key, property.Name, optional, CompileGetter(typeof(T), property), CompileSetter(typeof(T), property), itemType])!;
+        }
+
+        MethodInfo create = typeof(StreamFieldDescriptor<T>).GetMethod(nameof(StreamFieldDescriptor<T>.Create))!.MakeGenericMethod(type);
+        return (FieldDescriptor<T>)create.Invoke(null, [attribute.Name, key, property.Name, optional, CompileGetter(typeof(T), property), CompileSetter(typeof(T), property)])!;
+    }
+
+    /// <summary>Whether a stream's item type is a record (a class of AMP fields) rather than a value.</summary>
+    private static bool IsRecord(Type type) =>
+        type.IsClass && type != typeof(string) && type != typeof(byte[]) && type != typeof(FileInfo) && !type.IsArray
+        && Array.Exists(type.GetProperties(BindingFlags.Public | BindingFlags.Instance), p => p.IsDefined(typeof(AmpArgumentAttribute), inherit: true));
 
     private static Delegate CompileGetter(Type owner, PropertyInfo property)
     {

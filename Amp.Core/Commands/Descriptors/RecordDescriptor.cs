@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Reflection;
 using System.Text;
 using Amp.Boxes;
+using Amp.Streams;
 
 namespace Amp.Commands.Descriptors;
 
@@ -36,12 +37,17 @@ internal sealed class RecordDescriptor<T>
             {
                 _chunkedMask |= 1UL << i;
             }
+
+            HasStreams |= fields[i] is StreamFieldDescriptor<T>;
         }
     }
 
     /// <summary>The descriptor of <typeparamref name="T"/>.</summary>
     /// <exception cref="AmpDefinitionException">The type's declaration is invalid (thrown on every access).</exception>
     public static RecordDescriptor<T> Instance => s_instance.Value;
+
+    /// <summary>Whether a field is a stream (the record then needs a <see cref="StreamBinder"/> to be written or read).</summary>
+    public bool HasStreams { get; }
 
     /// <summary>The fields, sorted by key bytewise (the order they are written in).</summary>
     public IReadOnlyList<FieldDescriptor<T>> Fields => _fields;
@@ -50,7 +56,7 @@ internal sealed class RecordDescriptor<T>
     /// Writes the fields merged, in sorted key order, with up to two reserved entries (sorted, empty key = none)
     /// and the chunks of big values. Does not write the end marker.
     /// </summary>
-    public void WriteFields(T value, BoxBuffer buffer, string context, ReadOnlySpan<byte> key1, ReadOnlySpan<byte> value1, ReadOnlySpan<byte> key2, ReadOnlySpan<byte> value2)
+    public void WriteFields(T value, BoxBuffer buffer, string context, ReadOnlySpan<byte> key1, ReadOnlySpan<byte> value1, ReadOnlySpan<byte> key2, ReadOnlySpan<byte> value2, StreamBinder? streams = null)
     {
         ChunkRuns? runs = null;
         try
@@ -67,7 +73,7 @@ internal sealed class RecordDescriptor<T>
                 }
 
                 runs?.WriteBefore(field.Key, buffer);
-                field.Write(value, buffer, context, ref runs);
+                field.Write(value, buffer, context, streams, ref runs);
             }
 
             while (!key1.IsEmpty)
@@ -89,7 +95,7 @@ internal sealed class RecordDescriptor<T>
 
     /// <summary>Builds an instance from a complete box's bytes; unknown keys are ignored, as in Twisted.</summary>
     /// <exception cref="AmpArgumentException">A value is malformed or a required key is missing.</exception>
-    public T Read(ReadOnlySpan<byte> box, string context)
+    public T Read(ReadOnlySpan<byte> box, string context, StreamBinder? streams = null)
     {
         T result = _factory();
         ulong seen = 0;
@@ -111,7 +117,7 @@ internal sealed class RecordDescriptor<T>
 
             try
             {
-                field.Read(result, entry.Value);
+                field.Read(result, entry.Value, streams);
             }
             catch (Exception e) when (e is not AmpArgumentException)
             {

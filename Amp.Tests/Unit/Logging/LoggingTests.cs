@@ -20,6 +20,7 @@ public sealed class LoggingTests
         ("Dispatch", "Amp.Dispatch", 1200, 1299),
         ("Tls", "Amp.Tls", 1300, 1399),
         ("Switch", "Amp.Switch", 1400, 1499),
+        ("Streams", "Amp.Streams", 1500, 1599),
     ];
 
     private static IEnumerable<FieldInfo> EventIdConstants() =>

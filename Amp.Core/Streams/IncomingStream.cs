@@ -1,0 +1,110 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Amp.Streams;
+
+/// <summary>
+/// The receiving end of one peer stream: the chunks the read loop delivers, read by the application as a
+/// <see cref="PipeReader"/> (or a <see cref="Stream"/> over it). What the application consumes is
+/// granted back to the sender (<see cref="StreamTable"/>), so at most one window is ever buffered.
+/// </summary>
+internal sealed class IncomingStream : PipeReader
+{
+    private static readonly PipeOptions s_options = new(pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: 16 * 1024, useSynchronizationContext: false);
+
+    private readonly Pipe _pipe = new(s_options);
+    private readonly StreamTable _table;
+    private ReadOnlySequence<byte> _lastRead;
+    private Stream? _stream;
+
+    public IncomingStream(StreamTable table, ulong id)
+    {
+        _table = table;
+        Id = id;
+    }
+
+    /// <summary>The sender's id.</summary>
+    public ulong Id { get; }
+
+    // The counters below are guarded by the table's lock.
+
+    /// <summary>Bytes granted to the sender in all.</summary>
+    public long Granted { get; set; }
+
+    /// <summary>Bytes received in all.</summary>
+    public long Received { get; set; }
+
+    /// <summary>Bytes the application has consumed in all.</summary>
+    public long Consumed { get; set; }
+
+    /// <summary>Whether a field of a call or answer took this stream (an unclaimed stream is stopped).</summary>
+    public bool Claimed { get; set; }
+
+    /// <summary>Whether the sender's end (or error) arrived.</summary>
+    public bool Ended { get; set; }
+
+    /// <summary>Whether this side asked the sender to stop; later chunks are dropped.</summary>
+    public bool Stopped { get; set; }
+
+    /// <summary>Whether this stream waits in the table's queue for room in the connection's budget.</summary>
+    public bool Starved { get; set; }
+
+    /// <summary>The stream the application reads, made once.</summary>
+    public Stream ApplicationStream => _stream ??= AsStream(leaveOpen: false);
+
+    /// <summary>Appends a chunk (read loop).</summary>
+    public void Deliver(ReadOnlySpan<byte> chunk)
+    {
+        _pipe.Writer.Write(chunk);
+        ValueTask<FlushResult> flush = _pipe.Writer.FlushAsync();
+        if (!flush.IsCompleted)
+        {
+            // Never happens: the pipe does not pause (credit bounds it). Observe it anyway.
+            _ = flush.AsTask();
+        }
+    }
+
+    /// <summary>Ends the stream for the application: at the end of the data, or with <paramref name="error"/>.</summary>
+    public void Finish(Exception? error) => _pipe.Writer.Complete(error);
+
+    /// <inheritdoc/>
+    public override bool TryRead(out ReadResult result)
+    {
+        bool read = _pipe.Reader.TryRead(out result);
+        _lastRead = read ? result.Buffer : default;
+        return read;
+    }
+
+    /// <inheritdoc/>
+    public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        ReadResult result = await _pipe.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        _lastRead = result.Buffer;
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
+
+    /// <inheritdoc/>
+    public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
+    {
+        long count = _lastRead.Slice(_lastRead.Start, consumed).Length;
+        _lastRead = default;
+        _pipe.Reader.AdvanceTo(consumed, examined);
+        if (count > 0)
+        {
+            _table.OnConsumed(this, count);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void CancelPendingRead() => _pipe.Reader.CancelPendingRead();
+
+    /// <inheritdoc/>
+    public override void Complete(Exception? exception = null)
+    {
+        _pipe.Reader.Complete(exception);
+        _table.OnReaderDone(this);
+    }
+}
