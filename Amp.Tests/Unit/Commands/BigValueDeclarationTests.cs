@@ -36,6 +36,11 @@ public sealed class MaxDigitsOnBigCommand : IAmpCommand<AmpEmptyResponse>
     [AmpArgument("d", Type = typeof(BigStringArgument), MaxDigits = 5)] public byte[] D { get; set; } = [];
 }
 
+public sealed class MaxBytesOnStreamCommand : IAmpCommand<AmpEmptyResponse>
+{
+    [AmpArgument("s", MaxBytes = 5)] public Stream? S { get; set; }
+}
+
 public sealed class OptionalMemoryCommand : IAmpCommand<AmpEmptyResponse>
 {
     [AmpArgument("m", Type = typeof(BigStringArgument), Optional = true)] public ReadOnlyMemory<byte> M { get; set; }
@@ -69,6 +74,7 @@ public sealed class BigValueDeclarationTests
     [TestCase(typeof(MaxBytesOnPlainCommand), "P", "MaxBytes applies only to big values")]
     [TestCase(typeof(NegativeMaxBytesCommand), "N", "MaxBytes is -1")]
     [TestCase(typeof(MaxDigitsOnBigCommand), "D", "MaxDigits does not apply to big values")]
+    [TestCase(typeof(MaxBytesOnStreamCommand), "S", "Type, MaxDigits and MaxBytes do not apply to streams")]
     [TestCase(typeof(OptionalMemoryCommand), "M", "is marked Optional but its type ReadOnlyMemory`1 cannot be null")]
     [TestCase(typeof(ChunkKeyNameCommand), "Twelve", "wire name 'data.12' is a chunk key of the big value 'data'")]
     [TestCase(typeof(LongBigNameCommand), "Long", "the wire name of a big value is 250 bytes long; at most 249")]
