@@ -23,8 +23,8 @@ internal readonly ref struct ChunkList
     public int Count => _chunks.Length;
 
     /// <summary>
-    /// First pass: finds the value under <paramref name="name"/> (the last one if the key is repeated)
-    /// and counts the keys that look like its chunks.
+    /// First pass: whether <paramref name="name"/> is present, and how many keys look like its chunks
+    /// (each takes at least 10 bytes of the box, so the table sized from them stays below the box's size).
     /// </summary>
     /// <returns>The number of keys to size the table of <see cref="Locate"/> for, or -1 if <paramref name="name"/> is absent.</returns>
     public static int CountCandidates(ReadOnlySpan<byte> box, ReadOnlySpan<byte> name)
