@@ -14,7 +14,7 @@ namespace Amp.Boxes;
 /// Setting a key twice keeps the last value, as Twisted's dictionary does. Boxes are written with
 /// their keys sorted bytewise, as Twisted writes them.
 /// </remarks>
-public sealed class AmpBox : IEnumerable<KeyValuePair<string, ReadOnlyMemory<byte>>>
+public sealed partial class AmpBox : IEnumerable<KeyValuePair<string, ReadOnlyMemory<byte>>>
 {
     private readonly Dictionary<string, ReadOnlyMemory<byte>> _entries;
 

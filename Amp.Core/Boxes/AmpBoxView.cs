@@ -87,10 +87,14 @@ public readonly struct AmpBoxView : IDisposable
             _bytes = bytes;
             _position = 0;
             Current = default;
+            ValueOffset = 0;
         }
 
         /// <summary>The current pair.</summary>
         public AmpBoxEntry Current { get; private set; }
+
+        /// <summary>Where the current value starts in the box's bytes.</summary>
+        internal int ValueOffset { get; private set; }
 
         /// <summary>Moves to the next pair.</summary>
         /// <returns><see langword="false"/> at the end marker.</returns>
@@ -111,6 +115,7 @@ public readonly struct AmpBoxView : IDisposable
             int valueLength = BinaryPrimitives.ReadUInt16BigEndian(_bytes.Slice(keyStart + keyLength));
             int valueStart = keyStart + keyLength + 2;
             Current = new AmpBoxEntry(_bytes.Slice(keyStart, keyLength), _bytes.Slice(valueStart, valueLength));
+            ValueOffset = valueStart;
             _position = valueStart + valueLength;
             return true;
         }

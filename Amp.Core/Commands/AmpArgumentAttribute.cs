@@ -21,7 +21,11 @@ public sealed class AmpArgumentAttribute : Attribute
 
     /// <summary>
     /// An argument type deriving from <see cref="AmpArgumentType{T}"/> with a public parameterless
-    /// constructor, to use instead of the default for the property's type.
+    /// constructor, to use instead of the default for the property's type; or
+    /// <see cref="Arguments.BigStringArgument"/> (on <see cref="byte"/>[] and
+    /// <see cref="ReadOnlyMemory{T}"/> properties) or <see cref="Arguments.BigUnicodeArgument"/> (on
+    /// <see cref="string"/> properties) for a value of any size, sent in chunks under several keys as
+    /// Twisted's BigString recipe does.
     /// </summary>
     public Type? Type { get; set; }
 
@@ -36,6 +40,18 @@ public sealed class AmpArgumentAttribute : Attribute
     /// as far as the argument needs.
     /// </summary>
     public int MaxDigits { get; set; }
+
+    /// <summary>
+    /// The most bytes a big value (<see cref="Arguments.BigStringArgument"/>,
+    /// <see cref="Arguments.BigUnicodeArgument"/>: UTF-8 bytes) may have, read or written. A received
+    /// value is checked from its chunks' lengths before it is assembled, and one over the limit is a
+    /// malformed argument (the peer gets <c>UNKNOWN</c>); a value of ours over it fails the call with
+    /// <see cref="AmpArgumentException"/> before anything is sent. 0, the default, sets no limit of the
+    /// field's own: a received value is still bounded by the box limit,
+    /// <see cref="Boxes.AmpLimits.MaxBoxBytes"/> (1 MiB by default), which must be raised to receive
+    /// larger values. Any other property type, or a value below 0, is refused when the command is registered.
+    /// </summary>
+    public int MaxBytes { get; set; }
 
     /// <summary>
     /// Marks the argument optional even though its type is not annotated nullable (for code without

@@ -43,6 +43,7 @@ public static class ArgumentCases
         /* 27 */ List("ListOf(Integer as UInt64)", UInt64Argument.Instance, (a, b) => a == b),
         /* 28 */ List("ListOf(Decimal as decimal)", SystemDecimalArgument.Instance, SameDecimal),
         /* 29 */ List("ListOf(DateTime as DateTimeOffset)", DateTimeArgument.Instance, (a, b) => a.EqualsExact(b)),
+        /* 30 */ new ArgumentCase<IReadOnlyList<FuzzBigRecord>>("AmpList(FuzzBigRecord)", new AmpListArgument<FuzzBigRecord>(), SameList<FuzzBigRecord>((a, b) => a.Equals(b))),
     ];
 
     private static ArgumentCase<IReadOnlyList<T>> List<T>(string name, AmpArgumentType<T> element, Func<T, T, bool> equal) =>
@@ -121,4 +122,33 @@ public sealed class FuzzChild : IEquatable<FuzzChild>
 
     /// <inheritdoc/>
     public override string ToString() => $"{{data=0x{Convert.ToHexString(Data)}, when={When}}}";
+}
+
+/// <summary>An AmpList element with big values (the BigString recipe: chunk keys data.2, data.3, …) and a key among their chunk keys.</summary>
+public sealed class FuzzBigRecord : IEquatable<FuzzBigRecord>
+{
+    /// <summary>An optional BigString.</summary>
+    [AmpArgument("data", Type = typeof(BigStringArgument))] public byte[]? Data { get; set; }
+
+    /// <summary>An optional String whose key sorts between data.19 and data.2.</summary>
+    [AmpArgument("data.1x")] public byte[]? Between { get; set; }
+
+    /// <summary>An optional BigUnicode, at most 100 UTF-8 bytes.</summary>
+    [AmpArgument("text", Type = typeof(BigUnicodeArgument), MaxBytes = 100)] public string? Text { get; set; }
+
+    /// <inheritdoc/>
+    public bool Equals(FuzzBigRecord? other) =>
+        other is not null && Same(Data, other.Data) && Same(Between, other.Between) && Text == other.Text;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as FuzzBigRecord);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Data?.Length, Between?.Length, Text);
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{{data={(Data is null ? "null" : "0x" + Convert.ToHexString(Data))}, data.1x={(Between is null ? "null" : "0x" + Convert.ToHexString(Between))}, text={Text ?? "null"}}}";
+
+    private static bool Same(byte[]? a, byte[]? b) => a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);
 }

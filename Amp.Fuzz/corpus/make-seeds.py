@@ -141,6 +141,14 @@ def arguments():
     seed(27, "max", list_of("18446744073709551615", "0"))
     seed(28, "scales", list_of("1.10", "-0.000", "1E+2"))
     seed(29, "offsets", list_of("2010-12-25T00:00:00.000000+05:30", "2010-12-25T00:00:00.000000-14:00"))
+    # BigString recipe inside AmpList elements: chunks in key order and not, gaps, keys never looked up,
+    # a character cut by a chunk, a text over its MaxBytes (100).
+    seed(30, "chunks", box(("data", "ab"), ("data.10", "j"), ("data.1x", "x"), ("data.2", "c"), ("data.3", "d"), ("data.4", "e"),
+                           ("data.5", "f"), ("data.6", "g"), ("data.7", "h"), ("data.8", "i"), ("data.9", "i"))
+         + box(("text", b"\xe2"), ("text.2", b"\x98\x83")))
+    seed(30, "unordered-gap", box(("data.3", "c"), ("data", "a"), ("data.02", "x"), ("data.1", "y"), ("data.2", "b"), ("data.5", "e")))
+    seed(30, "no-name", box(("data.2", "b")) + box())
+    seed(30, "text-over-limit", box(("text", "x" * 90), ("text.2", "y" * 11)))
 
 
 def layers():

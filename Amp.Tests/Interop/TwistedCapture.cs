@@ -15,12 +15,18 @@ internal static class TwistedCapture
 
     public static IReadOnlyList<(string Type, byte[] Bytes, string Description)> Values => s_capture.Value.Values;
 
-    private static (Dictionary<string, byte[]>, List<(string, byte[], string)>) Load()
+    /// <summary>The BOX lines of a capture's output (for example <c>twisted_peer.py bigcapture</c>, run live).</summary>
+    public static Dictionary<string, byte[]> ParseBoxes(string output) =>
+        Parse(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Boxes;
+
+    private static (Dictionary<string, byte[]> Boxes, List<(string, byte[], string)> Values) Load() =>
+        Parse(File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Interop", "Twisted", "twisted_capture.txt")));
+
+    private static (Dictionary<string, byte[]> Boxes, List<(string, byte[], string)> Values) Parse(IEnumerable<string> lines)
     {
-        string path = Path.Combine(AppContext.BaseDirectory, "Interop", "Twisted", "twisted_capture.txt");
         var boxes = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var values = new List<(string, byte[], string)>();
-        foreach (string line in File.ReadLines(path))
+        foreach (string line in lines)
         {
             string[] parts = line.Split(' ', 4);
             if (parts[0] == "BOX")

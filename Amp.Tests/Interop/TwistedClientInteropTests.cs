@@ -23,6 +23,7 @@ public sealed class TwistedClientInteropTests
     [TestCase("fatal")]
     [TestCase("undeclared")]
     [TestCase("badarg")]
+    [TestCase("bigvalues")]
     [TestCase("switch")]
     [TestCase("switch-locked")]
     public async Task TwistedClientScenarioPassesAgainstOurServer(string scenario, CancellationToken cancellationToken)

@@ -43,10 +43,14 @@ internal static class TwistedPeer
     }
 
     /// <summary>Runs the Twisted client against a port; returns its exit code and everything it printed.</summary>
-    public static async Task<(int ExitCode, string Output, string Errors)> RunClientAsync(int port, string scenario, CancellationToken cancellationToken, params string[] extraArguments)
+    public static Task<(int ExitCode, string Output, string Errors)> RunClientAsync(int port, string scenario, CancellationToken cancellationToken, params string[] extraArguments) =>
+        RunAsync(cancellationToken, ["client", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--scenario", scenario, .. extraArguments]);
+
+    /// <summary>Runs twisted_peer.py with <paramref name="arguments"/>; returns its exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(CancellationToken cancellationToken, params string[] arguments)
     {
         RequireTwisted();
-        using var process = Process.Start(StartInfo(["client", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--scenario", scenario, .. extraArguments]))!;
+        using var process = Process.Start(StartInfo(arguments))!;
         process.StandardInput.Close();
         Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         Task<string> errors = process.StandardError.ReadToEndAsync(cancellationToken);

@@ -9,24 +9,12 @@ namespace Amp.Tests.Interop;
 
 /// <summary>Our client against a real Twisted server (twisted_peer.py server).</summary>
 [CancelAfter(30000)]
-public sealed class TwistedServerInteropTests
+public sealed class TwistedServerInteropTests : TwistedServerFixture
 {
     private static readonly string[] s_floats = ["0.0", "-0.0", "1e+16", "1e-05", "5e-324", "1.7976931348623157e+308", "0.1", "inf", "-inf", "nan", "9007199254740992.0"];
     private static readonly string[] s_decimals = ["1.10", "-0", "1E+3", "0E-8", "NaN", "-sNaN", "NaN123", "-Infinity", "1.23E+30", "0.000001", "1E-7"];
     private static readonly string[] s_datetimes =
         ["2010-12-25T00:00:00.000000-00:00", "9876-01-23T12:34:56.054321-01:23", "0001-01-01T00:00:00.000000+14:00", "9999-12-31T23:59:59.999999-12:00"];
-
-    private TwistedServer _server = null!;
-
-    [OneTimeSetUp]
-    public async Task StartTwistedAsync() => _server = await TwistedServer.StartAsync(CancellationToken.None);
-
-    [OneTimeTearDown]
-    public async Task StopTwistedAsync()
-    {
-        TestContext.Out.WriteLine(_server.Errors);
-        await _server.DisposeAsync();
-    }
 
     [Test]
     public async Task SumWithIntegersBeyond64Bits(CancellationToken cancellationToken)
@@ -190,7 +178,7 @@ public sealed class TwistedServerInteropTests
     public async Task TwistedCallsUsBackDuringACall(CancellationToken cancellationToken)
     {
         var ours = new InteropResponders();
-        await using AmpConnection connection = await ConnectAsync(cancellationToken, new AmpResponders().AddObject(ours));
+        await using AmpConnection connection = await ConnectAsync(cancellationToken, new AmpConnectionOptions { Responders = new AmpResponders().AddObject(ours) });
         Task<SumResult>[] calls = [.. Enumerable.Range(0, 10).Select(i => connection.CallRemoteAsync(new CallMeBack { A = i, B = 100 }, cancellationToken))];
         SumResult[] results = await Task.WhenAll(calls);
         Assert.That(results.Select(r => (int)r.Total), Is.EqualTo(Enumerable.Range(100, 10)));
@@ -226,11 +214,5 @@ public sealed class TwistedServerInteropTests
         var writer = new System.Buffers.ArrayBufferWriter<byte>();
         type.Write(value, writer);
         return System.Text.Encoding.ASCII.GetString(writer.WrittenSpan);
-    }
-
-    private async Task<AmpConnection> ConnectAsync(CancellationToken cancellationToken, AmpResponders? responders = null)
-    {
-        AmpTransport transport = await SocketTransport.ConnectTcpAsync("127.0.0.1", _server.Port, cancellationToken: cancellationToken);
-        return AmpConnection.Start(transport, new AmpConnectionOptions { Responders = responders ?? new AmpResponders() });
     }
 }

@@ -140,3 +140,19 @@ public sealed class SwitchProtocol : IAmpProtocolSwitchCommand
 {
     [AmpArgument("protocol")] public string Protocol { get; init; } = "";
 }
+
+/// <summary>
+/// Echo of big values (Twisted's BigString/BigUnicode recipe), all optional. <c>data-x</c> sorts between
+/// <c>data</c> and <c>data.10</c>, and <c>data.1x</c> between <c>data.19</c> and <c>data.2</c>: the
+/// chunk keys of <c>data</c> interleave with them on the wire.
+/// </summary>
+[AmpCommand("BigEcho")]
+public sealed class BigEcho : BigEchoValues, IAmpCommand<BigEchoValues>;
+
+public class BigEchoValues
+{
+    [AmpArgument("data", Type = typeof(Amp.Commands.Arguments.BigStringArgument))] public byte[]? Data { get; init; }
+    [AmpArgument("text", Type = typeof(Amp.Commands.Arguments.BigUnicodeArgument))] public string? Text { get; init; }
+    [AmpArgument("data-x")] public byte[]? DataX { get; init; }
+    [AmpArgument("data.1x")] public byte[]? DataDot1X { get; init; }
+}

@@ -69,6 +69,9 @@ public sealed class InteropResponders
     public RawResult Raw(Raw command) => new() { Payload = command.Payload };
 
     [AmpResponder]
+    public BigEchoValues BigEcho(BigEcho command) => command;
+
+    [AmpResponder]
     public PeerInfoResult PeerInfo(PeerInfo command, AmpConnection connection)
     {
         IReadOnlyList<Amp.Tls.TlsConnectionInfo> layers = Amp.Tls.AmpTls.GetTlsLayers(connection);

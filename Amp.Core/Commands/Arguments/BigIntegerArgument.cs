@@ -12,47 +12,27 @@ namespace Amp.Commands.Arguments;
 /// </summary>
 /// <remarks>
 /// CPython 3.11 and later refuse int/str conversions of more than 4300 digits (leading zeros
-/// count, underscores do not), so a Twisted peer can neither send nor read such a value. This type
-/// keeps the same limit both ways by default (<see cref="MaxDigits"/>). The limit also bounds the
-/// CPU a value costs: <see cref="BigInteger"/> conversion from and to text takes more than linear
+/// count, underscores do not), so a Twisted peer can neither send nor read such a value (unless
+/// raised with <c>sys.set_int_max_str_digits</c>). This type keeps the same limit both ways by
+/// default (<see cref="DigitLimitedArgumentType{T}.MaxDigits"/>, counted as CPython counts). The
+/// limit also bounds the CPU a value costs: <see cref="BigInteger"/> conversion from and to text takes more than linear
 /// time in the number of digits, and a longer value is refused after one pass over the text,
 /// before any digit is converted.
 /// </remarks>
-public sealed class BigIntegerArgument : AmpArgumentType<BigInteger>
+public sealed class BigIntegerArgument : DigitLimitedArgumentType<BigInteger>
 {
-    /// <summary>The default of <see cref="MaxDigits"/>: 4300, CPython's <c>sys.get_int_max_str_digits()</c>.</summary>
-    public const int DefaultMaxDigits = WireText.MaxIntegerDigits;
-
-    /// <summary>The shared instance, with <see cref="DefaultMaxDigits"/>.</summary>
+    /// <summary>The shared instance, with <see cref="DigitLimitedArgumentType{T}.DefaultMaxDigits"/>.</summary>
     public static readonly BigIntegerArgument Instance = new();
 
-    private readonly int _maxDigits = DefaultMaxDigits;
-
-    /// <summary>
-    /// The most digits read or written, leading zeros counted and underscores not (as CPython counts).
-    /// Default <see cref="DefaultMaxDigits"/>. A Python peer refuses more than its own limit (4300
-    /// unless raised with <c>sys.set_int_max_str_digits</c>).
-    /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
-    public int MaxDigits
-    {
-        get => _maxDigits;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            _maxDigits = value;
-        }
-    }
-
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The value has more than <see cref="MaxDigits"/> digits; nothing is written.</exception>
+    /// <exception cref="ArgumentException">The value has more than <see cref="DigitLimitedArgumentType{T}.MaxDigits"/> digits; nothing is written.</exception>
     public override void Write(BigInteger value, IBufferWriter<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
 
         // log10(2) < 0.30103; one extra digit for rounding and one for the sign.
         long maxLength = (long)(value.GetBitLength() * 0.30103) + 2;
-        if (maxLength > (long)_maxDigits + 2)
+        if (maxLength > (long)MaxDigits + 2)
         {
             ThrowTooManyDigits();
         }
@@ -63,7 +43,7 @@ public sealed class BigIntegerArgument : AmpArgumentType<BigInteger>
         {
             value.TryFormat(chars, out int written, default, CultureInfo.InvariantCulture);
             int digits = value.Sign < 0 ? written - 1 : written;
-            if (digits > _maxDigits)
+            if (digits > MaxDigits)
             {
                 ThrowTooManyDigits();
             }
@@ -82,7 +62,7 @@ public sealed class BigIntegerArgument : AmpArgumentType<BigInteger>
     }
 
     /// <inheritdoc/>
-    /// <exception cref="FormatException">The text is not a Python integer, or it has more than <see cref="MaxDigits"/> digits.</exception>
+    /// <exception cref="FormatException">The text is not a Python integer, or it has more than <see cref="DigitLimitedArgumentType{T}.MaxDigits"/> digits.</exception>
     public override BigInteger Read(ReadOnlySpan<byte> source)
     {
         if (!WireText.TrySplitInteger(source, out bool negative, out ReadOnlySpan<byte> digits, out int digitCount))
@@ -90,9 +70,9 @@ public sealed class BigIntegerArgument : AmpArgumentType<BigInteger>
             ThrowHelper.ThrowFormat("integer", source);
         }
 
-        if (digitCount > _maxDigits)
+        if (digitCount > MaxDigits)
         {
-            ThrowHelper.ThrowFormatMessage($"Integer value has {digitCount} digits, more than the limit of {_maxDigits} (MaxDigits of the argument; Python's default limit is 4300).");
+            ThrowHelper.ThrowFormatMessage($"Integer value has {digitCount} digits, more than the limit of {MaxDigits} (MaxDigits of the argument; Python's default limit is 4300).");
         }
 
         if (digitCount <= 19 && WireText.TryAccumulate(digits, out ulong small))
@@ -123,5 +103,5 @@ public sealed class BigIntegerArgument : AmpArgumentType<BigInteger>
     }
 
     private void ThrowTooManyDigits() =>
-        ThrowHelper.ThrowArgument($"The integer has more than {_maxDigits} digits, the limit of this argument type (BigIntegerArgument.MaxDigits; Python's default limit is 4300).", "value");
+        ThrowHelper.ThrowArgument($"The integer has more than {MaxDigits} digits, the limit of this argument type (BigIntegerArgument.MaxDigits; Python's default limit is 4300).", "value");
 }

@@ -13,35 +13,17 @@ namespace Amp.Commands.Arguments;
 /// than <see cref="decimal"/> are rounded to the nearest (ties to even); infinities, NaNs and
 /// magnitudes beyond <see cref="decimal.MaxValue"/> are a <see cref="FormatException"/>. Use
 /// <see cref="DecimalArgument"/> to receive every value a Python peer can send. The text is read
-/// as <see cref="DecimalArgument"/> reads it, with the same digit limit (<see cref="MaxDigits"/>).
+/// as <see cref="DecimalArgument"/> reads it, with the same digit limit (<see cref="DigitLimitedArgumentType{T}.MaxDigits"/>,
+/// the coefficient's digits without the text's leading zeros; a more precise value is rounded to
+/// <see cref="decimal"/>'s 28-29 digits after reading).
 /// </remarks>
-public sealed class SystemDecimalArgument : AmpArgumentType<decimal>
+public sealed class SystemDecimalArgument : DigitLimitedArgumentType<decimal>
 {
-    /// <summary>The default of <see cref="MaxDigits"/>: <see cref="DecimalArgument.DefaultMaxDigits"/> (4300).</summary>
-    public const int DefaultMaxDigits = DecimalArgument.DefaultMaxDigits;
-
-    /// <summary>The shared instance, with <see cref="DefaultMaxDigits"/>.</summary>
+    /// <summary>The shared instance, with <see cref="DigitLimitedArgumentType{T}.DefaultMaxDigits"/>.</summary>
     public static readonly SystemDecimalArgument Instance = new();
 
-    private readonly int _maxDigits = DefaultMaxDigits;
-
-    /// <summary>
-    /// The most coefficient digits read (leading zeros not counted; more precise values are rounded
-    /// to <see cref="decimal"/>'s 28-29 digits after reading) or written. Default <see cref="DefaultMaxDigits"/>.
-    /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
-    public int MaxDigits
-    {
-        get => _maxDigits;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            _maxDigits = value;
-        }
-    }
-
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The value has more than <see cref="MaxDigits"/> digits (only when it is set below 29); nothing is written.</exception>
+    /// <exception cref="ArgumentException">The value has more than <see cref="DigitLimitedArgumentType{T}.MaxDigits"/> digits (only when it is set below 29); nothing is written.</exception>
     public override void Write(decimal value, IBufferWriter<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -76,9 +58,9 @@ public sealed class SystemDecimalArgument : AmpArgumentType<decimal>
             first++;
         }
 
-        if (digitCount - first > _maxDigits)
+        if (digitCount - first > MaxDigits)
         {
-            ThrowHelper.ThrowArgument($"The decimal has {digitCount - first} digits, more than the limit of {_maxDigits} (SystemDecimalArgument.MaxDigits).", nameof(value));
+            ThrowHelper.ThrowArgument($"The decimal has {digitCount - first} digits, more than the limit of {MaxDigits} (SystemDecimalArgument.MaxDigits).", nameof(value));
         }
 
         Span<byte> span = destination.GetSpan(DecimalText.MaxLayoutLength(digitCount));
@@ -86,10 +68,10 @@ public sealed class SystemDecimalArgument : AmpArgumentType<decimal>
     }
 
     /// <inheritdoc/>
-    /// <exception cref="FormatException">The bytes are not a Python decimal, the coefficient has more than <see cref="MaxDigits"/> digits, or the value is infinity, a NaN, or beyond the range of <see cref="decimal"/>.</exception>
+    /// <exception cref="FormatException">The bytes are not a Python decimal, the coefficient has more than <see cref="DigitLimitedArgumentType{T}.MaxDigits"/> digits, or the value is infinity, a NaN, or beyond the range of <see cref="decimal"/>.</exception>
     public override decimal Read(ReadOnlySpan<byte> source)
     {
-        AmpDecimal value = DecimalArgument.Read(source, _maxDigits);
+        AmpDecimal value = DecimalArgument.Read(source, MaxDigits);
         if (!value.IsFinite)
         {
             ThrowHelper.ThrowFormatMessage($"Decimal value {WireText.Describe(source)} has no System.Decimal form.");

@@ -100,25 +100,10 @@ internal static class ArgumentTypeResolver
     }
 
     // One instance per property that asks for its own limit, made once at registration.
-    private static object WithMaxDigits(Type owner, string member, Type valueType, int maxDigits)
-    {
-        if (valueType == typeof(BigInteger))
-        {
-            return new BigIntegerArgument { MaxDigits = maxDigits };
-        }
-
-        if (valueType == typeof(AmpDecimal))
-        {
-            return new DecimalArgument { MaxDigits = maxDigits };
-        }
-
-        if (valueType == typeof(decimal))
-        {
-            return new SystemDecimalArgument { MaxDigits = maxDigits };
-        }
-
-        throw NotDigitLimited(owner, member, valueType);
-    }
+    private static object WithMaxDigits(Type owner, string member, Type valueType, int maxDigits) =>
+        s_scalars.TryGetValue(valueType, out object? scalar) && scalar is IDigitLimitedArgumentType limited
+            ? limited.WithMaxDigits(maxDigits)
+            : throw NotDigitLimited(owner, member, valueType);
 
     private static AmpDefinitionException NotDigitLimited(Type owner, string member, Type valueType) =>
         new(owner, member, $"MaxDigits applies to BigInteger, AmpDecimal and decimal properties and lists of them, not to {valueType.FullName}");

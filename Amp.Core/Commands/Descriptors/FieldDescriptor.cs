@@ -30,8 +30,25 @@ internal abstract class FieldDescriptor<TOwner>
     /// <param name="buffer">The box being written.</param>
     /// <param name="context">The command's name, for messages.</param>
     /// <param name="streams">Binds stream fields to the connection; <see langword="null"/> outside a connection's call or answer.</param>
+    /// <param name="runs">
+    /// Where a big value leaves its chunks after the first, for the record to merge into its key order;
+    /// created by the first big value over 65,535 bytes.
+    /// </param>
     /// <exception cref="AmpArgumentException">A required value is missing, or the value has no wire form or is too long.</exception>
-    public abstract void Write(TOwner owner, BoxBuffer buffer, string context, StreamBinder? streams);
+    public abstract void Write(TOwner owner, BoxBuffer buffer, string context, StreamBinder? streams, ref ChunkRuns? runs);
+
+    protected AmpArgumentException Missing(string context) =>
+        new(context, Name, "required value is missing (null)");
+}
+
+/// <summary>A field whose value is one box value, read and written by an <see cref="AmpArgumentType{T}"/>.</summary>
+internal abstract class ValueFieldDescriptor<TOwner> : FieldDescriptor<TOwner>
+    where TOwner : class
+{
+    protected ValueFieldDescriptor(string name, byte[] key, string memberName, bool optional)
+        : base(name, key, memberName, optional)
+    {
+    }
 
     /// <summary>Parses the value and stores it.</summary>
     /// <param name="owner">The object whose property is set.</param>
@@ -56,16 +73,15 @@ internal abstract class FieldDescriptor<TOwner>
         int length = buffer.EndValue(start);
         if (length > AmpLimits.WireMaxValueLength)
         {
-            throw new AmpArgumentException(context, Name, $"value of {length} bytes exceeds the wire limit of {AmpLimits.WireMaxValueLength}");
+            throw new AmpArgumentException(context, Name,
+                $"value of {length} bytes exceeds the wire limit of {AmpLimits.WireMaxValueLength} (a byte or text property declared with "
+                + "Type = typeof(BigStringArgument) or typeof(BigUnicodeArgument) is sent in chunks, if the peer reads it so)");
         }
     }
-
-    protected AmpArgumentException Missing(string context) =>
-        new(context, Name, "required value is missing (null)");
 }
 
 /// <summary>A field whose property type is the argument type's own type (reference types, non-nullable value types).</summary>
-internal sealed class FieldDescriptor<TOwner, TValue> : FieldDescriptor<TOwner>
+internal sealed class FieldDescriptor<TOwner, TValue> : ValueFieldDescriptor<TOwner>
     where TOwner : class
 {
     private readonly Func<TOwner, TValue> _get;
@@ -80,7 +96,7 @@ internal sealed class FieldDescriptor<TOwner, TValue> : FieldDescriptor<TOwner>
         _type = type;
     }
 
-    public override void Write(TOwner owner, BoxBuffer buffer, string context, StreamBinder? streams)
+    public override void Write(TOwner owner, BoxBuffer buffer, string context, StreamBinder? streams, ref ChunkRuns? runs)
     {
         TValue value = _get(owner);
         if (value is null)
@@ -100,7 +116,7 @@ internal sealed class FieldDescriptor<TOwner, TValue> : FieldDescriptor<TOwner>
 }
 
 /// <summary>An optional field whose property is a <see cref="Nullable{T}"/>.</summary>
-internal sealed class NullableFieldDescriptor<TOwner, TValue> : FieldDescriptor<TOwner>
+internal sealed class NullableFieldDescriptor<TOwner, TValue> : ValueFieldDescriptor<TOwner>
     where TOwner : class
     where TValue : struct
 {
@@ -116,7 +132,7 @@ internal sealed class NullableFieldDescriptor<TOwner, TValue> : FieldDescriptor<
         _type = type;
     }
 
-    public override void Write(TOwner owner, BoxBuffer buffer, string context, StreamBinder? streams)
+    public override void Write(TOwner owner, BoxBuffer buffer, string context, StreamBinder? streams, ref ChunkRuns? runs)
     {
         TValue? value = _get(owner);
         if (value.HasValue)

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using Amp.Commands.Arguments;
 
 namespace Amp.Commands.Descriptors;
 
@@ -20,37 +21,81 @@ internal static class FieldFactory
             return CreateStreamField<T>(owner, property, attribute, key, nullability);
         }
 
-        Type? underlying = Nullable.GetUnderlyingType(propertyType);
-        object argumentType = ArgumentTypeResolver.Resolve(owner, property.Name, underlying ?? propertyType, attribute.Type, attribute.MaxDigits);
+        bool optional = IsOptional(owner, property, attribute, nullability);
         Delegate getter = CompileGetter(typeof(T), property);
         Delegate setter = CompileSetter(typeof(T), property);
+        if (attribute.Type == typeof(BigStringArgument) || attribute.Type == typeof(BigUnicodeArgument))
+        {
+            return CreateChunked<T>(owner, property, attribute, key, optional, getter, setter);
+        }
 
+        if (attribute.MaxBytes != 0)
+        {
+            throw new AmpDefinitionException(owner, property.Name, "MaxBytes applies only to big values: Type = typeof(BigStringArgument) or typeof(BigUnicodeArgument)");
+        }
+
+        Type? underlying = Nullable.GetUnderlyingType(propertyType);
+        object argumentType = ArgumentTypeResolver.Resolve(owner, property.Name, underlying ?? propertyType, attribute.Type, attribute.MaxDigits);
         if (underlying is not null)
         {
             Type descriptorType = typeof(NullableFieldDescriptor<,>).MakeGenericType(typeof(T), underlying);
             return (FieldDescriptor<T>)Activator.CreateInstance(descriptorType, attribute.Name, key, property.Name, getter, setter, argumentType)!;
         }
 
-        bool optional = attribute.Optional;
+        Type fieldType = typeof(FieldDescriptor<,>).MakeGenericType(typeof(T), propertyType);
+        return (FieldDescriptor<T>)Activator.CreateInstance(fieldType, attribute.Name, key, property.Name, optional, getter, setter, argumentType)!;
+    }
+
+    /// <summary>A nullable value type is optional; a reference type when annotated nullable or marked Optional.</summary>
+    private static bool IsOptional(Type owner, PropertyInfo property, AmpArgumentAttribute attribute, NullabilityInfoContext nullability)
+    {
+        Type propertyType = property.PropertyType;
+        if (Nullable.GetUnderlyingType(propertyType) is not null)
+        {
+            return true;
+        }
+
         if (!propertyType.IsValueType)
         {
-            optional |= nullability.Create(property).ReadState == NullabilityState.Nullable;
+            return attribute.Optional || nullability.Create(property).ReadState == NullabilityState.Nullable;
         }
-        else if (attribute.Optional)
+
+        if (attribute.Optional)
         {
             throw new AmpDefinitionException(owner, property.Name, $"is marked Optional but its type {propertyType.Name} cannot be null; use {propertyType.Name}?");
         }
 
-        Type fieldType = typeof(FieldDescriptor<,>).MakeGenericType(typeof(T), propertyType);
-        return (FieldDescriptor<T>)Activator.CreateInstance(fieldType, attribute.Name, key, property.Name, optional, getter, setter, argumentType)!;
+        return false;
+    }
+
+    private static FieldDescriptor<T> CreateChunked<T>(Type owner, PropertyInfo property, AmpArgumentAttribute attribute, byte[] key, bool optional, Delegate getter, Delegate setter)
+        where T : class
+    {
+        Type propertyType = property.PropertyType;
+        object codec = BigValueCodecs.For(attribute.Type!, propertyType)
+            ?? throw new AmpDefinitionException(owner, property.Name, attribute.Type == typeof(BigUnicodeArgument)
+                ? $"BigUnicodeArgument carries a string, not {propertyType.Name}"
+                : $"BigStringArgument carries byte[] or ReadOnlyMemory<byte>, not {propertyType.Name}");
+        if (attribute.MaxDigits != 0)
+        {
+            throw new AmpDefinitionException(owner, property.Name, "MaxDigits does not apply to big values; MaxBytes limits them");
+        }
+
+        if (attribute.MaxBytes < 0)
+        {
+            throw new AmpDefinitionException(owner, property.Name, $"MaxBytes is {attribute.MaxBytes}; it must be at least 1, or 0 for no limit of the field's own");
+        }
+
+        Type fieldType = typeof(ChunkedFieldDescriptor<,>).MakeGenericType(typeof(T), propertyType);
+        return (FieldDescriptor<T>)Activator.CreateInstance(fieldType, attribute.Name, key, property.Name, optional, attribute.MaxBytes, getter, setter, codec)!;
     }
 
     private static FieldDescriptor<T> CreateStreamField<T>(Type owner, PropertyInfo property, AmpArgumentAttribute attribute, byte[] key, NullabilityInfoContext nullability)
         where T : class
     {
-        if (attribute.Type is not null || attribute.MaxDigits != 0)
+        if (attribute.Type is not null || attribute.MaxDigits != 0 || attribute.MaxBytes != 0)
         {
-            throw new AmpDefinitionException(owner, property.Name, "is a stream; Type and MaxDigits do not apply to streams");
+            throw new AmpDefinitionException(owner, property.Name, "is a stream; Type, MaxDigits and MaxBytes do not apply to streams");
         }
 
         bool optional = attribute.Optional || nullability.Create(property).ReadState == NullabilityState.Nullable;

@@ -20,6 +20,7 @@ internal sealed class RecordDescriptor<T>
     private readonly FieldDescriptor<T>[] _fields;
     private readonly Func<T> _factory;
     private readonly ulong _requiredMask;
+    private readonly ulong _chunkedMask;
 
     private RecordDescriptor(FieldDescriptor<T>[] fields, Func<T> factory)
     {
@@ -30,6 +31,11 @@ internal sealed class RecordDescriptor<T>
             if (!fields[i].Optional)
             {
                 _requiredMask |= 1UL << i;
+            }
+
+            if (fields[i] is ChunkedFieldDescriptor<T>)
+            {
+                _chunkedMask |= 1UL << i;
             }
 
             HasStreams |= fields[i] is StreamFieldDescriptor<T>;
@@ -47,38 +53,43 @@ internal sealed class RecordDescriptor<T>
     public IReadOnlyList<FieldDescriptor<T>> Fields => _fields;
 
     /// <summary>
-    /// Writes the fields merged, in sorted key order, with up to two reserved entries (sorted, empty key = none).
-    /// Does not write the end marker.
+    /// Writes the fields merged, in sorted key order, with up to two reserved entries (sorted, empty key = none)
+    /// and the chunks of big values. Does not write the end marker.
     /// </summary>
     public void WriteFields(T value, BoxBuffer buffer, string context, ReadOnlySpan<byte> key1, ReadOnlySpan<byte> value1, ReadOnlySpan<byte> key2, ReadOnlySpan<byte> value2, StreamBinder? streams = null)
     {
-        foreach (FieldDescriptor<T> field in _fields)
+        ChunkRuns? runs = null;
+        try
         {
-            if (!key1.IsEmpty && key1.SequenceCompareTo(field.Key) < 0)
+            foreach (FieldDescriptor<T> field in _fields)
             {
+                while (!key1.IsEmpty && key1.SequenceCompareTo(field.Key) < 0)
+                {
+                    runs?.WriteBefore(key1, buffer);
+                    buffer.WriteEntry(key1, value1);
+                    key1 = key2;
+                    value1 = value2;
+                    key2 = default;
+                }
+
+                runs?.WriteBefore(field.Key, buffer);
+                field.Write(value, buffer, context, streams, ref runs);
+            }
+
+            while (!key1.IsEmpty)
+            {
+                runs?.WriteBefore(key1, buffer);
                 buffer.WriteEntry(key1, value1);
                 key1 = key2;
                 value1 = value2;
                 key2 = default;
             }
 
-            if (!key1.IsEmpty && key1.SequenceCompareTo(field.Key) < 0)
-            {
-                buffer.WriteEntry(key1, value1);
-                key1 = default;
-            }
-
-            field.Write(value, buffer, context, streams);
+            runs?.WriteRest(buffer);
         }
-
-        if (!key1.IsEmpty)
+        finally
         {
-            buffer.WriteEntry(key1, value1);
-        }
-
-        if (!key2.IsEmpty)
-        {
-            buffer.WriteEntry(key2, value2);
+            runs?.Dispose();
         }
     }
 
@@ -98,16 +109,20 @@ internal sealed class RecordDescriptor<T>
                 continue;
             }
 
+            seen |= 1UL << index;
+            if (_fields[index] is not ValueFieldDescriptor<T> field)
+            {
+                continue; // A big value is read once the whole box is known: its chunks may come in any order.
+            }
+
             try
             {
-                _fields[index].Read(result, entry.Value, streams);
+                field.Read(result, entry.Value, streams);
             }
             catch (Exception e) when (e is not AmpArgumentException)
             {
-                throw new AmpArgumentException(context, _fields[index].Name, $"malformed value: {e.Message}", e);
+                throw new AmpArgumentException(context, field.Name, $"malformed value: {e.Message}", e);
             }
-
-            seen |= 1UL << index;
         }
 
         ulong missing = _requiredMask & ~seen;
@@ -115,6 +130,12 @@ internal sealed class RecordDescriptor<T>
         {
             int first = System.Numerics.BitOperations.TrailingZeroCount(missing);
             throw new AmpArgumentException(context, _fields[first].Name, "required key is missing");
+        }
+
+        for (ulong chunked = seen & _chunkedMask; chunked != 0; chunked &= chunked - 1)
+        {
+            var field = (ChunkedFieldDescriptor<T>)_fields[System.Numerics.BitOperations.TrailingZeroCount(chunked)];
+            field.ReadFromBox(result, box, context);
         }
 
         return result;
@@ -168,9 +189,36 @@ internal sealed class RecordDescriptor<T>
             throw new AmpDefinitionException(type, null, $"has {fields.Count} AMP fields; at most {MaxFields} are supported");
         }
 
+        CheckChunkKeys(type, fields);
         fields.Sort(static (a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
         Func<T> factory = Expression.Lambda<Func<T>>(Expression.New(type)).Compile();
         return new RecordDescriptor<T>(fields.ToArray(), factory);
+    }
+
+    /// <summary>A big value's name must leave room for its chunk keys, and no other field may be named as one of them.</summary>
+    private static void CheckChunkKeys(Type type, List<FieldDescriptor<T>> fields)
+    {
+        foreach (FieldDescriptor<T> big in fields)
+        {
+            if (big is not ChunkedFieldDescriptor<T>)
+            {
+                continue;
+            }
+
+            if (big.Key.Length > ChunkKeys.MaxNameLength)
+            {
+                throw new AmpDefinitionException(type, big.MemberName,
+                    $"the wire name of a big value is {big.Key.Length} bytes long; at most {ChunkKeys.MaxNameLength} leave room for its chunk keys (name.2, name.3, ...)");
+            }
+
+            foreach (FieldDescriptor<T> other in fields)
+            {
+                if (ChunkKeys.ParseIndex(other.Key, big.Key) != 0)
+                {
+                    throw new AmpDefinitionException(type, other.MemberName, $"wire name '{other.Name}' is a chunk key of the big value '{big.Name}'");
+                }
+            }
+        }
     }
 
     private static byte[] ValidateName(Type type, PropertyInfo property, string name)

@@ -8,7 +8,7 @@ namespace Amp.Commands.Descriptors;
 /// A <see cref="Stream"/> or <see cref="PipeReader"/> property: on the wire, the id of a stream the box
 /// announces (spec/amp-wire.md §15.3); its bytes follow in chunk boxes. Sending needs the streams extension.
 /// </summary>
-internal sealed class StreamFieldDescriptor<TOwner> : FieldDescriptor<TOwner>
+internal sealed class StreamFieldDescriptor<TOwner> : ValueFieldDescriptor<TOwner>
     where TOwner : class
 {
     private readonly Func<TOwner, Stream?> _getSource;
@@ -52,7 +52,7 @@ internal sealed class StreamFieldDescriptor<TOwner> : FieldDescriptor<TOwner>
             (owner, stream) => set(owner, new ItemStreamReader<TItem>(stream, type)),
             sourceIsWrapper: true);
 
-    public override void Write(TOwner owner, BoxBuffer buffer, string context, StreamBinder? streams)
+    public override void Write(TOwner owner, BoxBuffer buffer, string context, StreamBinder? streams, ref ChunkRuns? runs)
     {
         Stream? source = _getSource(owner);
         if (source is null)

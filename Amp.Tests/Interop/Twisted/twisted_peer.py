@@ -82,6 +82,12 @@ scenario run without them prints ``FAIL <scenario>: needs TLS options ...``)
     ``--pretty`` prints a spaced hex dump with the decoded keys and values
     under each item instead (used for ``spec/amp-wire.md``).
 
+``bigcapture [--pretty]``
+    The same for BigEcho calls and answers with big values (``BOX`` lines
+    only, up to 1.8 MB of hex each; not kept in a file): the chunk keys of
+    ``data`` in Twisted's sorted order, interleaved with ``data-x`` and
+    ``data.1x``.
+
 Interop command set
 ===================
 
@@ -120,6 +126,12 @@ PeerInfo           (none)                                       tls Boolean: thi
                                                                 subject Unicode opt, issuer
                                                                 Unicode opt: CNs of the peer's
                                                                 certificate (absent if none)
+BigEcho            all optional: data BigString, text           the same keys, all optional
+                   BigUnicode, data-x String, data.1x String    (echo); BigString/BigUnicode
+                                                                are the community recipe (see
+                                                                BigString below): values of
+                                                                any size, in 65535-byte chunks
+                                                                under data, data.2, data.3, ...
 StartTLS           (none on the wire)                           (empty); Twisted's own command
 SwitchProtocol     protocol Unicode                             (empty); UnknownProtocol ->
                    (amp.ProtocolSwitchCommand: the caller       UNKNOWN_PROTOCOL, description
@@ -139,6 +151,15 @@ answer (bytes after the answer in the same read belong to the raw protocol);
 our raw-echo client then writes ``SWITCH_CHUNKS`` at once (``first chunk\n``,
 64 KiB of xorshift32 bytes, ``\0\0looks like an AMP end marker\0\0``) and
 expects exactly the greeting followed by the same bytes.
+
+Big values (``bigvalues``, part of ``all``)
+    BigEcho of big_bytes(n) and big_text(n) for n in BIG_SIZES (0, 1, 65535,
+    65536, 200000, 700000: up to 11 chunks, so data.10 and data.11 sort before
+    data.2), 4-byte characters cut by chunk boundaries, all four keys at once
+    (``interleaved``), the answer's chunk keys through callRemoteString
+    (``raw-keys``), and a value with a gap and keys the recipe never looks up
+    (``raw-gap``: data, data.2, data.4, data.02, data.1, data.x echo as
+    ``AB``).
 
 Scenarios (part of ``all``; each check on a fresh connection unless noted)
     ``switch``  ``refused``: SwitchProtocol("nope") fails with UnknownProtocol
@@ -161,6 +182,7 @@ Scenarios (part of ``all``; each check on a fresh connection unless noted)
 
 import argparse
 import decimal
+import itertools
 import math
 import os
 import signal
@@ -294,6 +316,78 @@ class PeerInfo(amp.Command):
     response = [(b"tls", amp.Boolean()),
                 (b"subject", amp.Unicode(optional=True)),
                 (b"issuer", amp.Unicode(optional=True))]
+
+
+# Twisted's BigString recipe (glyph's amphacks, quoted on amp-protocol.net), for
+# Python 3 and with Twisted's optional-argument handling: a value's first
+# CHUNK_MAX bytes go under the argument's name, the n-th chunk (n >= 2) under
+# b"name.%d" % n; the reader takes name, name.2, name.3, ... up to the first
+# missing index.  Written from the recipe's description, not copied.
+CHUNK_MAX = 0xFFFF
+
+
+class BigString(amp.Argument):
+    """A byte string of any size, in chunks of at most CHUNK_MAX bytes."""
+
+    def buildvalue(self, data):
+        return data
+
+    def fromvalue(self, value):
+        return value
+
+    def fromBox(self, name, strings, objects, proto):
+        pyname = amp._wireNameToPythonIdentifier(name)
+        first = strings.get(name)
+        if first is None:
+            if not self.optional:
+                raise KeyError(name)
+            objects[pyname] = None
+            return
+        chunks = [first]
+        for index in itertools.count(2):
+            chunk = strings.get(b"%s.%d" % (name, index))
+            if chunk is None:
+                break
+            chunks.append(chunk)
+        objects[pyname] = self.buildvalue(b"".join(chunks))
+
+    def toBox(self, name, strings, objects, proto):
+        value = self.retrieve(objects, amp._wireNameToPythonIdentifier(name), proto)
+        if self.optional and value is None:
+            return
+        data = self.fromvalue(value)
+        strings[name] = data[:CHUNK_MAX]  # the empty value too: the name with an empty value
+        for index, start in enumerate(range(CHUNK_MAX, len(data), CHUNK_MAX), 2):
+            strings[b"%s.%d" % (name, index)] = data[start:start + CHUNK_MAX]
+
+
+class BigUnicode(BigString):
+    """Text of any size: UTF-8, then chunked as BigString (a chunk may end inside a character)."""
+
+    def buildvalue(self, data):
+        return data.decode("utf-8")
+
+    def fromvalue(self, value):
+        return value.encode("utf-8")
+
+
+def _big_echo_schema():
+    # data-x sorts between data and data.10, data.1x between data.19 and data.2.
+    return [
+        (b"data", BigString(optional=True)),
+        (b"text", BigUnicode(optional=True)),
+        (b"data-x", amp.String(optional=True)),
+        (b"data.1x", amp.String(optional=True)),
+    ]
+
+
+BIG_ECHO_KEYS = ["data", "text", "data_x", "data.1x"]
+
+
+class BigEcho(amp.Command):
+    commandName = b"BigEcho"
+    arguments = _big_echo_schema()
+    response = _big_echo_schema()
 
 
 class UnknownProtocol(Exception):
@@ -524,6 +618,10 @@ class PeerAMP(amp.AMP):
     def raw(self, payload):
         return {"payload": payload}
 
+    @BigEcho.responder
+    def big_echo(self, **kw):
+        return kw
+
     @amp.StartTLS.responder
     def start_tls(self):
         # {} is Twisted's default: a fresh self-signed "TEMPORARY CERTIFICATE"
@@ -590,6 +688,24 @@ TEXTS = ["", "hello", "snow \u2603 \U0001D11E \U0001F600", "nul\x00byte",
          "\ufeffbom", "caf\u00e9 \u4e2d\u6587"]
 
 ALL_BYTES = bytes(range(256))
+
+# Big values (BigEcho): empty, one byte, one full chunk, one byte more, 4 and 11 chunks.
+BIG_SIZES = [0, 1, 65535, 65536, 200000, 700000]
+_BIG_BYTES = []
+
+
+def big_bytes(n):
+    """The first n bytes of xorshift32_bytes (C#: BigPayloads.Bytes)."""
+    if not _BIG_BYTES or len(_BIG_BYTES[0]) < n:
+        _BIG_BYTES[:] = [xorshift32_bytes(max(n, 700000))]
+    return _BIG_BYTES[0][:n]
+
+
+def big_text(n):
+    """Text of at most n UTF-8 bytes (C#: BigPayloads.Text): "x", then snowmen
+    (3 bytes each), so every chunk boundary (a multiple of 65535, itself a
+    multiple of 3) falls inside a snowman."""
+    return "" if n == 0 else "x" + "\u2603" * ((n - 1) // 3)
 
 # Values sent with callRemoteString(b"Echo", key=raw) that must come back
 # byte-for-byte: Twisted re-encodes them to the same bytes, so must Amp.NET.
@@ -1134,6 +1250,63 @@ async def undeclared_fail_raw(ctx):
     await expect_closed_or_working(proto, ctx)
 
 
+# --- scenario: bigvalues (BigString / BigUnicode recipe) -----------------------
+
+def describe_big(value):
+    if value is None or len(value) <= 16:
+        return repr(value)
+    return f"{type(value).__name__} of {len(value)}"
+
+
+def big_check(kwargs):
+    async def check(ctx):
+        proto = await ctx.shared()
+        r = await proto.callRemote(BigEcho, **kwargs)
+        for key in BIG_ECHO_KEYS:
+            sent, got = kwargs.get(key), r.get(key)
+            if sent != got and sent is not None and got is not None:
+                common = next((i for i, (a, b) in enumerate(zip(sent, got)) if a != b), min(len(sent), len(got)))
+                raise CheckFailed(f"{key}: sent {describe_big(sent)}, got {describe_big(got)}, first difference at {common}")
+            expect(sent == got, f"{key}: sent {describe_big(sent)}, got {describe_big(got)}")
+    return check
+
+
+async def big_raw_keys(ctx):
+    # Our server writes a 700000-byte value as the recipe does: data, data.2 ... data.11.
+    proto = await ctx.shared()
+    data = big_bytes(700000)
+    strings = {}
+    BigString().toBox(b"data", strings, {"data": data}, proto)
+    r = await proto.callRemoteString(b"BigEcho", **{k.decode("ascii"): v for k, v in strings.items()})
+    want = {b"_answer", b"data"} | {b"data.%d" % i for i in range(2, 12)}
+    expect(set(r) == want, f"answer keys {sorted(r)!r}")
+    expect(all(len(r[k]) == (65535 if k not in (b"_answer", b"data.11") else len(r[k])) for k in r),
+           "every chunk but the last is 65535 bytes")
+    expect(b"".join([r[b"data"]] + [r[b"data.%d" % i] for i in range(2, 12)]) == data, "chunks joined")
+
+
+async def big_raw_gap(ctx):
+    # The reader stops at the first missing index and ignores keys it never looks up.
+    proto = await ctx.shared()
+    r = await proto.callRemoteString(b"BigEcho", **{"data": b"A", "data.2": b"B", "data.4": b"D",
+                                                    "data.02": b"x", "data.1": b"y", "data.x": b"z"})
+    expect(set(r) == {b"_answer", b"data"} and r[b"data"] == b"AB", f"answer {r!r}")
+
+
+def big_checks():
+    checks = []
+    for n in BIG_SIZES:
+        checks.append((f"bytes-{n}", big_check({"data": big_bytes(n)})))
+    for n in BIG_SIZES:
+        checks.append((f"text-{n}", big_check({"text": big_text(n)})))
+    checks.append(("text-emoji", big_check({"text": "ab" + "\U0001F600" * 40000})))
+    checks.append(("interleaved", big_check({"data": big_bytes(700000), "text": big_text(200000),
+                                             "data_x": b"x", "data.1x": b"1x"})))
+    checks.append(("raw-keys", big_raw_keys))
+    checks.append(("raw-gap", big_raw_gap))
+    return checks
+
+
 # --- scenario: badarg ------------------------------------------------------------
 
 def badarg_check(command, kwargs):
@@ -1539,6 +1712,7 @@ def scenarios():
         ("fatal", [("die", fatal_die), ("pending", fatal_pending)]),
         ("undeclared", [("fail", undeclared_fail), ("fail-raw", undeclared_fail_raw)]),
         ("badarg", badarg_checks()),
+        ("bigvalues", big_checks()),
     ] + switch_scenarios()
 
 
@@ -1822,6 +1996,24 @@ def capture_items():
     return items
 
 
+def big_capture_items():
+    """BigEcho calls and answers as Twisted writes them (the chunk keys of data
+    interleave with data-x and data.1x): for Amp.NET's byte-for-byte tests."""
+    cases = [
+        ("bigecho-empty", {"data": b"", "text": ""}),
+        ("bigecho-65535", {"data": big_bytes(65535)}),
+        ("bigecho-65536", {"data": big_bytes(65536), "text": big_text(65536)}),
+        ("bigecho-700000", {"data": big_bytes(700000), "text": big_text(200000),
+                            "data_x": b"x", "data.1x": b"1x"}),
+    ]
+    items = []
+    for name, kw in cases:
+        req = _call(lambda p: p.callRemote(BigEcho, **kw))
+        items.append(("BOX", f"{name}-call", req))
+        items.append(("BOX", f"{name}-answer", _answer_to(req)))
+    return items
+
+
 def _pretty_box(data):
     """Annotated hex dump of a byte string holding boxes."""
     out = []
@@ -1845,8 +2037,8 @@ def _pretty_box(data):
     return "\n".join(out)
 
 
-def run_capture(pretty):
-    for kind, name, data in capture_items():
+def run_capture(pretty, items):
+    for kind, name, data in items:
         if not pretty:
             if kind == "BOX":
                 sys.stdout.write(f"BOX {name} {data.hex()}\n")
@@ -1906,6 +2098,8 @@ def main(argv=None):
     add_tls_arguments(c)
     p = sub.add_parser("capture", help="print the bytes Twisted writes for sample boxes")
     p.add_argument("--pretty", action="store_true")
+    b = sub.add_parser("bigcapture", help="print the bytes Twisted writes for BigEcho boxes (megabytes)")
+    b.add_argument("--pretty", action="store_true")
     sub.add_parser("list", help="print all check names")
     args = parser.parse_args(argv)
     tls = None
@@ -1931,7 +2125,9 @@ def main(argv=None):
         globalLogBeginner.beginLoggingTo([lambda event: None], redirectStandardIO=False)
 
     if args.role == "capture":
-        return run_capture(args.pretty)
+        return run_capture(args.pretty, capture_items())
+    if args.role == "bigcapture":
+        return run_capture(args.pretty, big_capture_items())
     if args.role == "list":
         return run_list()
     if args.role == "server":
