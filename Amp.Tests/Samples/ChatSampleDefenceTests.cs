@@ -135,6 +135,7 @@ public sealed class ChatSampleDefenceTests
         AmpConnectionLostException closed = await silent.Completion.WaitAsync(cancellationToken);
         Assert.That(closed.Reason, Is.EqualTo(AmpDisconnectReason.RemoteClosed));
         await server.WaitForAsync(new Regex(@"^\* sleeper \(tcp .*\) disconnected: TimedOut \(The peer sent nothing for"));
+        await server.WaitForAsync(new Regex(@"^\* sleeper left \(disconnected\)"));
         Assert.That((await pinging.CallRemoteAsync(new Who(), cancellationToken)).Nicknames, Is.EqualTo(new[] { "pinger" }));
         await stopPinging.CancelAsync();
         await pings;
