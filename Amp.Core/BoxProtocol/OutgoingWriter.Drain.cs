@@ -236,9 +236,20 @@ internal sealed partial class OutgoingWriter
     private async Task WriteBatchAsync()
     {
         int written = _batch.Length;
-        _output.Write(_batch.Span);
-        _batch.Clear();
-        FlushResult result = await _output.FlushAsync().ConfigureAwait(false);
+
+        // WriteAsync, not Write then FlushAsync: a pipe copies the batch either way, but a writer over a
+        // stream (a TLS layer's) hands it to the stream as it is, saving a copy. The batch stays untouched
+        // until the write completes: callers append to the other queue meanwhile.
+        FlushResult result;
+        try
+        {
+            result = await _output.WriteAsync(_batch.Memory).ConfigureAwait(false);
+        }
+        finally
+        {
+            _batch.Clear();
+        }
+
         ReleaseRoom(written);
         if (result.IsCompleted || result.IsCanceled)
         {
