@@ -2,15 +2,17 @@ using System.Globalization;
 using Amp.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// "roundtrip [seconds] [--rounds N] [--inmemory] [--pool-send]": quick side-by-side round-trip figures
-// without BenchmarkDotNet, the libraries measured in N interleaved rounds (default 5); --inmemory adds
-// Amp.NET over in-memory pipes (no sockets), --pool-send Amp.NET sending from the thread pool.
+// "roundtrip [seconds] [--rounds N] [--inmemory] [--pool-send] [--no-rate]": quick side-by-side round-trip
+// figures without BenchmarkDotNet, the libraries measured in N interleaved rounds (default 5); --inmemory adds
+// Amp.NET over in-memory pipes (no sockets), --pool-send Amp.NET sending from the thread pool, --no-rate
+// Amp.NET with MinimumReceiveRate off (no receive watch in the read loop).
 // Anything else goes to BenchmarkDotNet, e.g. --filter '*Box*' --job short.
 if (args.Length > 0 && args[0] == "roundtrip")
 {
     var rest = args.Skip(1).ToList();
     bool inMemory = rest.Remove("--inmemory");
     bool poolSend = rest.Remove("--pool-send");
+    bool noRate = rest.Remove("--no-rate");
     int rounds = 5;
     int roundsAt = rest.IndexOf("--rounds");
     if (roundsAt >= 0)
@@ -20,7 +22,7 @@ if (args.Length > 0 && args[0] == "roundtrip")
     }
 
     double seconds = rest.Count > 0 ? double.Parse(rest[0], CultureInfo.InvariantCulture) : 5;
-    await RoundTripRunner.RunAsync(seconds, rounds, inMemory, poolSend).ConfigureAwait(false);
+    await RoundTripRunner.RunAsync(seconds, rounds, inMemory, poolSend, noRate).ConfigureAwait(false);
     return;
 }
 

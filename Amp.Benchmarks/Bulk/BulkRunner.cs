@@ -78,9 +78,12 @@ internal static class BulkRunner
         await using (one.ConfigureAwait(false))
         {
             TimeSpan cpuBefore = CpuTime();
+            long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            int collectionsBefore = GC.CollectionCount(0);
             BulkSample sample = await one.PushAsync(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
             double megabytes = sample.Bytes / 1e6;
-            Print($"{one.Name}: {megabytes / sample.Seconds:N0} MB/s, {(CpuTime() - cpuBefore).TotalMicroseconds / megabytes:N0} CPU us/MB");
+            double writes = sample.Bytes / (double)PayloadBytes;
+            Print($"{one.Name}: {megabytes / sample.Seconds:N0} MB/s, {(CpuTime() - cpuBefore).TotalMicroseconds / megabytes:N0} CPU us/MB, {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / writes:N0} B allocated and {(GC.CollectionCount(0) - collectionsBefore) / writes:F3} gen0 GCs per 16 KiB");
         }
     }
 
