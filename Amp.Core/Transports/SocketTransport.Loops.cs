@@ -63,8 +63,8 @@ public sealed partial class SocketTransport
     /// twice as much each time up to <see cref="MaximumReceiveSize"/>, so a stream of large boxes costs one
     /// receive, one flush and one wake-up of the reader per 64 KiB rather than per pipe segment (4 KiB);
     /// after a receive that did not fill its buffer, back to <see cref="MinimumReceiveSize"/>. A buffer
-    /// grows only after the previous one was filled, so what the pipe holds stays within about twice the
-    /// bytes received, however the peer splits them.
+    /// grows only after the previous one was filled, so however the peer splits its bytes the pipe holds
+    /// at most one buffer (up to 64 KiB) beyond the trickle bound of twice the bytes received.
     /// </summary>
     private static int NextReceiveSize(int received, int bufferLength) =>
         received < bufferLength ? MinimumReceiveSize : Math.Min(MaximumReceiveSize, Math.Max(MinimumReceiveSize, bufferLength) * 2);
