@@ -235,11 +235,9 @@ internal sealed partial class OutgoingWriter
 
     private async Task WriteBatchAsync()
     {
+        // WriteAsync, not Write then FlushAsync: a pipe copies the batch either way, a writer over a stream
+        // (a TLS layer's) hands it over uncopied. Callers append to the other queue until the write ends.
         int written = _batch.Length;
-
-        // WriteAsync, not Write then FlushAsync: a pipe copies the batch either way, but a writer over a
-        // stream (a TLS layer's) hands it to the stream as it is, saving a copy. The batch stays untouched
-        // until the write completes: callers append to the other queue meanwhile.
         FlushResult result;
         try
         {
