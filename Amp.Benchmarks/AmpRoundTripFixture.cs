@@ -21,7 +21,10 @@ internal sealed class AmpRoundTripFixture : IRoundTripFixture
 
     public string Name { get; private init; } = "Amp.NET";
 
-    public static async Task<AmpRoundTripFixture> StartAsync(bool sendInline = true)
+    /// <summary>Connects a pair.</summary>
+    /// <param name="sendInline">Whether the transports send on the flushing thread (<see cref="SocketTransportOptions.SendInline"/>).</param>
+    /// <param name="watchReceiveRate">Whether both ends keep the default <see cref="AmpConnectionOptions.MinimumReceiveRate"/> (false turns it off).</param>
+    public static async Task<AmpRoundTripFixture> StartAsync(bool sendInline = true, bool watchReceiveRate = true)
     {
         var socketOptions = new SocketTransportOptions { SendInline = sendInline };
         SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, 0, socketOptions);
@@ -30,8 +33,9 @@ internal sealed class AmpRoundTripFixture : IRoundTripFixture
         SocketTransport clientTransport = await connecting.ConfigureAwait(false);
 
         var responders = new AmpResponders().Add((SumCommand c) => new SumResult { Total = c.A + c.B });
-        AmpConnection server = AmpConnection.Start(serverTransport, new AmpConnectionOptions { Name = "bench-server", Responders = responders });
-        AmpConnection client = AmpConnection.Start(clientTransport, new AmpConnectionOptions { Name = "bench-client" });
+        AmpMinimumDataRate? rate = watchReceiveRate ? AmpMinimumDataRate.Default : null;
+        AmpConnection server = AmpConnection.Start(serverTransport, new AmpConnectionOptions { Name = "bench-server", Responders = responders, MinimumReceiveRate = rate });
+        AmpConnection client = AmpConnection.Start(clientTransport, new AmpConnectionOptions { Name = "bench-client", MinimumReceiveRate = rate });
 
         SumResult check = await client.CallRemoteAsync(new SumCommand { A = 1, B = 2 }).ConfigureAwait(false);
         if (check.Total != 3)
@@ -39,7 +43,13 @@ internal sealed class AmpRoundTripFixture : IRoundTripFixture
             throw new InvalidOperationException("Sum(1, 2) answered " + check.Total.ToString(CultureInfo.InvariantCulture));
         }
 
-        return new AmpRoundTripFixture(listener, server, client) { Name = sendInline ? "Amp.NET" : "Amp.NET pool-send" };
+        string name = (sendInline, watchReceiveRate) switch
+        {
+            (true, true) => "Amp.NET",
+            (false, _) => "Amp.NET pool-send",
+            (true, false) => "Amp.NET no-rate",
+        };
+        return new AmpRoundTripFixture(listener, server, client) { Name = name };
     }
 
     public Task CallAsync() => _client.CallRemoteAsync(new SumCommand { A = 1, B = 2 });

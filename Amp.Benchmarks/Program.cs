@@ -2,15 +2,17 @@ using System.Globalization;
 using Amp.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// "roundtrip [seconds] [--rounds N] [--inmemory] [--pool-send]": quick side-by-side round-trip figures
-// without BenchmarkDotNet, the libraries measured in N interleaved rounds (default 5); --inmemory adds
-// Amp.NET over in-memory pipes (no sockets), --pool-send Amp.NET sending from the thread pool.
+// "roundtrip [seconds] [--rounds N] [--inmemory] [--pool-send] [--no-rate]": quick side-by-side round-trip
+// figures without BenchmarkDotNet, the libraries measured in N interleaved rounds (default 5); --inmemory adds
+// Amp.NET over in-memory pipes (no sockets), --pool-send Amp.NET sending from the thread pool, --no-rate
+// Amp.NET with MinimumReceiveRate off (no receive watch in the read loop).
 // Anything else goes to BenchmarkDotNet, e.g. --filter '*Box*' --job short.
 if (args.Length > 0 && args[0] == "roundtrip")
 {
     var rest = args.Skip(1).ToList();
     bool inMemory = rest.Remove("--inmemory");
     bool poolSend = rest.Remove("--pool-send");
+    bool noRate = rest.Remove("--no-rate");
     int rounds = 5;
     int roundsAt = rest.IndexOf("--rounds");
     if (roundsAt >= 0)
@@ -20,7 +22,7 @@ if (args.Length > 0 && args[0] == "roundtrip")
     }
 
     double seconds = rest.Count > 0 ? double.Parse(rest[0], CultureInfo.InvariantCulture) : 5;
-    await RoundTripRunner.RunAsync(seconds, rounds, inMemory, poolSend).ConfigureAwait(false);
+    await RoundTripRunner.RunAsync(seconds, rounds, inMemory, poolSend, noRate).ConfigureAwait(false);
     return;
 }
 
@@ -31,10 +33,36 @@ if (args.Length > 1 && args[0] == "loop")
     return;
 }
 
-// "tls [seconds]": StartTLS latency and bulk throughput with 0, 1 and 2 TLS layers.
-if (args.Length > 0 && args[0] == "tls")
+// "tls [seconds] [--rounds N]": StartTLS latency, then bulk throughput with 0, 1 and 2 TLS layers against a
+// bare socket pair and a bare SslStream pair, interleaved in N rounds (default 5). "bulk" is the same without
+// the latency. "bulkloop <pair|sslpair|0|1|2> [seconds]": one bulk case alone, for a profiler to watch.
+if (args.Length > 0 && args[0] is "tls" or "bulk" or "bulkloop")
 {
-    await TlsRunner.RunAsync(args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5).ConfigureAwait(false);
+    var rest = args.Skip(1).ToList();
+    int rounds = 5;
+    int roundsAt = rest.IndexOf("--rounds");
+    if (roundsAt >= 0)
+    {
+        rounds = int.Parse(rest[roundsAt + 1], CultureInfo.InvariantCulture);
+        rest.RemoveRange(roundsAt, 2);
+    }
+
+    if (args[0] == "bulkloop")
+    {
+        await Amp.Benchmarks.Bulk.BulkRunner.LoopAsync(rest[0], rest.Count > 1 ? double.Parse(rest[1], CultureInfo.InvariantCulture) : 10).ConfigureAwait(false);
+        return;
+    }
+
+    double seconds = rest.Count > 0 ? double.Parse(rest[0], CultureInfo.InvariantCulture) : 10;
+    if (args[0] == "tls")
+    {
+        await TlsRunner.RunAsync(seconds, rounds).ConfigureAwait(false);
+    }
+    else
+    {
+        await Amp.Benchmarks.Bulk.BulkRunner.RunAsync(new Amp.Benchmarks.Bulk.BulkCertificates(), seconds, rounds).ConfigureAwait(false);
+    }
+
     return;
 }
 

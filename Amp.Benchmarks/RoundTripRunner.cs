@@ -16,7 +16,7 @@ internal static class RoundTripRunner
     private const int InFlight = 64;
     private const int MaxSamples = 1 << 22;
 
-    public static async Task RunAsync(double seconds, int rounds, bool inMemory, bool poolSend)
+    public static async Task RunAsync(double seconds, int rounds, bool inMemory, bool poolSend, bool noRate)
     {
         TimeSpan slice = TimeSpan.FromSeconds(seconds / rounds);
         TimeSpan warmUp = TimeSpan.FromSeconds(Math.Min(1, seconds / 4));
@@ -24,6 +24,11 @@ internal static class RoundTripRunner
         if (poolSend)
         {
             fixtures.Add(await AmpRoundTripFixture.StartAsync(sendInline: false).ConfigureAwait(false));
+        }
+
+        if (noRate)
+        {
+            fixtures.Add(await AmpRoundTripFixture.StartAsync(watchReceiveRate: false).ConfigureAwait(false));
         }
 
         fixtures.Add(await JsonRpcRoundTripFixture.StartAsync().ConfigureAwait(false));
@@ -67,9 +72,16 @@ internal static class RoundTripRunner
             {
                 if (many != yardstick)
                 {
-                    double[] ratios = many.RoundRates.Zip(yardstick.RoundRates, (ours, theirs) => ours / theirs).Order().ToArray();
-                    Print($"64 in flight, {many.Name} / {yardstick.Name} per round: min {ratios[0]:F2}x, median {ratios[ratios.Length / 2]:F2}x, max {ratios[^1]:F2}x; overall {many.CallsPerSecond / yardstick.CallsPerSecond:F2}x");
+                    PrintRatios("64 in flight", many, yardstick);
                 }
+            }
+
+            if (noRate)
+            {
+                // The receive watch's cost: the same code with and without it, round by round.
+                int off = fixtures.FindIndex(f => f.Name == "Amp.NET no-rate");
+                PrintRatios("64 in flight", concurrent[off], concurrent[0]);
+                PrintRatios("1 in flight", sequential[off], sequential[0]);
             }
         }
         finally
@@ -138,6 +150,12 @@ internal static class RoundTripRunner
 
         long[] counts = await Task.WhenAll(callers).ConfigureAwait(false);
         measurement.Calls = counts.Sum();
+    }
+
+    private static void PrintRatios(string label, CaseTotals ours, CaseTotals theirs)
+    {
+        double[] ratios = ours.RoundRates.Zip(theirs.RoundRates, (a, b) => a / b).Order().ToArray();
+        Print($"{label}, {ours.Name} / {theirs.Name} per round: min {ratios[0]:F2}x, median {ratios[ratios.Length / 2]:F2}x, max {ratios[^1]:F2}x; overall {ours.CallsPerSecond / theirs.CallsPerSecond:F2}x");
     }
 
     private static void Print(FormattableString line) => Console.WriteLine(line.ToString(CultureInfo.InvariantCulture));

@@ -74,6 +74,9 @@ internal sealed class TlsApplicationStream : AsyncDuplexStream
         ThrowIfFailed();
         try
         {
+            // The layer's writer always flushes after writing (StreamPipeWriter does): the records of
+            // this write go below in that one flush.
+            _records.HoldFlushes();
             await _tls.WriteAsync(source, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -89,6 +92,9 @@ internal sealed class TlsApplicationStream : AsyncDuplexStream
         try
         {
             await _tls.ShutdownAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+
+            // Whatever a write cut short left held goes out with the close_notify.
+            await _records.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {

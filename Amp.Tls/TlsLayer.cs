@@ -35,6 +35,10 @@ namespace Amp.Tls;
 /// </remarks>
 public sealed class TlsLayer : AmpLayer
 {
+    // The most plaintext one TLS record carries (RFC 8446 5.1), and what the input reads into per buffer.
+    private const int MaxRecordPlaintext = 16 * 1024;
+    private const int InputBufferSize = 64 * 1024;
+
     private readonly SslStream _tls;
     private readonly TlsRecordStream _records;
     private readonly TlsApplicationStream _plaintext;
@@ -50,8 +54,12 @@ public sealed class TlsLayer : AmpLayer
         _records = records;
         Info = info;
         _plaintext = new TlsApplicationStream(tls, records);
-        _input = PipeReader.Create(_plaintext, new StreamPipeReaderOptions(leaveOpen: true));
-        _output = PipeWriter.Create(_plaintext, new StreamPipeWriterOptions(leaveOpen: true));
+        // Reads take whole records (up to 16 KiB of plaintext each), several into one buffer; a zero-byte
+        // read first waits for data, so an idle layer holds no buffer. Writes go to the engine as they
+        // come, up to a record each (TLS's largest): a batch of boxes leaves as full records in one flush.
+        _input = PipeReader.Create(_plaintext, new StreamPipeReaderOptions(
+            bufferSize: InputBufferSize, minimumReadSize: MaxRecordPlaintext, leaveOpen: true, useZeroByteReads: true));
+        _output = PipeWriter.Create(_plaintext, new StreamPipeWriterOptions(minimumBufferSize: MaxRecordPlaintext, leaveOpen: true));
     }
 
     /// <summary>What the handshake negotiated: version, cipher suite, certificates, role, depth.</summary>

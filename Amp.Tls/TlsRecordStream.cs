@@ -18,6 +18,8 @@ internal sealed class TlsRecordStream : AsyncDuplexStream
     private int _remainingInRecord;
     private volatile bool _inputEnded;
     private Exception? _lowerFailure;
+    private bool _holdingFlushes;
+    private bool _unflushed;
 
     public TlsRecordStream(IDuplexPipe lower)
     {
@@ -113,7 +115,49 @@ internal sealed class TlsRecordStream : AsyncDuplexStream
         }
     }
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Until the next <see cref="FlushAsync"/>, records the TLS engine writes are put in the pipe below
+    /// without flushing it: the records of one batch of plaintext then leave in one flush (one send on a
+    /// socket) instead of one flush per record. Only the layer's writing side sets it, before it hands the
+    /// engine a batch; the handshake, close_notify and anything else the engine writes on its own are flushed at once.
+    /// </summary>
+    public void HoldFlushes() => _holdingFlushes = true;
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    {
+        if (!_holdingFlushes)
+        {
+            return WriteAndFlushAsync(source, cancellationToken);
+        }
+
+        try
+        {
+            _lower.Output.Write(source.Span);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Interlocked.CompareExchange(ref _lowerFailure, e, null);
+            throw;
+        }
+
+        _unflushed = true;
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Flushes the records held since <see cref="HoldFlushes"/> to the pipe below, and stops holding.</summary>
+    public override Task FlushAsync(CancellationToken cancellationToken)
+    {
+        _holdingFlushes = false;
+        if (!_unflushed)
+        {
+            return Task.CompletedTask;
+        }
+
+        _unflushed = false;
+        return FlushLowerAsync(cancellationToken);
+    }
+
+    private async ValueTask WriteAndFlushAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken)
     {
         FlushResult result;
         try
@@ -126,6 +170,27 @@ internal sealed class TlsRecordStream : AsyncDuplexStream
             throw;
         }
 
+        ThrowIfStopped(result);
+    }
+
+    private async Task FlushLowerAsync(CancellationToken cancellationToken)
+    {
+        FlushResult result;
+        try
+        {
+            result = await _lower.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Interlocked.CompareExchange(ref _lowerFailure, e, null);
+            throw;
+        }
+
+        ThrowIfStopped(result);
+    }
+
+    private void ThrowIfStopped(FlushResult result)
+    {
         if (result.IsCompleted)
         {
             var stopped = new IOException("The layer below stopped accepting writes.");
@@ -133,8 +198,6 @@ internal sealed class TlsRecordStream : AsyncDuplexStream
             throw stopped;
         }
     }
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>The byte stream ended inside a TLS record: TLS's failure (a truncation), not the layer below's.</summary>

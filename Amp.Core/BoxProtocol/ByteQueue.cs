@@ -12,6 +12,8 @@ internal sealed class ByteQueue
 
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
 
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
+
     public void Append(ReadOnlySpan<byte> bytes)
     {
         if (_buffer.Length - Length < bytes.Length)

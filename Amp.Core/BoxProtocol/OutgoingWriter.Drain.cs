@@ -235,10 +235,19 @@ internal sealed partial class OutgoingWriter
 
     private async Task WriteBatchAsync()
     {
+        // WriteAsync, not Write then FlushAsync: a pipe copies the batch either way, a writer over a stream
+        // (a TLS layer's) hands it over uncopied. Callers append to the other queue until the write ends.
         int written = _batch.Length;
-        _output.Write(_batch.Span);
-        _batch.Clear();
-        FlushResult result = await _output.FlushAsync().ConfigureAwait(false);
+        FlushResult result;
+        try
+        {
+            result = await _output.WriteAsync(_batch.Memory).ConfigureAwait(false);
+        }
+        finally
+        {
+            _batch.Clear();
+        }
+
         ReleaseRoom(written);
         if (result.IsCompleted || result.IsCanceled)
         {

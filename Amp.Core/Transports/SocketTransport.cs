@@ -32,6 +32,9 @@ public sealed partial class SocketTransport : AmpTransport
     // bytes of buffer per byte received, not a fresh segment per receive.
     private const int MinimumReceiveSize = 2048;
 
+    // The most one receive asks for, reached only while receives keep filling their buffers (see NextReceiveSize).
+    private const int MaximumReceiveSize = 64 * 1024;
+
     private readonly Socket _socket;
     private readonly SocketTransportOptions _options;
     private readonly Pipe _input;

@@ -18,5 +18,16 @@ public sealed class BytesArgument : AmpArgumentType<byte[]>
 
     /// <inheritdoc/>
     /// <returns>A new array holding a copy of <paramref name="source"/>.</returns>
-    public override byte[] Read(ReadOnlySpan<byte> source) => source.ToArray();
+    public override byte[] Read(ReadOnlySpan<byte> source)
+    {
+        if (source.IsEmpty)
+        {
+            return Array.Empty<byte>();
+        }
+
+        // Every byte is overwritten at once: the runtime need not clear the array first.
+        byte[] copy = GC.AllocateUninitializedArray<byte>(source.Length);
+        source.CopyTo(copy);
+        return copy;
+    }
 }

@@ -17,5 +17,16 @@ public sealed class ReadOnlyMemoryArgument : AmpArgumentType<ReadOnlyMemory<byte
 
     /// <inheritdoc/>
     /// <returns>A copy of <paramref name="source"/>: the source bytes belong to the receive buffer and are reused.</returns>
-    public override ReadOnlyMemory<byte> Read(ReadOnlySpan<byte> source) => source.ToArray();
+    public override ReadOnlyMemory<byte> Read(ReadOnlySpan<byte> source)
+    {
+        if (source.IsEmpty)
+        {
+            return Array.Empty<byte>();
+        }
+
+        // Every byte is overwritten at once: the runtime need not clear the array first.
+        byte[] copy = GC.AllocateUninitializedArray<byte>(source.Length);
+        source.CopyTo(copy);
+        return copy;
+    }
 }
