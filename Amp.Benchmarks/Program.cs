@@ -35,8 +35,9 @@ if (args.Length > 1 && args[0] == "loop")
 
 // "tls [seconds] [--rounds N]": StartTLS latency, then bulk throughput with 0, 1 and 2 TLS layers against a
 // bare socket pair and a bare SslStream pair, interleaved in N rounds (default 5). "bulk" is the same without
-// the latency. "bulkloop <pair|sslpair|0|1|2> [seconds]": one bulk case alone, for a profiler to watch.
-if (args.Length > 0 && args[0] is "tls" or "bulk" or "bulkloop")
+// the latency; "streams" the same with 1 GiB Amp.NET streams (plaintext, one TLS layer) in place of bulk boxes.
+// "bulkloop <pair|sslpair|0|1|2|stream0|stream1> [seconds]": one bulk case alone, for a profiler to watch.
+if (args.Length > 0 && args[0] is "tls" or "bulk" or "bulkloop" or "streams")
 {
     var rest = args.Skip(1).ToList();
     int rounds = 5;
@@ -60,7 +61,7 @@ if (args.Length > 0 && args[0] is "tls" or "bulk" or "bulkloop")
     }
     else
     {
-        await Amp.Benchmarks.Bulk.BulkRunner.RunAsync(new Amp.Benchmarks.Bulk.BulkCertificates(), seconds, rounds).ConfigureAwait(false);
+        await Amp.Benchmarks.Bulk.BulkRunner.RunAsync(new Amp.Benchmarks.Bulk.BulkCertificates(), seconds, rounds, streams: args[0] == "streams").ConfigureAwait(false);
     }
 
     return;

@@ -15,17 +15,32 @@ internal static class BulkRunner
 {
     public const int PayloadBytes = 16 * 1024;
 
-    public static async Task RunAsync(BulkCertificates certificates, double seconds, int rounds)
+    /// <param name="certificates">The TLS certificates of every case.</param>
+    /// <param name="seconds">The time each case runs, in all.</param>
+    /// <param name="rounds">The rounds it is split into.</param>
+    /// <param name="streams">Measure 1 GiB Amp.NET streams (plaintext, one TLS layer) instead of bulk boxes.</param>
+    public static async Task RunAsync(BulkCertificates certificates, double seconds, int rounds, bool streams = false)
     {
         var socketPair = await PairCeiling.StartSocketsAsync(PayloadBytes).ConfigureAwait(false);
         var tlsPair = await PairCeiling.StartTlsAsync(PayloadBytes, certificates).ConfigureAwait(false);
         var cases = new List<IBulkCase> { socketPair, tlsPair };
-        for (int layers = 0; layers <= 2; layers++)
+        IBulkCase[] ceilingOf;
+        if (streams)
         {
-            cases.Add(await AmpBulkCase.StartAsync(layers, PayloadBytes, certificates).ConfigureAwait(false));
+            cases.Add(await AmpStreamCase.StartAsync(0, certificates).ConfigureAwait(false));
+            cases.Add(await AmpStreamCase.StartAsync(1, certificates).ConfigureAwait(false));
+            ceilingOf = [socketPair, tlsPair, socketPair, tlsPair];
+        }
+        else
+        {
+            for (int layers = 0; layers <= 2; layers++)
+            {
+                cases.Add(await AmpBulkCase.StartAsync(layers, PayloadBytes, certificates).ConfigureAwait(false));
+            }
+
+            ceilingOf = [socketPair, tlsPair, socketPair, tlsPair, tlsPair];
         }
 
-        IBulkCase[] ceilingOf = [socketPair, tlsPair, socketPair, tlsPair, tlsPair];
         try
         {
             TimeSpan slice = TimeSpan.FromSeconds(seconds / rounds);
@@ -73,6 +88,7 @@ internal static class BulkRunner
         {
             "pair" => await PairCeiling.StartSocketsAsync(PayloadBytes).ConfigureAwait(false),
             "sslpair" => await PairCeiling.StartTlsAsync(PayloadBytes, certificates).ConfigureAwait(false),
+            "stream0" or "stream1" => await AmpStreamCase.StartAsync(which[^1] - '0', certificates).ConfigureAwait(false),
             _ => await AmpBulkCase.StartAsync(int.Parse(which, CultureInfo.InvariantCulture), PayloadBytes, certificates).ConfigureAwait(false),
         };
         await using (one.ConfigureAwait(false))
