@@ -46,7 +46,7 @@ public sealed partial class AmpConnection : IAsyncDisposable
         _extensions = new ExtensionNegotiation(options.Extensions, _streamsLogger, Name);
         if ((options.Extensions & AmpExtensions.Streams) != 0)
         {
-            _streams = new StreamTable(_writer, options.StreamWindowBytes, options.MaxStreamBufferBytes, _streamsLogger, Name);
+            _streams = new StreamTable(_writer, new StreamLimits(options.StreamWindowBytes, options.MaxStreamBufferBytes, options.MaxIncomingStreams), _streamsLogger, Name);
         }
 
         _writer.HeldCallsDropped = FailHeldCalls;

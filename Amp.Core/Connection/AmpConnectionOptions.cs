@@ -15,6 +15,7 @@ public sealed class AmpConnectionOptions
     private readonly TimeSpan _idleTimeout = Timeout.InfiniteTimeSpan;
     private readonly int _streamWindowBytes = 256 * 1024;
     private readonly long _maxStreamBufferBytes = 16 * 1024 * 1024;
+    private readonly int _maxIncomingStreams = 1024;
 
     /// <summary>Limits on incoming boxes.</summary>
     public AmpLimits Limits { get; init; } = AmpLimits.Default;
@@ -174,6 +175,22 @@ public sealed class AmpConnectionOptions
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1024);
             _maxStreamBufferBytes = value;
+        }
+    }
+
+    /// <summary>
+    /// The most incoming streams a connection keeps open at once (announced and not yet ended by the peer,
+    /// stopped ones included). A peer that announces more breaks the protocol (<see cref="AmpProtocolError.StreamViolation"/>)
+    /// and the connection is closed: each open stream costs memory even before it carries a byte. Default 1024.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
+    public int MaxIncomingStreams
+    {
+        get => _maxIncomingStreams;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _maxIncomingStreams = value;
         }
     }
 }

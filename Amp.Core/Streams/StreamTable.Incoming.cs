@@ -19,7 +19,7 @@ internal sealed partial class StreamTable
                 throw Violation("a _streams announcement holds a malformed stream id");
             }
 
-            var stream = new IncomingStream(this, id);
+            IncomingStream stream;
             int credit;
             lock (_lock)
             {
@@ -28,10 +28,18 @@ internal sealed partial class StreamTable
                     return;
                 }
 
-                if (!_incoming.TryAdd(id, stream))
+                if (_incoming.Count >= _maxIncoming)
+                {
+                    throw Violation($"the peer announced more than {_maxIncoming} streams open at once (MaxIncomingStreams)");
+                }
+
+                if (_incoming.ContainsKey(id))
                 {
                     throw Violation($"stream {id:x} is announced while it is still open");
                 }
+
+                stream = new IncomingStream(this, id);
+                _incoming.Add(id, stream);
 
                 credit = TakeCreditLocked(stream);
             }

@@ -21,15 +21,17 @@ internal sealed partial class StreamTable
     private readonly string _connection;
     private readonly int _window;
     private readonly long _budget;
+    private readonly int _maxIncoming;
     private long _promised;
     private ulong _lastOutgoingId;
     private AmpConnectionLostException? _ended;
 
-    public StreamTable(OutgoingWriter writer, int window, long budget, ILogger logger, string connection)
+    public StreamTable(OutgoingWriter writer, StreamLimits limits, ILogger logger, string connection)
     {
         _writer = writer;
-        _window = window;
-        _budget = budget;
+        _window = limits.Window;
+        _budget = limits.Budget;
+        _maxIncoming = limits.MaxIncoming;
         _logger = logger;
         _connection = connection;
     }
@@ -160,3 +162,9 @@ internal sealed partial class StreamTable
 
     private static AmpProtocolException Violation(string message) => new(AmpProtocolError.StreamViolation, message);
 }
+
+/// <summary>The limits of a connection's incoming streams (from <see cref="AmpConnectionOptions"/>).</summary>
+/// <param name="Window">Credit per stream.</param>
+/// <param name="Budget">Credit granted and not read, all streams together.</param>
+/// <param name="MaxIncoming">Incoming streams open at once.</param>
+internal readonly record struct StreamLimits(int Window, long Budget, int MaxIncoming);

@@ -126,6 +126,22 @@ public sealed class StreamWireTests
     }
 
     [Test]
+    public async Task Announcing_more_streams_than_the_limit_closes_the_connection(CancellationToken cancellationToken)
+    {
+        await using RawPeer peer = RawPeer.Start(new AmpConnectionOptions { MaxIncomingStreams = 10 });
+        await peer.WriteBoxAsync(Make(("_ask", "1"), ("_command", "_amp.extensions"), ("offer", StreamsOffer)), cancellationToken);
+        await peer.ReadBoxAsync(cancellationToken);
+
+        // Nobody answers these commands: every stream is stopped at once, and stays open until the peer ends it.
+        await peer.WriteBoxAsync(Make(("_command", "Nobody"), ("_streams", "1,2,3,4,5,6,7,8,9,a")), cancellationToken);
+        await peer.WriteBoxAsync(Make(("_command", "Nobody"), ("_streams", "b")), cancellationToken);
+
+        AmpConnectionLostException lost = await peer.Connection.Completion;
+        Assert.That(lost.InnerException, Is.TypeOf<AmpProtocolException>().With.Property(nameof(AmpProtocolException.Error)).EqualTo(AmpProtocolError.StreamViolation));
+        Assert.That(lost.InnerException!.Message, Does.Contain("more than 10 streams"));
+    }
+
+    [Test]
     public async Task Stream_boxes_from_a_peer_that_did_not_agree_are_empty_boxes(CancellationToken cancellationToken)
     {
         await using RawPeer peer = RawPeer.Start();
