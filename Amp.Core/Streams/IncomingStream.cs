@@ -10,7 +10,7 @@ namespace Amp.Streams;
 /// </summary>
 internal sealed class IncomingStream : PipeReader
 {
-    private static readonly PipeOptions s_options = new(pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: 16 * 1024, useSynchronizationContext: false);
+    private static readonly PipeOptions s_options = new(pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false);
 
     private readonly Pipe _pipe = new(s_options);
     private readonly StreamTable _table;
