@@ -16,6 +16,8 @@ internal sealed class IncomingStream : PipeReader
     private readonly StreamTable _table;
     private readonly Lock _writing = new();
     private bool _finished;
+    private long _inPipe;
+    private DirectRead? _direct;
     private ReadOnlySequence<byte> _lastRead;
     private Stream? _stream;
 
@@ -52,15 +54,17 @@ internal sealed class IncomingStream : PipeReader
     public bool Starved { get; set; }
 
     /// <summary>The stream the application reads, made once.</summary>
-    public Stream ApplicationStream => _stream ??= AsStream(leaveOpen: false);
+    public Stream ApplicationStream => _stream ??= new IncomingByteStream(this);
 
-    /// <summary>Appends a chunk (read loop).</summary>
+    /// <summary>Appends a chunk (read loop): straight into a read that waits for it, the rest into the pipe.</summary>
     /// <remarks>
     /// The pipe's writing end is used from the read loop (chunks, the end) and from whoever releases the
     /// stream (a responder completing, the reader giving up): one at a time, and never after it is finished.
     /// </remarks>
     public void Deliver(ReadOnlySpan<byte> chunk)
     {
+        DirectRead? read;
+        int direct = 0;
         lock (_writing)
         {
             if (_finished)
@@ -68,19 +72,80 @@ internal sealed class IncomingStream : PipeReader
                 return;
             }
 
-            _pipe.Writer.Write(chunk);
-            ValueTask<FlushResult> flush = _pipe.Writer.FlushAsync();
-            if (!flush.IsCompleted)
+            read = _direct;
+            _direct = null;
+            if (read is not null)
             {
-                // Never happens: the pipe does not pause (credit bounds it). Observe it anyway.
-                _ = flush.AsTask();
+                direct = Math.Min(chunk.Length, read.Buffer.Length);
+                chunk.Slice(0, direct).CopyTo(read.Buffer.Span);
+            }
+
+            if (direct < chunk.Length)
+            {
+                _pipe.Writer.Write(chunk.Slice(direct));
+                ValueTask<FlushResult> flush = _pipe.Writer.FlushAsync();
+                if (!flush.IsCompleted)
+                {
+                    // Never happens: the pipe does not pause (credit bounds it). Observe it anyway.
+                    _ = flush.AsTask();
+                }
+
+                Interlocked.Add(ref _inPipe, chunk.Length - direct);
             }
         }
+
+        if (read is not null)
+        {
+            read.Registration.Dispose();
+            read.TrySetResult(direct);
+            _table.OnConsumed(this, direct);
+        }
+    }
+
+    /// <summary>
+    /// For a read that found the pipe empty: returns a task the next chunk completes by copying into
+    /// <paramref name="buffer"/>, or <see langword="null"/> when bytes (or the end) arrived meanwhile and the
+    /// pipe must be read instead.
+    /// </summary>
+    public Task<int>? WaitForChunk(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var read = new DirectRead(buffer);
+        lock (_writing)
+        {
+            if (_finished || Interlocked.Read(ref _inPipe) > 0 || _direct is not null)
+            {
+                return null;
+            }
+
+            _direct = read;
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            read.Registration = cancellationToken.UnsafeRegister(static (state, token) =>
+            {
+                var (stream, waiting) = ((IncomingStream, DirectRead))state!;
+                lock (stream._writing)
+                {
+                    if (stream._direct != waiting)
+                    {
+                        return; // A chunk or the end took it first.
+                    }
+
+                    stream._direct = null;
+                }
+
+                waiting.TrySetCanceled(token);
+            }, (this, read));
+        }
+
+        return read.Task;
     }
 
     /// <summary>Ends the stream for the application (once): at the end of the data, or with <paramref name="error"/>.</summary>
     public void Finish(Exception? error)
     {
+        DirectRead? read;
         lock (_writing)
         {
             if (_finished)
@@ -89,7 +154,22 @@ internal sealed class IncomingStream : PipeReader
             }
 
             _finished = true;
+            read = _direct;
+            _direct = null;
             _pipe.Writer.Complete(error);
+        }
+
+        if (read is not null)
+        {
+            read.Registration.Dispose();
+            if (error is null)
+            {
+                read.TrySetResult(0);
+            }
+            else
+            {
+                read.TrySetException(error);
+            }
         }
     }
 
@@ -120,6 +200,7 @@ internal sealed class IncomingStream : PipeReader
         _pipe.Reader.AdvanceTo(consumed, examined);
         if (count > 0)
         {
+            Interlocked.Add(ref _inPipe, -count);
             _table.OnConsumed(this, count);
         }
     }
@@ -132,5 +213,13 @@ internal sealed class IncomingStream : PipeReader
     {
         _pipe.Reader.Complete(exception);
         _table.OnReaderDone(this);
+    }
+
+    /// <summary>A read waiting for the next chunk, with its buffer.</summary>
+    private sealed class DirectRead(Memory<byte> buffer) : TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public Memory<byte> Buffer { get; } = buffer;
+
+        public CancellationTokenRegistration Registration { get; set; }
     }
 }

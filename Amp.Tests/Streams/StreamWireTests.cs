@@ -74,13 +74,12 @@ public sealed class StreamWireTests
         await peer.WriteBoxAsync(Make(("_ask", "2"), ("_command", "Upload"), ("name", "a"), ("data", "7"), ("_streams", "7")), cancellationToken);
         byte[]? grant = await peer.ReadBoxBytesAsync(cancellationToken);
         Assert.That(grant, Is.EqualTo(Bytes(("_credit", "1024"u8.ToArray()), ("_grant", "7"u8.ToArray()))));
-        await peer.WriteBoxAsync(Make(("_chunk", new byte[1000]), ("_stream", "7")), cancellationToken);
-        await peer.WriteBoxAsync(Make(("_chunk", new byte[25]), ("_stream", "7")), cancellationToken);
+        await peer.WriteBoxAsync(Make(("_chunk", new byte[1025]), ("_stream", "7")), cancellationToken);
 
-        AmpConnectionLostException lost = await peer.Connection.Completion;
+        AmpConnectionLostException lost = await peer.Connection.Completion.WaitAsync(cancellationToken);
         Assert.That(lost.Reason, Is.EqualTo(AmpDisconnectReason.ProtocolViolation));
         Assert.That(lost.InnerException, Is.TypeOf<AmpProtocolException>().With.Property(nameof(AmpProtocolException.Error)).EqualTo(AmpProtocolError.StreamViolation));
-        Assert.That(await responders.UploadEnded.Task, Is.TypeOf<AmpStreamException>());
+        Assert.That(await responders.UploadEnded.Task.WaitAsync(cancellationToken), Is.TypeOf<AmpStreamException>());
     }
 
     [Test]
@@ -121,7 +120,7 @@ public sealed class StreamWireTests
 
         await peer.WriteBoxAsync(Make((idKey, id), (key, value)), cancellationToken);
 
-        AmpConnectionLostException lost = await peer.Connection.Completion;
+        AmpConnectionLostException lost = await peer.Connection.Completion.WaitAsync(cancellationToken);
         Assert.That(lost.InnerException, Is.TypeOf<AmpProtocolException>().With.Property(nameof(AmpProtocolException.Error)).EqualTo(AmpProtocolError.StreamViolation), lost.Message);
     }
 
@@ -136,7 +135,7 @@ public sealed class StreamWireTests
         await peer.WriteBoxAsync(Make(("_command", "Nobody"), ("_streams", "1,2,3,4,5,6,7,8,9,a")), cancellationToken);
         await peer.WriteBoxAsync(Make(("_command", "Nobody"), ("_streams", "b")), cancellationToken);
 
-        AmpConnectionLostException lost = await peer.Connection.Completion;
+        AmpConnectionLostException lost = await peer.Connection.Completion.WaitAsync(cancellationToken);
         Assert.That(lost.InnerException, Is.TypeOf<AmpProtocolException>().With.Property(nameof(AmpProtocolException.Error)).EqualTo(AmpProtocolError.StreamViolation));
         Assert.That(lost.InnerException!.Message, Does.Contain("more than 10 streams"));
     }
@@ -148,7 +147,7 @@ public sealed class StreamWireTests
 
         await peer.WriteBoxAsync(Make(("_stream", "1"), ("_chunk", "x")), cancellationToken);
 
-        AmpConnectionLostException lost = await peer.Connection.Completion;
+        AmpConnectionLostException lost = await peer.Connection.Completion.WaitAsync(cancellationToken);
         Assert.That(lost.InnerException, Is.TypeOf<AmpProtocolException>().With.Property(nameof(AmpProtocolException.Error)).EqualTo(AmpProtocolError.EmptyBox));
     }
 
