@@ -117,12 +117,13 @@ internal sealed partial class OutgoingWriter
 
     /// <summary>
     /// Removes the slot at <paramref name="index"/>. If the boxes held for it must not go below (its change
-    /// did not happen), they are replaced: answers become bare <c>UNKNOWN</c> errors, calls are dropped and
-    /// returned for failing. Otherwise they now belong to the change before it, if any.
+    /// did not happen), they are replaced (see <see cref="ReplaceHeldLocked"/>) and the held calls returned
+    /// for failing. Otherwise they now belong to the change before it, if any.
     /// </summary>
     private List<ulong>? RemoveSlotLocked(int index)
     {
         ChangeSlot slot = _slots[index];
+        List<ulong>? dropped = slot.DropHeldBoxesWith is null ? null : ReplaceHeldLocked(index);
         _slots.RemoveAt(index);
         if (slot.RefusesCalls)
         {
@@ -130,18 +131,24 @@ internal sealed partial class OutgoingWriter
             _switchSlots--;
         }
 
-        if (slot.DropHeldBoxesWith is null)
+        if (slot.DropHeldBoxesWith is null && index > 0 && slot.HeldCalls is { } calls)
         {
-            if (index > 0 && slot.HeldCalls is { } calls)
-            {
-                (_slots[index - 1].HeldCalls ??= new List<ulong>()).AddRange(calls);
-            }
-
-            return null;
+            (_slots[index - 1].HeldCalls ??= new List<ulong>()).AddRange(calls);
         }
 
+        return dropped;
+    }
+
+    /// <summary>
+    /// Replaces the boxes held for the slot at <paramref name="index"/> (from its offset to the next slot's,
+    /// or the end of the queue): answers become bare <c>UNKNOWN</c> errors, calls are dropped; returns the
+    /// tags of the dropped calls. The slot holds nothing afterwards.
+    /// </summary>
+    private List<ulong>? ReplaceHeldLocked(int index)
+    {
+        ChangeSlot slot = _slots[index];
         int start = slot.Offset;
-        int end = index < _slots.Count ? _slots[index].Offset : _queue.Length;
+        int end = index + 1 < _slots.Count ? _slots[index + 1].Offset : _queue.Length;
         var rebuilt = new ByteQueue();
         rebuilt.Append(_queue.Span.Slice(0, start));
         _boxesQueued += HeldBoxes.AppendErrorsFor(_queue.Span.Slice(start, end - start), rebuilt);
@@ -149,12 +156,36 @@ internal sealed partial class OutgoingWriter
         int shift = rebuilt.Length - _queue.Length;
         _inFlight += shift;
         _queue = rebuilt;
-        for (int i = index; i < _slots.Count; i++)
+        for (int i = index + 1; i < _slots.Count; i++)
         {
             _slots[i].Offset += shift;
         }
 
-        return slot.HeldCalls;
+        List<ulong>? calls = slot.HeldCalls;
+        slot.HeldCalls = null;
+        return calls;
+    }
+
+    /// <summary>
+    /// The peer refused a change of ours: the boxes held for it so far are settled now, under the lock (with
+    /// <paramref name="dropWith"/> set, replaced as in <see cref="ReplaceHeldLocked"/>; otherwise left to go
+    /// out below). The slot stays until the writer parked on it wakes, but from now on it holds nothing: the
+    /// read loop goes on reading the peer's boxes sent after its refusal, and the answers to them, queued
+    /// before the writer wakes, were never held for the change.
+    /// </summary>
+    /// <returns>The tags of the held calls that were dropped, to fail with <paramref name="dropWith"/>.</returns>
+    public List<ulong>? SettleHeldOfRefused(ChangeSlot slot, Exception? dropWith)
+    {
+        lock (_lock)
+        {
+            int index = _slots.IndexOf(slot);
+            if (index < 0 || dropWith is null)
+            {
+                return null;
+            }
+
+            return ReplaceHeldLocked(index);
+        }
     }
 
     /// <summary>Removes a slot under <see cref="WithSlots{T}"/> (the peer's change took its place).</summary>
