@@ -37,6 +37,11 @@ internal sealed partial class OutgoingWriter
                                 head.TryMove(SlotState.Queued, SlotState.Withdrawn);
                                 head.DropHeldBoxesWith = head.Change.HeldBoxesNeedTheNewLayer ? refused : null;
                                 (withdrawn, withdrawnBecause) = (head, refused);
+
+                                // Out of the queue under this same lock, as TryWithdraw does: a box queued from now on
+                                // (the caller's next call, once it sees the failure) is not held for this change.
+                                droppedWith = head.DropHeldBoxesWith;
+                                dropped = RemoveSlotLocked(0);
                             }
                         }
                         else if (head.State is SlotState.Sent or SlotState.Done)
