@@ -198,9 +198,13 @@ public sealed partial class BinaryBoxProtocol
         ChangeSlot slot = request.Slot;
         if (slot.TryMove(SlotState.Sent, SlotState.Done))
         {
+            // Only what was queued while the change was pending is held for it: the boxes the read loop
+            // answers from here on (before the writer wakes) go out as they are, in this layer.
+            Exception? drop = slot.Change.HeldBoxesNeedTheNewLayer ? reason : null;
+            _writer.ReportDropped(_writer.SettleHeldOfRefused(slot, drop), drop);
+
             // The writer fails the request once it has gone on without the change, so a caller who sees
             // the refusal can send again at once (a refused switch no longer refuses calls).
-            slot.DropHeldBoxesWith = slot.Change.HeldBoxesNeedTheNewLayer ? reason : null;
             slot.RefusedWith = reason;
             slot.Settle(SlotOutcome.Unchanged);
         }

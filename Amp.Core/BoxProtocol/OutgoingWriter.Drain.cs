@@ -5,118 +5,6 @@ namespace Amp.BoxProtocol;
 
 internal sealed partial class OutgoingWriter
 {
-    /// <summary>
-    /// Withdraws a slot whose box has not been written (under the writer's lock, so the writer either
-    /// writes it or sees it withdrawn, never both). Boxes held for it are dropped with <paramref name="dropHeldWith"/> if set.
-    /// </summary>
-    public bool TryWithdraw(ChangeSlot slot, Exception? dropHeldWith)
-    {
-        List<ulong>? dropped = null;
-        lock (_lock)
-        {
-            if (!slot.TryMove(SlotState.Queued, SlotState.Withdrawn))
-            {
-                return false;
-            }
-
-            slot.DropHeldBoxesWith = dropHeldWith;
-            int index = _slots.IndexOf(slot);
-            if (index >= 0)
-            {
-                // Out of the queue at once: boxes queued from now on are not held for a change that will not happen.
-                dropped = RemoveSlotLocked(index);
-            }
-            else if (slot.RefusesCalls)
-            {
-                slot.RefusesCalls = false;
-                _switchSlots--;
-            }
-        }
-
-        ReportDropped(dropped, dropHeldWith);
-        Kick();
-        return true;
-    }
-
-    /// <summary>
-    /// Queues a box ahead of the boxes held for this side's pending change: it goes out now, in the
-    /// current layer (a refusal of the peer's change must reach it while both sides still speak this layer).
-    /// </summary>
-    public void EnqueueBeforeHeld(ReadOnlySpan<byte> box)
-    {
-        TaskCompletionSource? wake;
-        lock (_lock)
-        {
-            ThrowIfClosed();
-            int index = _slots.FindIndex(static s => s.IsLocal && s.State is SlotState.Queued or SlotState.Sent);
-            if (index < 0)
-            {
-                wake = null;
-                _queue.Append(box);
-            }
-            else
-            {
-                int at = _slots[index].Offset;
-                var rebuilt = new ByteQueue();
-                rebuilt.Append(_queue.Span.Slice(0, at));
-                rebuilt.Append(box);
-                rebuilt.Append(_queue.Span.Slice(at));
-                _queue = rebuilt;
-                for (int i = index; i < _slots.Count; i++)
-                {
-                    _slots[i].Offset += box.Length;
-                    _slots[i].Unpark();
-                }
-
-                wake = _parkWake;
-                _parkWake = null;
-            }
-
-            _inFlight += box.Length;
-            _boxesQueued++;
-        }
-
-        // A writer parked on our change wakes to write it before going back to waiting.
-        wake?.TrySetResult();
-        Kick();
-    }
-
-    /// <summary>Fails the calls whose boxes were dropped (outside the lock).</summary>
-    public void ReportDropped(List<ulong>? tags, Exception? reason)
-    {
-        if (tags is { Count: > 0 } && reason is not null)
-        {
-            HeldCallsDropped?.Invoke(tags, reason);
-        }
-    }
-
-    /// <summary>
-    /// The connection ended: nothing queued at or after the first slot is written (it was held for a
-    /// change that will not happen), and a writer parked on a slot stops.
-    /// </summary>
-    public List<ChangeSlot> StopAtFirstSlot()
-    {
-        List<ChangeSlot> slots;
-        lock (_lock)
-        {
-            slots = new List<ChangeSlot>(_slots);
-            if (_slots.Count > 0)
-            {
-                int keep = _slots[0].Offset;
-                _inFlight -= _queue.Length - keep;
-                _queue.Truncate(keep);
-                _slots.Clear();
-            }
-        }
-
-        foreach (ChangeSlot slot in slots)
-        {
-            slot.Settle(SlotOutcome.Stop);
-        }
-
-        return slots;
-    }
-
     // Runs on the thread of whoever found the writer idle, until it has to wait for a flush or a change.
     private async Task DrainAsync()
     {
@@ -149,6 +37,11 @@ internal sealed partial class OutgoingWriter
                                 head.TryMove(SlotState.Queued, SlotState.Withdrawn);
                                 head.DropHeldBoxesWith = head.Change.HeldBoxesNeedTheNewLayer ? refused : null;
                                 (withdrawn, withdrawnBecause) = (head, refused);
+
+                                // Out of the queue under this same lock, as TryWithdraw does: a box queued from now on
+                                // (the caller's next call, once it sees the failure) is not held for this change.
+                                droppedWith = head.DropHeldBoxesWith;
+                                dropped = RemoveSlotLocked(0);
                             }
                         }
                         else if (head.State is SlotState.Sent or SlotState.Done)
@@ -328,51 +221,6 @@ internal sealed partial class OutgoingWriter
 
         return true;
     }
-
-    /// <summary>
-    /// Removes the slot at <paramref name="index"/>. If the boxes held for it must not go below (its change
-    /// did not happen), they are replaced: answers become bare <c>UNKNOWN</c> errors, calls are dropped and
-    /// returned for failing. Otherwise they now belong to the change before it, if any.
-    /// </summary>
-    private List<ulong>? RemoveSlotLocked(int index)
-    {
-        ChangeSlot slot = _slots[index];
-        _slots.RemoveAt(index);
-        if (slot.RefusesCalls)
-        {
-            slot.RefusesCalls = false;
-            _switchSlots--;
-        }
-
-        if (slot.DropHeldBoxesWith is null)
-        {
-            if (index > 0 && slot.HeldCalls is { } calls)
-            {
-                (_slots[index - 1].HeldCalls ??= new List<ulong>()).AddRange(calls);
-            }
-
-            return null;
-        }
-
-        int start = slot.Offset;
-        int end = index < _slots.Count ? _slots[index].Offset : _queue.Length;
-        var rebuilt = new ByteQueue();
-        rebuilt.Append(_queue.Span.Slice(0, start));
-        _boxesQueued += HeldBoxes.AppendErrorsFor(_queue.Span.Slice(start, end - start), rebuilt);
-        rebuilt.Append(_queue.Span.Slice(end));
-        int shift = rebuilt.Length - _queue.Length;
-        _inFlight += shift;
-        _queue = rebuilt;
-        for (int i = index; i < _slots.Count; i++)
-        {
-            _slots[i].Offset += shift;
-        }
-
-        return slot.HeldCalls;
-    }
-
-    /// <summary>Removes a slot under <see cref="WithSlots{T}"/> (the peer's change took its place).</summary>
-    public List<ulong>? RemoveSlotUnderLock(ChangeSlot slot) => RemoveSlotLocked(_slots.IndexOf(slot));
 
     private void ReleaseRoom(int written)
     {

@@ -1,7 +1,11 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Numerics;
+using Amp.Boxes;
 using Amp.Commands;
 using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
+using Amp.Transports;
 
 namespace Amp.Tests.Model;
 
@@ -169,6 +173,87 @@ public sealed class ModelFindingsTests
         });
         Assert.That((pair.Initiator.Layers, pair.Acceptor.Layers), Is.EqualTo(("gated initiator | mask(02)", "gated acceptor | mask(02)")));
         await AssertSumsWorkAsync(pair, cancellationToken);
+    }
+
+    /// <summary>
+    /// Finding 4 (model seed 927851366, pair 37): the peer refuses a push of ours whose held boxes need its
+    /// layer (here with LAYER_CHANGE_CONFLICT, its crossing change having won) and, right behind the refusal,
+    /// sends commands of its own, one a protocol switch this side refuses. The refused change stayed in the
+    /// writer's list until the writer, parked on it, woke to take it out; the read loop went on meanwhile, so
+    /// the answers to the commands read after the refusal were queued behind it, counted as held for it and
+    /// rewritten to bare UNKNOWN errors (the model: SwitchProtocol refused with Code&lt;UNKNOWN&gt; instead of
+    /// UNKNOWN_PROTOCOL). Spec §12a: only the boxes held while the change was pending become UNKNOWN. Here the
+    /// peer reads nothing until it has sent everything, so the writer is still flushing the push's box while
+    /// the refusal and the commands behind it are read: the window is certain.
+    /// </summary>
+    [Test]
+    public async Task AnswersToCommandsReadAfterARefusedPushAreNotTurnedIntoUnknown(CancellationToken cancellationToken)
+    {
+        var read = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        AmpResponders responders = InteropResponders.Create().AddRawEchoSwitch().AddRaw("Signal", (_, _, _) =>
+        {
+            // The last box: everything before it has been answered (or had its answer queued) by now.
+            read.TrySetResult();
+            return ValueTask.FromResult(new AmpBox());
+        });
+        await using RawPeer peer = RawPeer.Start(new AmpConnectionOptions { Responders = responders }, new InMemoryTransportOptions { MaxBufferedBytes = 16 });
+
+        // The push's box is read but not consumed: our writer's flush waits, so it is not parked on the change yet.
+        Task push = peer.Connection.CallRemoteAsync(new StartMask { Key = 7 }, cancellationToken);
+        ReadResult pushRead;
+        ReadOnlySequence<byte> rest;
+        AmpBox? pushBox;
+        while (true)
+        {
+            pushRead = await peer.Input.ReadAsync(cancellationToken);
+            rest = pushRead.Buffer;
+            if (BoxReader.TryReadBox(ref rest, AmpLimits.Default, out pushBox))
+            {
+                break;
+            }
+
+            peer.Input.AdvanceTo(pushRead.Buffer.Start, pushRead.Buffer.End);
+        }
+
+        Assert.That(pushBox!.GetString("_command"), Is.EqualTo("StartMask"));
+        var script = new List<byte>();
+        void Add(params string[] pairs)
+        {
+            var box = new AmpBox();
+            for (int i = 0; i < pairs.Length; i += 2)
+            {
+                box.SetString(pairs[i], pairs[i + 1]);
+            }
+
+            script.AddRange(BoxWriter.Serialize(box));
+        }
+
+        Add("_ask", "h1", "_command", "Sum", "a", "1", "b", "2");
+        Add("_error", pushBox.GetString("_ask")!, "_error_code", AmpErrorCodes.LayerChangeConflict, "_error_description", "The peer's change wins.");
+        Add("_ask", "s2", "_command", "Sum", "a", "3", "b", "4");
+        Add("_ask", "w3", "_command", "SwitchProtocol", "protocol", "nope");
+        Add("_ask", "g4", "_command", "Signal");
+        Task written = peer.WriteAsync([.. script], cancellationToken);
+        await read.Task.WaitAsync(cancellationToken);
+        peer.Input.AdvanceTo(rest.Start);
+        await written;
+
+        var answers = new Dictionary<string, AmpBox>();
+        while (answers.Count < 4)
+        {
+            AmpBox box = await peer.ReadBoxAsync(cancellationToken);
+            answers[box.GetString("_answer") ?? box.GetString("_error")!] = box;
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(answers["h1"].GetString("_error_code"), Is.EqualTo(AmpErrorCodes.Unknown), "the answer held for the push that did not happen");
+            Assert.That(answers["s2"].GetString("total"), Is.EqualTo("7"), "the Sum read after the refusal");
+            Assert.That(answers["w3"].GetString("_error_code"), Is.EqualTo("UNKNOWN_PROTOCOL"), "the switch read after the refusal");
+            Assert.That(answers["g4"].ContainsKey("_error"), Is.False, "the last command");
+        });
+        Assert.ThrowsAsync<AmpLayerChangeConflictException>(() => push);
+        Assert.That(peer.Connection.ToString(), Does.Contain("state=Open"));
     }
 
     private static Exception? FailureOf(Task task) => task.Status switch

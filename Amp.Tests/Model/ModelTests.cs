@@ -46,6 +46,8 @@ public sealed class ModelTests
         };
         await TestContext.Out.WriteLineAsync($"model seed: {seed} (replay with AMP_MODEL_SEED={seed}), steps: {steps}"
             + (onlyPair is { } only ? $", only pair {only}" : string.Empty) + (driver.Avoid.Count > 0 ? $", avoiding {string.Join(",", driver.Avoid)}" : string.Empty));
+        // Also sent at once (Out shows only once the test completes): a run that kills the test host still leaves its seed.
+        await TestContext.Progress.WriteLineAsync($"model seed: {seed}");
         var clock = Stopwatch.StartNew();
         try
         {
