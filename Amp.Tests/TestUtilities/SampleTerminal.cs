@@ -35,7 +35,7 @@ internal sealed class SampleTerminal : IAsyncDisposable
     /// <summary>Starts the sample with <paramref name="arguments"/>; every line it prints goes to <paramref name="transcript"/> under <paramref name="label"/>.</summary>
     public static SampleTerminal Start(string label, StringBuilder transcript, params string[] arguments)
     {
-        ProcessStartInfo info = SampleProcess.StartInfo(arguments);
+        ProcessStartInfo info = AsForegroundJob(SampleProcess.StartInfo(arguments));
         info.RedirectStandardInput = true;
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
@@ -107,6 +107,7 @@ internal sealed class SampleTerminal : IAsyncDisposable
     public async Task InterruptAsync()
     {
         Append($"{_label} > (Ctrl+C)");
+        Assert.That(IgnoresSigInt(_process.Id), Is.False, $"{_label} ignores SIGINT: Ctrl+C cannot reach it");
         using Process kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
         await kill.WaitForExitAsync();
         Assert.That(kill.ExitCode, Is.Zero, "kill -INT failed");
@@ -152,6 +153,41 @@ internal sealed class SampleTerminal : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    /// <summary>
+    /// Starts the sample as a shell starts the job at a terminal: with Ctrl+C's default action. A process
+    /// inherits ignored signals, and a shell without job control starts every background job with SIGINT
+    /// and SIGQUIT ignored (as in <c>dotnet test &amp;</c> from a script); .NET then respects the ignored
+    /// SIGINT and never raises <see cref="Console.CancelKeyPress"/>, so <see cref="InterruptAsync"/> would reach nothing.
+    /// </summary>
+    private static ProcessStartInfo AsForegroundJob(ProcessStartInfo sample)
+    {
+        // env resets the two signals, then execs the sample: the process id is the sample's, for kill and Kill.
+        var info = new ProcessStartInfo("env") { UseShellExecute = false };
+        info.ArgumentList.Add("--default-signal=INT,QUIT");
+        info.ArgumentList.Add(sample.FileName);
+        foreach (string argument in sample.ArgumentList)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return info;
+    }
+
+    /// <summary>Whether the process ignores SIGINT (signal 2: bit 1 of the SigIgn mask in <c>/proc/PID/status</c>).</summary>
+    private static bool IgnoresSigInt(int processId)
+    {
+        foreach (string line in File.ReadLines($"/proc/{processId}/status"))
+        {
+            if (line.StartsWith("SigIgn:", StringComparison.Ordinal))
+            {
+                ulong ignored = ulong.Parse(line.AsSpan("SigIgn:".Length).Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+                return (ignored & (1UL << 1)) != 0;
+            }
+        }
+
+        return false;
     }
 
     private void Received(string? line)
