@@ -41,18 +41,7 @@ internal sealed class AmpStreamCase : IBulkCase
         Task<AmpTransport> accepting = listener.AcceptAsync().AsTask();
         AmpTransport clientTransport = await SocketTransport.ConnectTcpAsync("127.0.0.1", listener.Port).ConfigureAwait(false);
         var responders = new AmpResponders()
-            .Add<SinkCommand, BulkResult>(async sink =>
-            {
-                byte[] buffer = new byte[64 * 1024];
-                long total = 0;
-                int read;
-                while ((read = await sink.Data.ReadAsync(buffer).ConfigureAwait(false)) > 0)
-                {
-                    total += read;
-                }
-
-                return new BulkResult { Length = (int)(total >> 10) };
-            })
+            .Add<SinkCommand, BulkResult>(SinkResponder.DrainAsync)
             .AddStartTls(certificates.ServerOptions);
         AmpConnection server = AmpConnection.Start(await accepting.ConfigureAwait(false), new AmpConnectionOptions { Name = "stream-server", Responders = responders, StreamWindowBytes = WindowBytes });
         AmpConnection client = AmpConnection.Start(clientTransport, new AmpConnectionOptions { Name = "stream-client" });

@@ -10,6 +10,23 @@ public sealed class SinkCommand : IAmpCommand<BulkResult>
     public Stream Data { get; init; } = Stream.Null;
 }
 
+/// <summary>The responder of <see cref="SinkCommand"/>: reads the stream into 64 KiB reads and drops it; answers with its length in KiB.</summary>
+internal static class SinkResponder
+{
+    public static async Task<BulkResult> DrainAsync(SinkCommand sink)
+    {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        int read;
+        while ((read = await sink.Data.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+        }
+
+        return new BulkResult { Length = (int)(total >> 10) };
+    }
+}
+
 /// <summary>An endless (or bounded) source that hands out its buffer as it is, without filling it: the cost measured is the transport's.</summary>
 internal sealed class UnfilledStream : Stream
 {

@@ -23,18 +23,7 @@ internal static class StreamFairnessRunner
         AmpTransport clientTransport = await SocketTransport.ConnectTcpAsync("127.0.0.1", listener.Port).ConfigureAwait(false);
         var responders = new AmpResponders()
             .Add((SumCommand c) => new SumResult { Total = c.A + c.B })
-            .Add<SinkCommand, BulkResult>(async sink =>
-            {
-                byte[] buffer = new byte[64 * 1024];
-                long total = 0;
-                int read;
-                while ((read = await sink.Data.ReadAsync(buffer).ConfigureAwait(false)) > 0)
-                {
-                    total += read;
-                }
-
-                return new BulkResult { Length = (int)Math.Min(total, int.MaxValue) };
-            });
+            .Add<SinkCommand, BulkResult>(SinkResponder.DrainAsync);
         await using AmpConnection server = AmpConnection.Start(await accepting.ConfigureAwait(false), new AmpConnectionOptions { Responders = responders, StreamWindowBytes = windowBytes });
         await using AmpConnection client = AmpConnection.Start(clientTransport, new AmpConnectionOptions { StreamWindowBytes = windowBytes });
 

@@ -5,7 +5,7 @@ namespace Amp.Streams;
 /// empty, wait for the next chunk to be copied straight into their buffer by the read loop (one copy
 /// fewer per byte for a reader that keeps up). Disposing it stops the sender.
 /// </summary>
-internal sealed class IncomingByteStream : Stream
+internal sealed class IncomingByteStream : ReadOnlyStream
 {
     private readonly IncomingStream _incoming;
 
@@ -13,16 +13,6 @@ internal sealed class IncomingByteStream : Stream
     {
         _incoming = incoming;
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -59,16 +49,6 @@ internal sealed class IncomingByteStream : Stream
     // A blocking read could hold up the very read loop that delivers the stream's bytes (a responder runs on it until its first await).
     public override int Read(byte[] buffer, int offset, int count) =>
         throw new NotSupportedException("Read an AMP stream asynchronously (ReadAsync, CopyToAsync): a blocking read can hold up the connection's read loop, which delivers its bytes.");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

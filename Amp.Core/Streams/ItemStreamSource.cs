@@ -7,7 +7,7 @@ namespace Amp.Streams;
 /// The bytes of a stream of typed items: each item's wire form with a 16-bit big-endian length prefix,
 /// as an element of <c>ListOf</c> (spec/amp-wire.md §15.4). Read by an outgoing stream's pump.
 /// </summary>
-internal sealed class ItemStreamSource<T> : Stream
+internal sealed class ItemStreamSource<T> : ReadOnlyStream
 {
     private readonly IAsyncEnumerator<T> _items;
     private readonly AmpArgumentType<T> _type;
@@ -21,16 +21,6 @@ internal sealed class ItemStreamSource<T> : Stream
         _items = items.GetAsyncEnumerator();
         _type = type;
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -74,16 +64,6 @@ internal sealed class ItemStreamSource<T> : Stream
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Read asynchronously.");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {
