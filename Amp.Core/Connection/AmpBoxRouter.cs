@@ -120,14 +120,34 @@ internal sealed class AmpBoxRouter : IBoxReceiver
     /// <summary>Starts the commands set aside, in order, on a pool thread (never on the writer's or a responder's).</summary>
     private void StartDeferredCommands()
     {
+        bool resume;
         lock (_lock)
         {
-            if (_draining || _deferred.Count == 0)
+            if (_draining)
             {
                 return;
             }
 
-            _draining = true;
+            if (_deferred.Count == 0)
+            {
+                // The read loop may have paused on a command too large to set aside with nothing set aside
+                // before it: nothing would drain, so offer it again now that a slot or room is free.
+                if (!_paused)
+                {
+                    return;
+                }
+
+                _paused = false;
+            }
+
+            resume = _deferred.Count == 0;
+            _draining = !resume;
+        }
+
+        if (resume)
+        {
+            _connection.Protocol.ResumeReading();
+            return;
         }
 
         ThreadPool.UnsafeQueueUserWorkItem(static router => router.DrainDeferred(), this, preferLocal: false);

@@ -125,6 +125,37 @@ public sealed class BigValueCallTests
     }
 
     [Test]
+    public async Task ACommandTooLargeToSetAsideIsAnsweredOnceTheBusyResponderFinishes(CancellationToken cancellationToken)
+    {
+        // One responder slot, busy: the next command is set aside only up to the outgoing queue limit (65 KiB
+        // here, its least), so this 100 KB one pauses reading with nothing set aside. Freeing the slot must resume reading.
+        // The slot is freed once the server has read the big command (its trace entry is written just before).
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var log = new ReceivedBoxSignal("BigEcho", gate);
+        AmpResponders responders = new AmpResponders().Add((BigEcho c) => (BigEchoValues)c).Add(async (Sum c) =>
+        {
+            await gate.Task;
+            return new SumResult { Total = c.A + c.B };
+        });
+        var (client, server) = Pair(server: new AmpConnectionOptions
+        {
+            Name = "server", Limits = s_wide, MaxQueuedOutgoingBytes = 66_560, MaxConcurrentIncomingCalls = 1,
+            Responders = responders, LoggerFactory = log,
+        });
+        await using (client)
+        await using (server)
+        {
+            Task<SumResult> busy = client.CallRemoteAsync(new Sum { A = 1, B = 2 }, cancellationToken);
+            byte[] data = BigPayloads.Bytes(100_000);
+            Task<BigEchoValues> large = client.CallRemoteAsync(new BigEcho { Data = data }, cancellationToken);
+            Task<SumResult> after = client.CallRemoteAsync(new Sum { A = 3, B = 4 }, cancellationToken);
+            Assert.That((await busy).Total, Is.EqualTo(new BigInteger(3)));
+            BigBoxes.AssertSame((await large).Data, data, "data");
+            Assert.That((await after).Total, Is.EqualTo(new BigInteger(7)));
+        }
+    }
+
+    [Test]
     public async Task ABoxLargerThanThePeersBoxLimitEndsTheConnectionAndFailsTheCall(CancellationToken cancellationToken)
     {
         var (client, server) = Pair();
