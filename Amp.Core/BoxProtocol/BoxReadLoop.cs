@@ -14,6 +14,12 @@ namespace Amp.BoxProtocol;
 /// </summary>
 internal sealed class BoxReadLoop
 {
+    // The writer stays corked from one read to the next while reads complete at once (more bytes were
+    // already buffered), so the answers to the boxes of several reads leave in one flush, as one TLS
+    // record and one send; it is uncorked before the loop waits for anything, and after MaxCorkedReads
+    // reads, so a peer that keeps sending never holds the answers back for long.
+    private const int MaxCorkedReads = 8;
+
     private readonly BinaryBoxProtocol _protocol;
     private readonly LayerStack _stack;
     private readonly OutgoingWriter _writer;
@@ -27,6 +33,8 @@ internal sealed class BoxReadLoop
     private TaskCompletionSource? _resumed;
     private bool _resumeRequested;
     private int _handlingThread;
+    private bool _corked;
+    private int _corkedReads;
 
     public BoxReadLoop(BinaryBoxProtocol protocol, LayerStack stack, OutgoingWriter writer, IBoxReceiver receiver, AmpLimits limits, ILogger logger, ReceiveWatch? receiveWatch)
     {
@@ -55,7 +63,14 @@ internal sealed class BoxReadLoop
             while (true)
             {
                 _receiveWatch?.StartWaiting(boxBytesHeld);
-                ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
+                ValueTask<ReadResult> reading = reader.ReadAsync();
+                if (!reading.IsCompleted)
+                {
+                    // Nothing more has arrived: the answers to what was read go out now, before waiting.
+                    ReleaseCork();
+                }
+
+                ReadResult result = await reading.ConfigureAwait(false);
                 _receiveWatch?.StopWaiting(result.Buffer.Length);
                 if (_protocol.HasEnded)
                 {
@@ -68,7 +83,12 @@ internal sealed class BoxReadLoop
                 bool paused = false;
                 bool popped = false;
                 bool streamEnded = false;
-                _writer.Cork();
+                if (!_corked)
+                {
+                    _writer.Cork();
+                    _corked = true;
+                }
+
                 Volatile.Write(ref _handlingThread, Environment.CurrentManagedThreadId);
                 try
                 {
@@ -129,7 +149,12 @@ internal sealed class BoxReadLoop
                 finally
                 {
                     Volatile.Write(ref _handlingThread, 0);
-                    _writer.Uncork();
+                    if (paused || popped || streamEnded || _barrier is not null || ++_corkedReads >= MaxCorkedReads)
+                    {
+                        // Whatever comes next waits (for room, a layer change, the end): flush before it.
+                        ReleaseCork();
+                    }
+
                     boxBytesHeld = paused || _barrier is not null ? 0 : buffer.Length;
                     try
                     {
@@ -202,6 +227,21 @@ internal sealed class BoxReadLoop
         catch (Exception e)
         {
             _protocol.End(AmpDisconnectReason.TransportError, "The transport failed: " + e.Message, e);
+        }
+        finally
+        {
+            ReleaseCork();
+        }
+    }
+
+    /// <summary>Lets the writer flush what the boxes handled since the cork was put in queued.</summary>
+    private void ReleaseCork()
+    {
+        if (_corked)
+        {
+            _corked = false;
+            _corkedReads = 0;
+            _writer.Uncork();
         }
     }
 

@@ -88,8 +88,9 @@ internal sealed partial class OutgoingWriter
     }
 
     /// <summary>
-    /// Holds flushing while the read loop handles the boxes of one read, so the answers to a batch of
-    /// commands leave in one flush. <see cref="Uncork"/> must follow before the read loop waits for anything.
+    /// Holds flushing while the read loop handles the boxes of one read (or of several reads that found
+    /// bytes already buffered), so the answers to a batch of commands leave in one flush.
+    /// <see cref="Uncork"/> must follow before the read loop waits for anything.
     /// </summary>
     public void Cork()
     {
