@@ -25,6 +25,17 @@ internal sealed class ByteQueue
         Length += bytes.Length;
     }
 
+    /// <summary>
+    /// Takes the bytes written to <paramref name="box"/> without copying them, when nothing is queued:
+    /// the arrays are exchanged, and <paramref name="box"/> goes on with this queue's empty one.
+    /// </summary>
+    public void TakeFrom(Boxes.BoxBuffer box)
+    {
+        int length = box.Length;
+        _buffer = box.ExchangeBuffer(_buffer);
+        Length = length;
+    }
+
     /// <summary>Keeps only the bytes from <paramref name="start"/> on, moved to the front.</summary>
     public void RemoveFront(int start)
     {

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Amp.Boxes;
 
 namespace Amp.BoxProtocol;
 
@@ -11,6 +12,9 @@ namespace Amp.BoxProtocol;
 /// </summary>
 internal sealed partial class OutgoingWriter
 {
+    // Below this, copying a box costs less than the larger arrays an exchange leaves in circulation.
+    private const int MinExchangedBytes = 16 * 1024;
+
     private readonly Lock _lock = new();
     private readonly long _maxQueuedBytes;
     private readonly Action<Exception> _onWriteFailure;
@@ -131,7 +135,16 @@ internal sealed partial class OutgoingWriter
     /// <param name="isCall">Whether the box starts a command of ours (refused while a hand-over is pending; answers are held instead).</param>
     /// <exception cref="AmpConnectionLostException">The connection has ended.</exception>
     /// <exception cref="AmpProtocolSwitchedException">A protocol switch is pending and <paramref name="isCall"/> is set.</exception>
-    public void Enqueue(ReadOnlySpan<byte> box, ulong callTag = 0, bool isCall = false)
+    public void Enqueue(ReadOnlySpan<byte> box, ulong callTag = 0, bool isCall = false) => Enqueue(box, null, callTag, isCall);
+
+    /// <summary>
+    /// Queues the box written to <paramref name="box"/>, which the caller goes on using: a large box
+    /// (a stream's chunk) that finds nothing queued is taken without a copy, by exchanging arrays.
+    /// </summary>
+    /// <exception cref="AmpConnectionLostException">The connection has ended.</exception>
+    public void Enqueue(BoxBuffer box) => Enqueue(box.WrittenSpan, box, 0, false);
+
+    private void Enqueue(ReadOnlySpan<byte> box, BoxBuffer? exchangeable, ulong callTag, bool isCall)
     {
         bool drain;
         lock (_lock)
@@ -148,8 +161,17 @@ internal sealed partial class OutgoingWriter
                 (_slots[^1].HeldCalls ??= new List<ulong>()).Add(callTag);
             }
 
-            _queue.Append(box);
-            _inFlight += box.Length;
+            int length = box.Length;
+            if (exchangeable is not null && _queue.Length == 0 && length >= MinExchangedBytes)
+            {
+                _queue.TakeFrom(exchangeable);
+            }
+            else
+            {
+                _queue.Append(box);
+            }
+
+            _inFlight += length;
             _boxesQueued++;
             drain = StartDrainIfIdle();
         }

@@ -52,6 +52,15 @@ internal sealed class BoxBuffer : IBufferWriter<byte>
 
     public void Reset() => _length = 0;
 
+    /// <summary>Gives away the array holding what was written and goes on, empty, with <paramref name="replacement"/>.</summary>
+    public byte[] ExchangeBuffer(byte[] replacement)
+    {
+        byte[] written = _buffer;
+        _buffer = replacement;
+        _length = 0;
+        return written;
+    }
+
     public void Truncate(int length) => _length = length;
 
     public void Advance(int count) => _length += count;

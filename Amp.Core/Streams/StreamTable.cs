@@ -86,7 +86,7 @@ internal sealed partial class StreamTable
             await _writer.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        _writer.Enqueue(buffer.WrittenSpan);
+        _writer.Enqueue(buffer);
     }
 
     /// <summary>Queues a stream's end or error box and forgets the stream.</summary>
