@@ -177,7 +177,7 @@ internal sealed class OutgoingStream
 
                 if (_credit > 0)
                 {
-                    return (int)Math.Min(_credit, StreamBoxes.MaxChunk);
+                    return (int)Math.Min(_credit, StreamBoxes.ChunkPayload);
                 }
 
                 _wake ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -11,8 +11,12 @@ namespace Amp.Streams;
 /// </summary>
 internal static class StreamBoxes
 {
-    /// <summary>The most payload bytes one chunk box carries (one value).</summary>
-    public const int MaxChunk = AmpLimits.WireMaxValueLength;
+    /// <summary>
+    /// The most payload bytes this side puts in one chunk box: 64 bytes under 64 KiB, so a whole chunk box
+    /// (payload, keys, an id of up to 20 digits, prefixes) is at most 64 KiB, four full TLS records, rather
+    /// than spilling a few bytes into a fifth. The wire allows up to 65,535.
+    /// </summary>
+    public const int ChunkPayload = 64 * 1024 - 64;
 
     public static ReadOnlySpan<byte> StreamKey => ReservedKeys.Stream;
 

@@ -123,6 +123,13 @@ internal sealed partial class StreamTable
     private int TakeCreditLocked(IncomingStream stream)
     {
         long wanted = _window - (stream.Granted - stream.Consumed);
+        if (_window >= 2 * StreamBoxes.ChunkPayload)
+        {
+            // Whole chunks of an Amp.NET sender: credit left over past its last full chunk would come as one
+            // tiny chunk box per grant. A top-up comes at half a window or more, so this is never zero.
+            wanted -= wanted % StreamBoxes.ChunkPayload;
+        }
+
         long credit = Math.Min(wanted, _budget - _promised);
         if (credit <= 0)
         {

@@ -83,6 +83,48 @@ public sealed class StreamWireTests
     }
 
     [Test]
+    public async Task The_sender_fills_whole_chunks_and_the_receiver_grants_whole_chunks(CancellationToken cancellationToken)
+    {
+        // As receiver, with the default 256 KiB window: the grants are whole chunks of an Amp.NET sender (65,472 bytes).
+        var responders = new StreamResponders();
+        await using (RawPeer receiver = RawPeer.Start(new AmpConnectionOptions { Responders = responders.Table() }))
+        {
+            await receiver.WriteBoxAsync(Make(("_ask", "1"), ("_command", "_amp.extensions"), ("offer", StreamsOffer)), cancellationToken);
+            await receiver.ReadBoxAsync(cancellationToken);
+            await receiver.WriteBoxAsync(Make(("_ask", "2"), ("_command", "Upload"), ("name", "a"), ("data", "1"), ("_streams", "1")), cancellationToken);
+            AmpBox first = await receiver.ReadBoxAsync(cancellationToken);
+            Assert.That(first.GetString("_credit"), Is.EqualTo((4 * 65_472).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            await receiver.WriteBoxAsync(Make(("_chunk", new byte[65_472]), ("_stream", "1")), cancellationToken);
+            await receiver.WriteBoxAsync(Make(("_chunk", new byte[65_472]), ("_stream", "1")), cancellationToken);
+            AmpBox topUp = await receiver.ReadBoxAsync(cancellationToken);
+            Assert.That(topUp.GetString("_credit"), Is.EqualTo((2 * 65_472).ToString(System.Globalization.CultureInfo.InvariantCulture)), "half a window consumed: two whole chunks");
+        }
+
+        // As sender: a credit of 200,000 comes as three full chunks, each box at most 64 KiB, and the rest.
+        await using RawPeer sender = RawPeer.Start();
+        byte[] data = PatternStream.Expected(300_000, 3);
+        Task<UploadResult> upload = sender.Connection.CallRemoteAsync(new Upload { Name = "a", Data = new MemoryStream(data) }, cancellationToken);
+        await AcceptHelloAsync(sender, cancellationToken);
+        await sender.ReadBoxAsync(cancellationToken);
+        await sender.WriteBoxAsync(Make(("_grant", "1"), ("_credit", "200000")), cancellationToken);
+        var sizes = new List<(int Payload, int Box)>();
+        for (int received = 0; received < 200_000;)
+        {
+            byte[] box = (await sender.ReadBoxBytesAsync(cancellationToken))!;
+            int payload = RawPeer.Parse(box)["_chunk"].Length;
+            sizes.Add((payload, box.Length));
+            received += payload;
+        }
+
+        Assert.That(sizes.Select(size => size.Payload), Is.EqualTo(new[] { 65_472, 65_472, 65_472, 200_000 - (3 * 65_472) }));
+        Assert.That(sizes.Select(size => size.Box), Has.All.LessThanOrEqualTo(64 * 1024));
+        await sender.WriteBoxAsync(Make(("_grant", "1"), ("_stop", "")), cancellationToken);
+        await sender.ReadBoxBytesAsync(cancellationToken);
+        await sender.WriteBoxAsync(Make(("_answer", "2"), ("length", "200000"), ("sha256", "")), cancellationToken);
+        Assert.That((await upload).Length, Is.EqualTo(200_000));
+    }
+
+    [Test]
     public async Task An_announced_stream_with_no_responder_is_stopped(CancellationToken cancellationToken)
     {
         await using RawPeer peer = RawPeer.Start();
