@@ -143,9 +143,9 @@ public sealed class AmpConnectionOptions
     /// <see cref="AmpConnection.NegotiateExtensionsAsync"/> is called), and answers the peer's hello. A
     /// peer that never meets such a call sees plain AMP; a Twisted peer answers the hello <c>UNHANDLED</c> and
     /// the call fails locally with <see cref="AmpExtensionUnavailableException"/>. <see cref="AmpExtensions.None"/>
-    /// makes this side answer hellos <c>UNHANDLED</c>, as Twisted does. Default <see cref="AmpExtensions.Streams"/>.
+    /// makes this side answer hellos <c>UNHANDLED</c>, as Twisted does. Default <see cref="AmpExtensions.All"/>.
     /// </summary>
-    public AmpExtensions Extensions { get; init; } = AmpExtensions.Streams;
+    public AmpExtensions Extensions { get; init; } = AmpExtensions.All;
 
     /// <summary>
     /// The credit window of each incoming stream: the most bytes the peer may send ahead of what the

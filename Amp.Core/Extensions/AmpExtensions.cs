@@ -16,4 +16,19 @@ public enum AmpExtensions
     /// sent as chunk boxes with per-stream flow control (wire name <c>streams/1</c>).
     /// </summary>
     Streams = 1,
+
+    /// <summary>
+    /// Cancellation and deadlines that reach the peer: a cancelled call is cancelled in the peer's
+    /// responder too, and a call's timeout travels with it (wire name <c>cancel/1</c>).
+    /// </summary>
+    Cancellation = 2,
+
+    /// <summary>Keepalive pings on idle connections, to find a peer that stopped answering (wire name <c>keepalive/1</c>).</summary>
+    KeepAlive = 4,
+
+    /// <summary>A graceful close tells the peer it is going away, so the peer starts no new calls (wire name <c>goaway/1</c>).</summary>
+    GoAway = 8,
+
+    /// <summary>Every extension this version knows.</summary>
+    All = Streams | Cancellation | KeepAlive | GoAway,
 }

@@ -12,7 +12,14 @@ namespace Amp.Extensions;
 /// </summary>
 internal sealed class ExtensionNegotiation
 {
-    private const string StreamsName = "streams/1";
+    // Wire names, in the order they are offered.
+    private static readonly (AmpExtensions Extension, string Name)[] s_names =
+    [
+        (AmpExtensions.Streams, "streams/1"),
+        (AmpExtensions.Cancellation, "cancel/1"),
+        (AmpExtensions.KeepAlive, "keepalive/1"),
+        (AmpExtensions.GoAway, "goaway/1"),
+    ];
 
     private readonly AmpExtensions _supported;
     private readonly ILogger _logger;
@@ -108,17 +115,31 @@ internal sealed class ExtensionNegotiation
         AmpExtensions result = AmpExtensions.None;
         foreach (string name in names)
         {
-            if (name == StreamsName)
+            foreach ((AmpExtensions extension, string known) in s_names)
             {
-                result |= AmpExtensions.Streams;
+                if (name == known)
+                {
+                    result |= extension;
+                }
             }
         }
 
         return result;
     }
 
-    private static string[] Names(AmpExtensions extensions) =>
-        (extensions & AmpExtensions.Streams) != 0 ? [StreamsName] : [];
+    private static string[] Names(AmpExtensions extensions)
+    {
+        var names = new List<string>(s_names.Length);
+        foreach ((AmpExtensions extension, string name) in s_names)
+        {
+            if ((extensions & extension) != 0)
+            {
+                names.Add(name);
+            }
+        }
+
+        return [.. names];
+    }
 
     public static string Describe(AmpExtensions extensions) =>
         extensions == AmpExtensions.None ? "none" : string.Join(' ', Names(extensions));
