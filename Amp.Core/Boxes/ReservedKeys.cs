@@ -16,4 +16,9 @@ internal static class ReservedKeys
     public static ReadOnlySpan<byte> Stream => "_stream"u8;
 
     public static ReadOnlySpan<byte> Grant => "_grant"u8;
+
+    // The cancellation extension (spec §15.5).
+    public static ReadOnlySpan<byte> Cancel => "_cancel"u8;
+
+    public static ReadOnlySpan<byte> Timeout => "_timeout"u8;
 }

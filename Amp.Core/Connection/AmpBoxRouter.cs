@@ -71,6 +71,8 @@ internal sealed class AmpBoxRouter : IBoxReceiver
             case BoxKind.Grant when _connection.AgreedStreams is { } streams:
                 streams.OnGrantBox(bytes, header.Grant);
                 return true;
+            case BoxKind.Cancel when _incoming.TakesCancellations:
+                return TryReceiveCancel(bytes, header);
             default:
                 throw new AmpProtocolException(AmpProtocolError.EmptyBox, "a box has none of _command, _answer or _error" + Detail(bytes));
         }
@@ -95,6 +97,15 @@ internal sealed class AmpBoxRouter : IBoxReceiver
 
     private bool TryReceiveCommand(ReadOnlySpan<byte> bytes, in BoxHeader header)
     {
+        _incoming.CheckCommand(header);
+        if (_incoming.IsBuiltIn(header.Command))
+        {
+            // The extension hello is answered at once, never set aside: a cancel waiting for it may be
+            // what frees the slots the commands set aside wait for.
+            _incoming.Dispatch(bytes, header);
+            return true;
+        }
+
         lock (_lock)
         {
             // A layer change is never set aside: the peer holds everything after it (the answers that the
@@ -114,6 +125,27 @@ internal sealed class AmpBoxRouter : IBoxReceiver
         }
 
         _incoming.Dispatch(bytes, header);
+        return true;
+    }
+
+    /// <summary>
+    /// A cancel acts at once, never behind the commands set aside: it may be what frees the slot they wait
+    /// for. One naming a command still set aside is remembered, and that command starts cancelled.
+    /// </summary>
+    private bool TryReceiveCancel(ReadOnlySpan<byte> bytes, in BoxHeader header)
+    {
+        if (header.Cancel.IsEmpty)
+        {
+            throw new AmpProtocolException(AmpProtocolError.CancellationViolation, "a _cancel box names an empty tag" + Detail(bytes));
+        }
+
+        bool commandsWait;
+        lock (_lock)
+        {
+            commandsWait = _deferred.Count > 0 || _draining;
+        }
+
+        _incoming.Cancel(header.Cancel, commandsWait);
         return true;
     }
 

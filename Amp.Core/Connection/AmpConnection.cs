@@ -34,6 +34,7 @@ public sealed partial class AmpConnection : IAsyncDisposable
     private readonly ExtensionNegotiation _extensions;
     private readonly StreamTable? _streams;
     private readonly ILogger _streamsLogger;
+    private readonly bool _sendsCancellations;
 
     private AmpConnection(AmpTransport transport, AmpConnectionOptions options)
     {
@@ -49,12 +50,13 @@ public sealed partial class AmpConnection : IAsyncDisposable
             _streams = new StreamTable(_writer, new StreamLimits(options.StreamWindowBytes, options.MaxStreamBufferBytes, options.MaxIncomingStreams), _streamsLogger, Name);
         }
 
+        _sendsCancellations = (options.Extensions & AmpExtensions.Cancellation) != 0;
         _writer.HeldCallsDropped = FailHeldCalls;
         _incoming = new IncomingCalls(this, _writer, options, _protocol.Closing);
         router.Attach(_writer, _incoming);
         if (options.CallTimeout != Timeout.InfiniteTimeSpan)
         {
-            _timeouts = new CallTimeouts(_pending, options.CallTimeout, Name);
+            _timeouts = new CallTimeouts(_pending, options.CallTimeout, Name, CancelAtPeer);
         }
     }
 
@@ -110,6 +112,12 @@ public sealed partial class AmpConnection : IAsyncDisposable
     /// <exception cref="AmpConnectionLostException">The connection ended before the answer.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task<TResponse> CallRemoteAsync<TResponse>(IAmpCommand<TResponse> command, CancellationToken cancellationToken = default)
+        where TResponse : class => CallRemoteAsync(command, cancellationToken, callTimeout: 0);
+
+    /// <param name="command">The command.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <param name="callTimeout">The call's own timeout in milliseconds, carried to a peer that agreed to cancellation; 0 for none.</param>
+    private Task<TResponse> CallRemoteAsync<TResponse>(IAmpCommand<TResponse> command, CancellationToken cancellationToken, int callTimeout)
         where TResponse : class
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -131,16 +139,20 @@ public sealed partial class AmpConnection : IAsyncDisposable
 
         if (descriptor.ArgumentsHaveStreams || descriptor.ResponseHasStreams)
         {
-            return CallWithStreamsAsync(descriptor, command, cancellationToken);
+            return CallWithStreamsAsync(descriptor, command, cancellationToken, callTimeout);
         }
 
         var call = new TypedPendingCall<TResponse>(descriptor);
         if (!_writer.CanQueueNow)
         {
-            return CallWhenRoomAsync(call, buffer => descriptor.WriteCall(command, AmpTag.FromNumber(_pending.NextTag()), buffer), cancellationToken);
+            return CallWhenRoomAsync(call, buffer =>
+            {
+                descriptor.WriteCall(command, AmpTag.FromNumber(_pending.NextTag()), buffer);
+                AppendTimeout(buffer, CarriedTimeout(callTimeout));
+            }, cancellationToken);
         }
 
-        return Call(call, descriptor, command, cancellationToken);
+        return Call(call, descriptor, command, cancellationToken, callTimeout);
     }
 
     /// <summary>

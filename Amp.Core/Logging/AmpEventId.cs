@@ -70,4 +70,9 @@ public static class AmpEventId
 
     /// <summary>The extensions of a connection were agreed (Debug).</summary>
     public const int ExtensionsAgreed = 1501;
+
+    // Keepalive 1600-1609, going away 1610-1619, cancellation 1620-1629.
+
+    /// <summary>A responder gave up on a call its caller cancelled (or whose deadline passed); answered <c>CANCELLED</c> (Debug, category Amp.Dispatch).</summary>
+    public const int CallCancelled = 1620;
 }

@@ -1,5 +1,6 @@
 using Amp.Boxes;
 using Amp.Tests.TestUtilities;
+using static Amp.Tests.TestUtilities.WireBoxes;
 
 namespace Amp.Tests.Streams;
 
@@ -208,30 +209,6 @@ public sealed class StreamWireTests
 
         Assert.That((await peer.ReadBoxAsync(cancellationToken))["accept"].ToArray(), Is.Empty, "the agreed set is fixed once known");
         Assert.That(peer.Connection.AgreedExtensions, Is.EqualTo(AmpExtensions.None));
-    }
-
-    private static AmpBox Make(params (string Key, object Value)[] entries)
-    {
-        var box = new AmpBox();
-        foreach ((string key, object value) in entries)
-        {
-            box[key] = value is string text ? System.Text.Encoding.UTF8.GetBytes(text) : (byte[])value;
-        }
-
-        return box;
-    }
-
-    /// <summary>A box's bytes with its entries in the order given.</summary>
-    private static byte[] Bytes(params (string Key, byte[] Value)[] entries)
-    {
-        var bytes = new List<byte>();
-        foreach ((string key, byte[] value) in entries)
-        {
-            bytes.AddRange([0, (byte)key.Length, .. System.Text.Encoding.ASCII.GetBytes(key), (byte)(value.Length >> 8), (byte)value.Length, .. value]);
-        }
-
-        bytes.AddRange([0, 0]);
-        return [.. bytes];
     }
 
     private static async Task AcceptHelloAsync(RawPeer peer, CancellationToken cancellationToken)

@@ -1,0 +1,32 @@
+using Amp.Boxes;
+
+namespace Amp.Tests.TestUtilities;
+
+/// <summary>Boxes for scripted peers: built from text or bytes, or laid out byte for byte in a given key order.</summary>
+internal static class WireBoxes
+{
+    /// <summary>A box from (key, string or byte[]) pairs.</summary>
+    public static AmpBox Make(params (string Key, object Value)[] entries)
+    {
+        var box = new AmpBox();
+        foreach ((string key, object value) in entries)
+        {
+            box[key] = value is string text ? System.Text.Encoding.UTF8.GetBytes(text) : (byte[])value;
+        }
+
+        return box;
+    }
+
+    /// <summary>A box's bytes with its entries in the order given.</summary>
+    public static byte[] Bytes(params (string Key, byte[] Value)[] entries)
+    {
+        var bytes = new List<byte>();
+        foreach ((string key, byte[] value) in entries)
+        {
+            bytes.AddRange([0, (byte)key.Length, .. System.Text.Encoding.ASCII.GetBytes(key), (byte)(value.Length >> 8), (byte)value.Length, .. value]);
+        }
+
+        bytes.AddRange([0, 0]);
+        return [.. bytes];
+    }
+}
