@@ -2,10 +2,11 @@ using System.Globalization;
 using Amp.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// "roundtrip [seconds] [--rounds N] [--inmemory] [--pool-send] [--no-rate]": quick side-by-side round-trip
+// "roundtrip [seconds] [--rounds N] [--inmemory] [--pool-send] [--no-rate] [--extensions]": quick side-by-side round-trip
 // figures without BenchmarkDotNet, the libraries measured in N interleaved rounds (default 5); --inmemory adds
 // Amp.NET over in-memory pipes (no sockets), --pool-send Amp.NET sending from the thread pool, --no-rate
-// Amp.NET with MinimumReceiveRate off (no receive watch in the read loop).
+// Amp.NET with MinimumReceiveRate off (no receive watch in the read loop), --extensions Amp.NET with no extension
+// offered and Amp.NET whose calls pass a cancellable token (the cost of the cancellation extension).
 // Anything else goes to BenchmarkDotNet, e.g. --filter '*Box*' --job short.
 if (args.Length > 0 && args[0] == "roundtrip")
 {
@@ -13,6 +14,7 @@ if (args.Length > 0 && args[0] == "roundtrip")
     bool inMemory = rest.Remove("--inmemory");
     bool poolSend = rest.Remove("--pool-send");
     bool noRate = rest.Remove("--no-rate");
+    bool extensions = rest.Remove("--extensions");
     int rounds = 5;
     int roundsAt = rest.IndexOf("--rounds");
     if (roundsAt >= 0)
@@ -22,7 +24,7 @@ if (args.Length > 0 && args[0] == "roundtrip")
     }
 
     double seconds = rest.Count > 0 ? double.Parse(rest[0], CultureInfo.InvariantCulture) : 5;
-    await RoundTripRunner.RunAsync(seconds, rounds, inMemory, poolSend, noRate).ConfigureAwait(false);
+    await RoundTripRunner.RunAsync(seconds, rounds, inMemory, poolSend, noRate, extensions).ConfigureAwait(false);
     return;
 }
 
@@ -64,6 +66,13 @@ if (args.Length > 0 && args[0] is "tls" or "bulk" or "bulkloop" or "streams")
         await Amp.Benchmarks.Bulk.BulkRunner.RunAsync(new Amp.Benchmarks.Bulk.BulkCertificates(), seconds, rounds, streams: args[0] == "streams").ConfigureAwait(false);
     }
 
+    return;
+}
+
+// "cancel [calls]": the time from Cancel() to the peer responder's token firing, over loopback TCP.
+if (args.Length > 0 && args[0] == "cancel")
+{
+    await Amp.Benchmarks.Cancellation.CancelLatencyRunner.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000).ConfigureAwait(false);
     return;
 }
 
