@@ -54,6 +54,9 @@ public static class AmpEventId
     /// <summary>A declared error was answered (Debug).</summary>
     public const int DeclaredErrorSent = 1206;
 
+    /// <summary>A responder gave up on a call its caller cancelled (or whose deadline passed); answered <c>CANCELLED</c> (Debug).</summary>
+    public const int CallCancelled = 1207;
+
     // TLS: 1300-1399 (category Amp.Tls), used by Amp.Tls.
 
     /// <summary>A TLS layer was pushed (Debug): version, cipher suite, peer certificate.</summary>
@@ -71,8 +74,5 @@ public static class AmpEventId
     /// <summary>The extensions of a connection were agreed (Debug).</summary>
     public const int ExtensionsAgreed = 1501;
 
-    // Keepalive 1600-1609, going away 1610-1619, cancellation 1620-1629.
-
-    /// <summary>A responder gave up on a call its caller cancelled (or whose deadline passed); answered <c>CANCELLED</c> (Debug, category Amp.Dispatch).</summary>
-    public const int CallCancelled = 1620;
+    // Keepalive 1600-1609, going away 1610-1619.
 }

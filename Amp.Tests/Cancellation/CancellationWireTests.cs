@@ -11,9 +11,7 @@ namespace Amp.Tests.Cancellation;
 [CancelAfter(60_000)]
 public sealed class CancellationWireTests
 {
-    private static readonly byte[] CancelOffer = [0x00, 0x08, .. "cancel/1"u8];
-    private static readonly byte[] DefaultOffer =
-        [0x00, 0x09, .. "streams/1"u8, 0x00, 0x08, .. "cancel/1"u8, 0x00, 0x0b, .. "keepalive/1"u8, 0x00, 0x08, .. "goaway/1"u8];
+    private static readonly byte[] CancelOffer = Offer("cancel/1");
 
     private static byte[] SumCall(string tag, params (string Key, byte[] Value)[] extra) =>
         Bytes([("_ask", Ascii(tag)), ("_command", "Sum"u8.ToArray()), ("a", "1"u8.ToArray()), ("b", "2"u8.ToArray()), .. extra]);

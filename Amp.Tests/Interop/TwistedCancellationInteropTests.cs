@@ -1,5 +1,4 @@
 using Amp.Tests.TestUtilities;
-using Amp.Transports;
 
 namespace Amp.Tests.Interop;
 
@@ -8,25 +7,12 @@ namespace Amp.Tests.Interop;
 /// Twisted sees the hello once (and answers UNHANDLED), never a _cancel or a _timeout, and the connection goes on.
 /// </summary>
 [CancelAfter(30000)]
-public sealed class TwistedCancellationInteropTests
+public sealed class TwistedCancellationInteropTests : TwistedServerFixture
 {
-    private TwistedServer _server = null!;
-
-    [OneTimeSetUp]
-    public async Task StartTwistedAsync() => _server = await TwistedServer.StartAsync(CancellationToken.None);
-
-    [OneTimeTearDown]
-    public async Task StopTwistedAsync()
-    {
-        TestContext.Out.WriteLine(_server.Errors);
-        await _server.DisposeAsync();
-    }
-
     [Test]
     public async Task Cancelled_and_timed_out_calls_to_Twisted_end_here_and_the_connection_goes_on(CancellationToken cancellationToken)
     {
-        AmpTransport transport = await SocketTransport.ConnectTcpAsync("127.0.0.1", _server.Port, cancellationToken: cancellationToken);
-        await using AmpConnection connection = AmpConnection.Start(transport);
+        await using AmpConnection connection = await ConnectAsync(cancellationToken);
 
         using var cancel = new CancellationTokenSource();
         Task<DelayResult> cancelled = connection.CallRemoteAsync(new Delay { Ms = 300, Value = 1 }, cancel.Token);
@@ -41,6 +27,6 @@ public sealed class TwistedCancellationInteropTests
         Assert.That((await connection.CallRemoteAsync(new Delay { Ms = 400, Value = 3 }, cancellationToken)).Value, Is.EqualTo(3));
         Assert.That((int)(await connection.CallRemoteAsync(new Sum { A = 40, B = 2 }, TimeSpan.FromSeconds(20), cancellationToken)).Total, Is.EqualTo(42));
         Assert.That(connection.IsConnected, Is.True);
-        Assert.That(_server.Errors, Does.Not.Contain("Traceback"));
+        Assert.That(ServerErrors, Does.Not.Contain("Traceback"));
     }
 }

@@ -26,4 +26,7 @@ public abstract class TwistedServerFixture
         AmpTransport transport = await SocketTransport.ConnectTcpAsync("127.0.0.1", _server!.Port, cancellationToken: cancellationToken);
         return AmpConnection.Start(transport, options);
     }
+
+    /// <summary>What the Twisted server wrote to stderr so far.</summary>
+    protected string ServerErrors => _server!.Errors;
 }

@@ -9,11 +9,8 @@ namespace Amp.Tests.Streams;
 [CancelAfter(60_000)]
 public sealed class StreamWireTests
 {
-    private static readonly byte[] StreamsOffer = [0x00, 0x09, .. "streams/1"u8];
+    private static readonly byte[] StreamsOffer = Offer("streams/1");
 
-    // What an Amp.NET connection with the default options offers.
-    private static readonly byte[] DefaultOffer =
-        [0x00, 0x09, .. "streams/1"u8, 0x00, 0x08, .. "cancel/1"u8, 0x00, 0x0b, .. "keepalive/1"u8, 0x00, 0x08, .. "goaway/1"u8];
 
     [Test]
     public async Task A_peer_that_answers_the_hello_UNHANDLED_sees_only_the_hello(CancellationToken cancellationToken)

@@ -5,6 +5,21 @@ namespace Amp.Tests.TestUtilities;
 /// <summary>Boxes for scripted peers: built from text or bytes, or laid out byte for byte in a given key order.</summary>
 internal static class WireBoxes
 {
+    /// <summary>The hello's offer of an Amp.NET connection with the default options (every extension, in order).</summary>
+    public static readonly byte[] DefaultOffer = Offer("streams/1", "cancel/1", "keepalive/1", "goaway/1");
+
+    /// <summary>An <c>offer</c> or <c>accept</c> value: the names as a ListOf(Unicode).</summary>
+    public static byte[] Offer(params string[] names)
+    {
+        var bytes = new List<byte>();
+        foreach (string name in names)
+        {
+            bytes.AddRange([(byte)(name.Length >> 8), (byte)name.Length, .. System.Text.Encoding.UTF8.GetBytes(name)]);
+        }
+
+        return [.. bytes];
+    }
+
     /// <summary>A box from (key, string or byte[]) pairs.</summary>
     public static AmpBox Make(params (string Key, object Value)[] entries)
     {
