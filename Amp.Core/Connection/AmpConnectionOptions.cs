@@ -145,7 +145,7 @@ public sealed class AmpConnectionOptions
     /// §15.6), to find a peer that is frozen, whose host is gone or whose network is cut. Only a peer that agreed to
     /// <see cref="AmpExtensions.KeepAlive"/> is pinged; if nothing is agreed yet when the first ping is due, the
     /// extension hello goes in its place, and a peer that does not agree (Twisted) is never pinged (TCP keepalive,
-    /// <c>SocketTransportOptions.TcpKeepAliveTime</c>, still finds a dead host). Time counts only while
+    /// <see cref="Transports.SocketTransportOptions.TcpKeepAliveTime"/>, still finds a dead host). Time counts only while
     /// this side waits for the peer's bytes with its own output drained, and no ping is sent while a layer change
     /// is pending. <see cref="Timeout.InfiniteTimeSpan"/> turns pings off (this side still answers the peer's). Default 30 seconds.
     /// </summary>

@@ -58,6 +58,7 @@ public sealed partial class SocketTransport : AmpTransport
         if (socket.ProtocolType == ProtocolType.Tcp)
         {
             socket.NoDelay = options.NoDelay;
+            TcpKeepAlive.Apply(socket, options);
         }
 
         LocalEndPoint = socket.LocalEndPoint;
@@ -111,6 +112,9 @@ public sealed partial class SocketTransport : AmpTransport
 
     /// <summary>Whether the send loop holds flushed bytes that the socket has not taken yet.</summary>
     internal override bool HasUnsentOutput => _sending;
+
+    /// <summary>The socket (tests read its options).</summary>
+    internal Socket Socket => _socket;
 
     /// <summary>The local end point of the socket, or <see langword="null"/> if the platform did not report one.</summary>
     public EndPoint? LocalEndPoint { get; }
