@@ -142,7 +142,9 @@ internal sealed class KeepAliveMonitor : IDisposable
         }
 
         _probeSentAt = now;
-        return _timeoutMs;
+
+        // Look again after the interval at the latest, so the next ping follows the answer by the interval.
+        return Math.Min(_timeoutMs, _intervalMs);
     }
 
     /// <summary>After a probe: any bytes since it end the wait; none within the timeout end the connection.</summary>
@@ -159,7 +161,7 @@ internal sealed class KeepAliveMonitor : IDisposable
         long deadline = from + _timeoutMs;
         if (now < deadline)
         {
-            return deadline - now;
+            return Math.Min(deadline - now, _intervalMs);
         }
 
         string probe = _probeWasHello ? "the extension hello sent in place of the first keepalive ping" : "a keepalive ping";
