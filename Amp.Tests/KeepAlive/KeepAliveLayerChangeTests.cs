@@ -27,9 +27,10 @@ public sealed class KeepAliveLayerChangeTests
         Assert.That(await client.NegotiateExtensionsAsync(cancellationToken), Is.EqualTo(AmpExtensions.All));
 
         // The server freezes before it reads the StartXor: our change waits for its answer with our read loop waiting.
+        // Both calls go at once, so no ping can slip in between them (the frozen server would never answer it).
         Task<AmpEmptyResponse> frozen = client.CallRemoteAsync(new Freeze(), cancellationToken);
-        await serverGates.FreezeStarted.WaitAsync(cancellationToken);
         Task<AmpEmptyResponse> changing = client.CallRemoteAsync(new StartXor { Key = 0x5a }, cancellationToken);
+        await serverGates.FreezeStarted.WaitAsync(cancellationToken);
 
         // A ping now would be held for the new layer and never answered: the monitor must skip it, many times over.
         await events.WaitForAsync(AmpEventId.KeepAlivePingPostponed, 30, cancellationToken);
