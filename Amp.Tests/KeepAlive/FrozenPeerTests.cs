@@ -43,6 +43,7 @@ public sealed class FrozenPeerTests
         var failed = Assert.ThrowsAsync<AmpConnectionLostException>(() => frozen);
         Assert.That(failed!.Reason, Is.EqualTo(AmpDisconnectReason.KeepAliveTimeout));
         Assert.That(pair.ClientSide.Events.Count(AmpEventId.KeepAliveTimedOut), Is.EqualTo(1));
+        Assert.That(pair.ClientSide.Events.Level(AmpEventId.KeepAliveTimedOut), Is.EqualTo(Microsoft.Extensions.Logging.LogLevel.Warning));
         Assert.That(pair.ClientSide.Events.Count(AmpEventId.KeepAliveNegotiating), Is.EqualTo(negotiatedBefore ? 0 : 1));
 
         // Without a hello before, the hello is the first probe; if it went before the freeze (a slow start), a ping follows it.

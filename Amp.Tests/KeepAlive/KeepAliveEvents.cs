@@ -13,6 +13,7 @@ internal sealed class KeepAliveEvents : ILoggerProvider
     private readonly Dictionary<int, int> _counts = new();
     private readonly List<(int EventId, int Count, TaskCompletionSource Reached)> _waiters = new();
     private readonly List<string> _messages = new();
+    private readonly Dictionary<int, LogLevel> _levels = new();
 
     public ILoggerFactory Factory => field ??= LoggerFactory.Create(builder => builder.AddProvider(this).SetMinimumLevel(LogLevel.Trace));
 
@@ -29,6 +30,15 @@ internal sealed class KeepAliveEvents : ILoggerProvider
             {
                 return string.Join(Environment.NewLine, _messages);
             }
+        }
+    }
+
+    /// <summary>The level <paramref name="eventId"/> was last logged at, or <see cref="LogLevel.None"/>.</summary>
+    public LogLevel Level(int eventId)
+    {
+        lock (_lock)
+        {
+            return _levels.GetValueOrDefault(eventId, LogLevel.None);
         }
     }
 
@@ -62,10 +72,11 @@ internal sealed class KeepAliveEvents : ILoggerProvider
     {
     }
 
-    private void Add(int eventId, string message)
+    private void Add(int eventId, LogLevel level, string message)
     {
         lock (_lock)
         {
+            _levels[eventId] = level;
             int count = _counts[eventId] = _counts.GetValueOrDefault(eventId) + 1;
             _messages.Add($"{eventId}: {message}");
             for (int i = _waiters.Count - 1; i >= 0; i--)
@@ -87,6 +98,6 @@ internal sealed class KeepAliveEvents : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => enabled;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            events.Add(eventId.Id, formatter(state, exception));
+            events.Add(eventId.Id, logLevel, formatter(state, exception));
     }
 }
