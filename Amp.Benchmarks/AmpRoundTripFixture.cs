@@ -25,7 +25,10 @@ internal sealed class AmpRoundTripFixture : IRoundTripFixture
 
     /// <summary>Connects a pair.</summary>
     /// <param name="sendInline">Whether the transports send on the flushing thread (<see cref="SocketTransportOptions.SendInline"/>).</param>
-    /// <param name="watchReceiveRate">Whether both ends keep the default <see cref="AmpConnectionOptions.MinimumReceiveRate"/> (false turns it off).</param>
+    /// <param name="watchReceiveRate">
+    /// Whether both ends keep the default <see cref="AmpConnectionOptions.MinimumReceiveRate"/> and keepalive (false turns
+    /// both off, and with them the receive watch in the read loop).
+    /// </param>
     /// <param name="extensions">The extensions both ends offer (agreed before the first measured call).</param>
     /// <param name="cancellable">Whether each call passes a token that can be cancelled (and so could reach the peer).</param>
     public static async Task<AmpRoundTripFixture> StartAsync(bool sendInline = true, bool watchReceiveRate = true, AmpExtensions extensions = AmpExtensions.All, bool cancellable = false)
@@ -38,8 +41,15 @@ internal sealed class AmpRoundTripFixture : IRoundTripFixture
 
         var responders = new AmpResponders().Add((SumCommand c) => new SumResult { Total = c.A + c.B });
         AmpMinimumDataRate? rate = watchReceiveRate ? AmpMinimumDataRate.Default : null;
-        AmpConnection server = AmpConnection.Start(serverTransport, new AmpConnectionOptions { Name = "bench-server", Responders = responders, MinimumReceiveRate = rate, Extensions = extensions });
-        AmpConnection client = AmpConnection.Start(clientTransport, new AmpConnectionOptions { Name = "bench-client", MinimumReceiveRate = rate, Extensions = extensions });
+        TimeSpan keepAlive = watchReceiveRate ? new AmpConnectionOptions().KeepAliveInterval : Timeout.InfiniteTimeSpan;
+        AmpConnection server = AmpConnection.Start(serverTransport, new AmpConnectionOptions
+        {
+            Name = "bench-server", Responders = responders, MinimumReceiveRate = rate, KeepAliveInterval = keepAlive, Extensions = extensions,
+        });
+        AmpConnection client = AmpConnection.Start(clientTransport, new AmpConnectionOptions
+        {
+            Name = "bench-client", MinimumReceiveRate = rate, KeepAliveInterval = keepAlive, Extensions = extensions,
+        });
         await client.NegotiateExtensionsAsync().ConfigureAwait(false);
 
         SumResult check = await client.CallRemoteAsync(new SumCommand { A = 1, B = 2 }).ConfigureAwait(false);

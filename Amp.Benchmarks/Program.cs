@@ -5,8 +5,8 @@ using BenchmarkDotNet.Running;
 // "roundtrip [seconds] [--rounds N] [--inmemory] [--pool-send] [--no-rate] [--extensions]": quick side-by-side round-trip
 // figures without BenchmarkDotNet, the libraries measured in N interleaved rounds (default 5); --inmemory adds
 // Amp.NET over in-memory pipes (no sockets), --pool-send Amp.NET sending from the thread pool, --no-rate
-// Amp.NET with MinimumReceiveRate off (no receive watch in the read loop), --extensions Amp.NET with no extension
-// offered and Amp.NET whose calls pass a cancellable token (the cost of the cancellation extension).
+// Amp.NET with MinimumReceiveRate and keepalive off (no receive watch in the read loop), --extensions Amp.NET with
+// no extension offered and Amp.NET whose calls pass a cancellable token (the cost of the cancellation extension).
 // Anything else goes to BenchmarkDotNet, e.g. --filter '*Box*' --job short.
 if (args.Length > 0 && args[0] == "roundtrip")
 {
@@ -86,6 +86,24 @@ if (args.Length > 0 && args[0] == "streamfair")
     return;
 }
 
+// "keepalive [--interval S] [--timeout S]" (or "frozen"): how long a frozen peer takes to be found over loopback TCP.
+// A child process serves one Amp.NET connection and is stopped with SIGSTOP once the extensions are agreed;
+// "keepalive-peer" is that child's mode.
+if (args.Length > 0 && args[0] is "keepalive" or "frozen" or "keepalive-peer")
+{
+    var rest = args.Skip(1).ToList();
+    if (args[0] == "keepalive-peer")
+    {
+        await Amp.Benchmarks.KeepAlive.FrozenPeerRunner.ServeAsync().ConfigureAwait(false);
+        return;
+    }
+
+    double interval = TakeSeconds(rest, "--interval", 30);
+    double timeout = TakeSeconds(rest, "--timeout", 20);
+    await Amp.Benchmarks.KeepAlive.FrozenPeerRunner.RunAsync(TimeSpan.FromSeconds(interval), TimeSpan.FromSeconds(timeout)).ConfigureAwait(false);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(RoundTripBenchmarks).Assembly).Run(args);
 
 static int TakeOption(List<string> args, string name, int fallback)
@@ -101,3 +119,16 @@ static int TakeOption(List<string> args, string name, int fallback)
     return value;
 }
 
+
+static double TakeSeconds(List<string> args, string name, double fallback)
+{
+    int at = args.IndexOf(name);
+    if (at < 0)
+    {
+        return fallback;
+    }
+
+    double value = double.Parse(args[at + 1], CultureInfo.InvariantCulture);
+    args.RemoveRange(at, 2);
+    return value;
+}

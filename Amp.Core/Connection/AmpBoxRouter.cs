@@ -110,9 +110,10 @@ internal sealed class AmpBoxRouter : IBoxReceiver
         {
             // A layer change is never set aside: the peer holds everything after it (the answers that the
             // responders holding the slots wait for, too) until this side has answered it. Commands set aside
-            // before it start afterwards, and their answers travel in the new layer.
+            // before it start afterwards, and their answers travel in the new layer. A keepalive ping overtakes
+            // busy responders (it is answered at once, and its answer has no order), but not a full queue.
             if (!_incoming.ChangesLayers(header.Command)
-                && (_deferred.Count > 0 || _draining || _incoming.AtLimit || !_writer.HasRoom))
+                && (!_writer.HasRoom || (!_connection.IsKeepAlivePing(header.Command) && (_deferred.Count > 0 || _draining || _incoming.AtLimit))))
             {
                 if (_deferred.TryAdd(bytes))
                 {

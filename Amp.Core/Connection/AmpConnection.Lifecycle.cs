@@ -19,6 +19,7 @@ public sealed partial class AmpConnection
     internal void OnEnded(AmpConnectionLostException lost)
     {
         _timeouts?.Dispose();
+        _keepAlive?.Dispose();
         _pending.FailAll(lost);
         EndStreams(lost);
     }

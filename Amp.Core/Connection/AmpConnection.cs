@@ -41,7 +41,7 @@ public sealed partial class AmpConnection : IAsyncDisposable
         var router = new AmpBoxRouter(this, _pending, options);
         _protocol = new BinaryBoxProtocol(
             transport, router, options.Name, options.Limits, options.MaxQueuedOutgoingBytes, options.LoggerFactory, options.MaxLayerDepth,
-            options.IdleTimeout, options.MinimumReceiveRate, isBusy: () => _pending.Any || _incoming!.Running > 0 || _streams?.Count > 0);
+            options.IdleTimeout, options.MinimumReceiveRate, isBusy: HasWorkInFlight, watchReceives: KeepAlive.KeepAliveMonitor.IsOn(options));
         _writer = _protocol.Writer;
         _streamsLogger = options.LoggerFactory.CreateLogger("Amp.Streams");
         _extensions = new ExtensionNegotiation(options.Extensions, _streamsLogger, Name);
@@ -58,6 +58,8 @@ public sealed partial class AmpConnection : IAsyncDisposable
         {
             _timeouts = new CallTimeouts(_pending, options.CallTimeout, Name, CancelAtPeer);
         }
+
+        InitKeepAlive(options);
     }
 
     /// <summary>The connection's name in logs and messages.</summary>
@@ -97,6 +99,7 @@ public sealed partial class AmpConnection : IAsyncDisposable
         var connection = new AmpConnection(transport, options);
         Log.Connection.ConnectionStarted(options.LoggerFactory.CreateLogger("Amp.Connection"), connection.Name);
         connection._protocol.StartReading();
+        connection._keepAlive?.Start();
         return connection;
     }
 

@@ -96,9 +96,7 @@ internal sealed class IncomingCalls
 
     private void Start(ReadOnlySpan<byte> box, in BoxHeader header)
     {
-        ResponderEntry? responder = Connection.ExtensionResponder is { } hello && header.Command.SequenceEqual(hello.NameBytes)
-            ? hello
-            : _responders.Find(header.Command);
+        ResponderEntry? responder = Connection.BuiltInResponder(header.Command) ?? _responders.Find(header.Command);
         if (responder is null)
         {
             string name = Encoding.UTF8.GetString(header.Command);

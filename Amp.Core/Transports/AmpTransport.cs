@@ -37,6 +37,12 @@ public abstract class AmpTransport : IDuplexPipe, IAsyncDisposable
     /// <remarks>The default never cancels: a transport that cannot tell reports failures only through its pipes.</remarks>
     public virtual CancellationToken Closed => CancellationToken.None;
 
+    /// <summary>
+    /// Whether bytes flushed to <see cref="Output"/> are still waiting to be handed to the operating system
+    /// (the keepalive sends no ping behind them). The default, for transports that cannot tell, is <see langword="false"/>.
+    /// </summary>
+    internal virtual bool HasUnsentOutput => false;
+
     /// <summary>Closes the byte stream and releases its resources. Safe to call more than once.</summary>
     public abstract ValueTask DisposeAsync();
 
