@@ -98,7 +98,7 @@ internal sealed class AmpBoxRouter : IBoxReceiver
     private bool TryReceiveCommand(ReadOnlySpan<byte> bytes, in BoxHeader header)
     {
         _incoming.CheckCommand(header);
-        if (_incoming.IsBuiltIn(header.Command))
+        if (_incoming.IsExtensionHello(header.Command))
         {
             // The extension hello is answered at once, never set aside: a cancel waiting for it may be
             // what frees the slots the commands set aside wait for.

@@ -70,8 +70,8 @@ internal sealed class IncomingCalls
         }
     }
 
-    /// <summary>Whether the command is answered by the connection itself (the extension hello), at once and without a responder slot.</summary>
-    public bool IsBuiltIn(ReadOnlySpan<byte> command) => Connection.ExtensionResponder is { } hello && command.SequenceEqual(hello.NameBytes);
+    /// <summary>Whether the command is the extension hello: answered at once by the connection, never set aside, whatever the writer's room.</summary>
+    public bool IsExtensionHello(ReadOnlySpan<byte> command) => Connection.ExtensionResponder is { } hello && command.SequenceEqual(hello.NameBytes);
 
     /// <summary>Whether the command's responder changes the layer stack (so reading must stop after it).</summary>
     public bool ChangesLayers(ReadOnlySpan<byte> command) => _responders.Find(command)?.ChangesLayers ?? false;

@@ -27,6 +27,9 @@ public abstract class TwistedServerFixture
         return AmpConnection.Start(transport, options);
     }
 
+    /// <summary>The Twisted server's port on the loopback interface.</summary>
+    protected int ServerPort => _server!.Port;
+
     /// <summary>What the Twisted server wrote to stderr so far.</summary>
     protected string ServerErrors => _server!.Errors;
 }

@@ -9,18 +9,7 @@ namespace Amp.Tests.KeepAlive;
 internal static class KeepAliveWire
 {
     /// <summary>A ListOf(Unicode) value: each name as a 16-bit length and its UTF-8 bytes.</summary>
-    public static byte[] NameList(params string[] names)
-    {
-        var bytes = new List<byte>();
-        foreach (string name in names)
-        {
-            bytes.Add(0);
-            bytes.Add((byte)name.Length);
-            bytes.AddRange(Encoding.UTF8.GetBytes(name));
-        }
-
-        return [.. bytes];
-    }
+    public static byte[] NameList(params string[] names) => TestUtilities.WireBoxes.Offer(names);
 
     /// <summary>A ping as Amp.NET writes it: <c>_ask</c>, <c>_command</c>, end marker.</summary>
     public static byte[] Ping(string tag) =>
@@ -49,29 +38,6 @@ internal static class KeepAliveWire
     /// <summary>Twisted's answer to a command it does not know.</summary>
     public static byte[] Unhandled(string tag, string command) => BoxWriter.Serialize(new AmpBox()
         .SetString("_error", tag).SetString("_error_code", "UNHANDLED").SetString("_error_description", $"Unhandled Command: b'{command}'"));
-
-    /// <summary>Reads the next whole box from <paramref name="input"/>, or <see langword="null"/> at the end of the stream.</summary>
-    public static async Task<byte[]?> ReadBoxAsync(PipeReader input, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            ReadResult result = await input.ReadAsync(cancellationToken);
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            ReadOnlySequence<byte> start = buffer;
-            if (BoxReader.TryReadBox(ref buffer, AmpLimits.Default, out AmpBox? _))
-            {
-                byte[] bytes = start.Slice(0, buffer.Start).ToArray();
-                input.AdvanceTo(buffer.Start);
-                return bytes;
-            }
-
-            input.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                return null;
-            }
-        }
-    }
 
     public static AmpBox Parse(byte[] bytes)
     {

@@ -38,7 +38,7 @@ internal sealed class RawSocketPeer : IAsyncDisposable
         return new RawSocketPeer(socket, AmpConnection.Start(transport, options));
     }
 
-    public Task<byte[]?> ReadBoxAsync(CancellationToken cancellationToken) => KeepAliveWire.ReadBoxAsync(Input, cancellationToken);
+    public Task<byte[]?> ReadBoxAsync(CancellationToken cancellationToken) => TestUtilities.WireBoxes.ReadBoxAsync(Input, cancellationToken);
 
     /// <summary>Reads boxes until one whose <c>_command</c> is <paramref name="command"/>; returns it.</summary>
     public async Task<Boxes.AmpBox> ReadCommandAsync(string command, CancellationToken cancellationToken)

@@ -12,26 +12,14 @@ namespace Amp.Tests.KeepAlive;
 /// UNHANDLED), never a ping, and the connection stays up. Twisted's bytes are recorded by a relay.
 /// </summary>
 [CancelAfter(60_000)]
-public sealed class TwistedKeepAliveInteropTests
+public sealed class TwistedKeepAliveInteropTests : TwistedServerFixture
 {
     private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(200);
-
-    private TwistedServer _server = null!;
-
-    [OneTimeSetUp]
-    public async Task StartTwistedAsync() => _server = await TwistedServer.StartAsync(CancellationToken.None);
-
-    [OneTimeTearDown]
-    public async Task StopTwistedAsync()
-    {
-        TestContext.Out.WriteLine(_server.Errors);
-        await _server.DisposeAsync();
-    }
 
     [Test]
     public async Task AnIdleTwistedPeerGetsOneHelloAndNoPingAndStaysConnected(CancellationToken cancellationToken)
     {
-        await using RecordingRelay relay = RecordingRelay.Start(_server.Port);
+        await using RecordingRelay relay = RecordingRelay.Start(ServerPort);
         var events = new KeepAliveEvents();
         AmpTransport transport = await SocketTransport.ConnectTcpAsync("127.0.0.1", relay.Port, cancellationToken: cancellationToken);
         await using AmpConnection connection = AmpConnection.Start(transport, new AmpConnectionOptions
@@ -52,7 +40,7 @@ public sealed class TwistedKeepAliveInteropTests
         List<string> commands = Commands(relay.ToServer());
         Assert.That(commands, Is.EqualTo(new[] { "_amp.extensions", "Sum" }), "what Twisted received, in order");
         Assert.That(events.PingsSent, Is.Zero);
-        Assert.That(_server.Errors, Does.Not.Contain("Traceback"));
+        Assert.That(ServerErrors, Does.Not.Contain("Traceback"));
     }
 
     private static List<string> Commands(byte[] bytes)

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using Amp.Boxes;
 
 namespace Amp.Tests.TestUtilities;
@@ -43,5 +45,28 @@ internal static class WireBoxes
 
         bytes.AddRange([0, 0]);
         return [.. bytes];
+    }
+
+    /// <summary>Reads the next whole box from <paramref name="input"/>, or <see langword="null"/> at the end of the stream.</summary>
+    public static async Task<byte[]?> ReadBoxAsync(PipeReader input, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadResult result = await input.ReadAsync(cancellationToken);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            ReadOnlySequence<byte> start = buffer;
+            if (BoxReader.TryReadBox(ref buffer, AmpLimits.Default, out AmpBox? _))
+            {
+                byte[] bytes = start.Slice(0, buffer.Start).ToArray();
+                input.AdvanceTo(buffer.Start);
+                return bytes;
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                return null;
+            }
+        }
     }
 }
