@@ -13,6 +13,9 @@ internal enum BoxKind
 
     /// <summary>A box of a stream's receiver (<c>_grant</c>: credit or stop; spec §15.3).</summary>
     Grant,
+
+    /// <summary>The sender is going away and starts no more calls (<c>_goaway</c>; spec §15.7).</summary>
+    GoAway,
 }
 
 /// <summary>
@@ -39,10 +42,12 @@ internal ref struct BoxHeader
     public bool HasStreams;
     public bool HasStream;
     public bool HasGrant;
+    public bool HasGoAway;
 
     public readonly BoxKind Kind =>
         HasAnswer ? BoxKind.Answer : HasError ? BoxKind.Error : HasCommand ? BoxKind.Command
-        : HasStream ? BoxKind.Stream : HasGrant ? BoxKind.Grant : BoxKind.Empty;
+        : HasStream ? BoxKind.Stream : HasGrant ? BoxKind.Grant
+        : HasGoAway ? BoxKind.GoAway : BoxKind.Empty;
 
     public static BoxHeader Read(in AmpBoxView box)
     {
@@ -76,6 +81,9 @@ internal ref struct BoxHeader
                 case 7 when key.SequenceEqual(ReservedKeys.Stream):
                     header.Stream = entry.Value;
                     header.HasStream = true;
+                    break;
+                case 7 when key.SequenceEqual(ReservedKeys.GoAway):
+                    header.HasGoAway = true;
                     break;
                 case 8 when key.SequenceEqual(ReservedKeys.Command):
                     header.Command = entry.Value;

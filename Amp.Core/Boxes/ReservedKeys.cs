@@ -16,4 +16,7 @@ internal static class ReservedKeys
     public static ReadOnlySpan<byte> Stream => "_stream"u8;
 
     public static ReadOnlySpan<byte> Grant => "_grant"u8;
+
+    // The goaway/1 extension (spec §15.7): a box of its own, never sent to a peer that did not agree to it.
+    public static ReadOnlySpan<byte> GoAway => "_goaway"u8;
 }
