@@ -71,7 +71,7 @@ internal sealed partial class AmpBoxRouter : IBoxReceiver
             case BoxKind.Grant when _connection.AgreedStreams is { } streams:
                 streams.OnGrantBox(bytes, header.Grant);
                 return true;
-            case BoxKind.GoAway when _connection.AgreedGoAway:
+            case BoxKind.GoAway when _connection.AcceptsGoAway:
                 _connection.OnGoAwayReceived();
                 return true;
             default:

@@ -45,6 +45,9 @@ internal sealed class ExtensionNegotiation
     /// <summary>The agreed set, or <see langword="null"/> while it is not known.</summary>
     public AmpExtensions? Agreed => Volatile.Read(ref _agreedFlags) is var flags and >= 0 ? (AmpExtensions)flags : null;
 
+    /// <summary>Whether this side has sent its hello: from then on the peer may use what it offers (spec §15.1).</summary>
+    public bool Offered => Volatile.Read(ref _helloSent) != 0;
+
     /// <summary>Whether <paramref name="extension"/> is agreed (false while nothing is known).</summary>
     public bool Has(AmpExtensions extension) => Agreed is { } agreed && (agreed & extension) == extension;
 

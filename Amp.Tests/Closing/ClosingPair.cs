@@ -9,7 +9,7 @@ using Amp.Transports;
 namespace Amp.Tests.Closing;
 
 /// <summary>What joins the two sides of a <see cref="ClosingPair"/>.</summary>
-public enum Wire
+public enum Link
 {
     InMemory,
     Tcp,
@@ -45,19 +45,21 @@ internal sealed class ClosingPair : IAsyncDisposable
     public Holds ServerHolds { get; }
 
     public static async Task<ClosingPair> StartAsync(
-        Wire wire,
+        Link link,
         bool tls,
         CancellationToken cancellationToken,
         AmpExtensions clientExtensions = AmpExtensions.All,
         AmpExtensions serverExtensions = AmpExtensions.All,
-        InMemoryTransportOptions? memory = null)
+        InMemoryTransportOptions? memory = null,
+        Func<AmpConnection, TlsLayerOptions>? serverTls = null,
+        Microsoft.Extensions.Logging.ILoggerFactory? clientLog = null)
     {
         var clientHolds = new Holds();
         var serverHolds = new Holds();
         SocketListener? listener = null;
         AmpTransport clientTransport;
         AmpTransport serverTransport;
-        if (wire == Wire.InMemory)
+        if (link == Link.InMemory)
         {
             (clientTransport, serverTransport) = InMemoryTransport.CreatePair(memory);
         }
@@ -73,13 +75,14 @@ internal sealed class ClosingPair : IAsyncDisposable
         {
             Name = "client",
             Extensions = clientExtensions,
+            LoggerFactory = clientLog ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             Responders = Table(clientHolds).AddStartTls(TestCertificates.ClientOptions(role: TlsRole.Client)),
         });
         var server = AmpConnection.Start(serverTransport, new AmpConnectionOptions
         {
             Name = "server",
             Extensions = serverExtensions,
-            Responders = Table(serverHolds).AddStartTls(TestCertificates.ServerOptions(role: TlsRole.Server)),
+            Responders = Table(serverHolds).AddStartTls(serverTls ?? (_ => TestCertificates.ServerOptions(role: TlsRole.Server))),
         });
         var pair = new ClosingPair(client, server, clientHolds, serverHolds, listener);
         if (tls)

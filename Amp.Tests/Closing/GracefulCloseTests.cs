@@ -10,13 +10,13 @@ namespace Amp.Tests.Closing;
 [CancelAfter(60_000)]
 public sealed class GracefulCloseTests
 {
-    [TestCase(Wire.InMemory, false)]
-    [TestCase(Wire.InMemory, true)]
-    [TestCase(Wire.Tcp, false)]
-    [TestCase(Wire.Tcp, true)]
-    public async Task CallsInFlightBothWaysFinishAndNewCallsFailOnBothSides(Wire wire, bool tls, CancellationToken cancellationToken)
+    [TestCase(Link.InMemory, false)]
+    [TestCase(Link.InMemory, true)]
+    [TestCase(Link.Tcp, false)]
+    [TestCase(Link.Tcp, true)]
+    public async Task CallsInFlightBothWaysFinishAndNewCallsFailOnBothSides(Link link, bool tls, CancellationToken cancellationToken)
     {
-        await using ClosingPair pair = await ClosingPair.StartAsync(wire, tls, cancellationToken);
+        await using ClosingPair pair = await ClosingPair.StartAsync(link, tls, cancellationToken);
         Task<HoldResult> ours = pair.Client.CallRemoteAsync(new Hold { Key = 1 }, cancellationToken);
         Task<HoldResult> theirs = pair.Server.CallRemoteAsync(new Hold { Key = 2 }, cancellationToken);
         await pair.ServerHolds.Entered(1).WaitAsync(cancellationToken);
@@ -50,11 +50,11 @@ public sealed class GracefulCloseTests
             "after the end, calls fail with the end, not with the close");
     }
 
-    [TestCase(Wire.InMemory, false)]
-    [TestCase(Wire.Tcp, true)]
-    public async Task BothSidesClosingGracefullyAtOnceBothEndCleanly(Wire wire, bool tls, CancellationToken cancellationToken)
+    [TestCase(Link.InMemory, false)]
+    [TestCase(Link.Tcp, true)]
+    public async Task BothSidesClosingGracefullyAtOnceBothEndCleanly(Link link, bool tls, CancellationToken cancellationToken)
     {
-        await using ClosingPair pair = await ClosingPair.StartAsync(wire, tls, cancellationToken);
+        await using ClosingPair pair = await ClosingPair.StartAsync(link, tls, cancellationToken);
         Task<HoldResult> ours = pair.Client.CallRemoteAsync(new Hold { Key = 1 }, cancellationToken);
         Task<HoldResult> theirs = pair.Server.CallRemoteAsync(new Hold { Key = 2 }, cancellationToken);
         await pair.ServerHolds.Entered(1).WaitAsync(cancellationToken);
@@ -77,7 +77,7 @@ public sealed class GracefulCloseTests
     [Test]
     public async Task ThePeersCallsThatCrossTheNoticeAreAnsweredAndTheCloseWaitsForThem(CancellationToken cancellationToken)
     {
-        await using ClosingPair pair = await ClosingPair.StartAsync(Wire.InMemory, tls: false, cancellationToken);
+        await using ClosingPair pair = await ClosingPair.StartAsync(Link.InMemory, tls: false, cancellationToken);
         pair.ClientHolds.ReleaseAll();
 
         // The server calls while the client's notice is on its way, until it has read it: the calls cross it.
@@ -129,7 +129,7 @@ public sealed class GracefulCloseTests
     [Test]
     public async Task WithoutTheExtensionThePeerIsNotToldAndCallsInFlightStillFinish(CancellationToken cancellationToken)
     {
-        await using ClosingPair pair = await ClosingPair.StartAsync(Wire.InMemory, tls: false, cancellationToken, serverExtensions: AmpExtensions.None);
+        await using ClosingPair pair = await ClosingPair.StartAsync(Link.InMemory, tls: false, cancellationToken, serverExtensions: AmpExtensions.None);
         Task<HoldResult> ours = pair.Client.CallRemoteAsync(new Hold { Key = 1 }, cancellationToken);
         Task<HoldResult> theirs = pair.Server.CallRemoteAsync(new Hold { Key = 2 }, cancellationToken);
         await pair.ServerHolds.Entered(1).WaitAsync(cancellationToken);
@@ -141,7 +141,6 @@ public sealed class GracefulCloseTests
         // The server was never told: its new calls still go out, and are answered while the close waits.
         Assert.That((await pair.Server.CallRemoteAsync(new Sum { A = 2, B = 3 }, cancellationToken)).Total, Is.EqualTo(new System.Numerics.BigInteger(5)));
         Assert.That(pair.Server.GoingAway.IsCancellationRequested, Is.False);
-        Assert.That(pair.Client.AgreedExtensions, Is.EqualTo(AmpExtensions.None));
 
         pair.ServerHolds.Release(1);
         pair.ClientHolds.Release(2);
@@ -149,6 +148,7 @@ public sealed class GracefulCloseTests
         Assert.That((await theirs).Key, Is.EqualTo(2));
         await closing;
         Assert.That((await pair.Server.Completion.WaitAsync(cancellationToken)).Reason, Is.EqualTo(AmpDisconnectReason.RemoteClosed));
+        Assert.That(pair.Server.GoingAway.IsCancellationRequested, Is.False, "a peer without the extension is never sent the notice");
     }
 
     [Test]
