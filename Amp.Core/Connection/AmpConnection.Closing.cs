@@ -12,7 +12,6 @@ public sealed partial class AmpConnection
     private GoAwayExchange _goAway = null!;
     private GracefulClose _graceful = null!;
     private ILogger _closingLogger = null!;
-    private bool _goAwaySupported;
 
     /// <summary>
     /// Cancelled when a graceful close begins: this side called <see cref="CloseAsync(CancellationToken)"/>,
@@ -59,14 +58,8 @@ public sealed partial class AmpConnection
         }
     }
 
-    /// <summary>
-    /// Whether a going-away box from the peer is accepted: the agreed set includes goaway/1, or it is not known
-    /// yet and our hello offered it. The peer may use an extension as soon as it has read our offer, so its box
-    /// may arrive before the answer to our hello (spec §15.1).
-    /// </summary>
-    internal bool AcceptsGoAway => _extensions.Agreed is { } agreed
-        ? (agreed & AmpExtensions.GoAway) != 0
-        : _goAwaySupported && _extensions.Offered;
+    /// <summary>Whether a going-away box from the peer is accepted (see <see cref="ExtensionNegotiation.Accepts"/>).</summary>
+    internal bool AcceptsGoAway => _extensions.Accepts(AmpExtensions.GoAway);
 
     /// <summary>The peer's going-away box was read (on the read loop).</summary>
     internal void OnGoAwayReceived() => _goAway.OnReceived();
@@ -75,7 +68,6 @@ public sealed partial class AmpConnection
     private void AttachClosing(AmpBoxRouter router, AmpConnectionOptions options)
     {
         _closingLogger = options.LoggerFactory.CreateLogger("Amp.Connection");
-        _goAwaySupported = (options.Extensions & AmpExtensions.GoAway) != 0;
         _goAway = new GoAwayExchange(_writer, _gate, _closingLogger, Name);
         _graceful = new GracefulClose(this, _gate, _goAway, new ClosingParts(_pending, router, _incoming, _streams), options.Extensions, _closingLogger);
     }
