@@ -77,8 +77,8 @@ internal sealed class GoAwayExchange
         Log.Closing.GoAwayReceived(_logger, _connection);
         if (_gate.TryShut(byPeer: true))
         {
-            // The token's callbacks are user code: they never run on the read loop.
-            ThreadPool.UnsafeQueueUserWorkItem(static gate => gate.AnnounceGoingAway(), _gate, preferLocal: false);
+            // Here, not on another thread: GoingAway is then cancelled before the connection can end (as Closing, its callbacks must be short).
+            _gate.AnnounceGoingAway();
         }
 
         SendOnce();

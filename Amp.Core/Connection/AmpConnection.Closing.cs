@@ -16,9 +16,10 @@ public sealed partial class AmpConnection
     /// <summary>
     /// Cancelled when a graceful close begins: this side called <see cref="CloseAsync(CancellationToken)"/>,
     /// or the peer said it is going away (the <c>goaway/1</c> extension). From then on new calls fail with
-    /// <see cref="AmpConnectionClosingException"/>; calls in flight go on. Not cancelled by an abrupt end:
-    /// watch <see cref="Closing"/> or <see cref="Completion"/> for that. Callbacks never run on the read loop
-    /// when the peer started the close.
+    /// <see cref="AmpConnectionClosingException"/>; calls in flight go on. Always cancelled before
+    /// <see cref="Completion"/> completes when it is cancelled at all; not cancelled by an abrupt end: watch
+    /// <see cref="Closing"/> or <see cref="Completion"/> for that. As with <see cref="Closing"/>, callbacks run on the
+    /// thread that starts the close (the read loop, when the peer starts it): keep them short.
     /// </summary>
     public CancellationToken GoingAway => _gate.GoingAway;
 

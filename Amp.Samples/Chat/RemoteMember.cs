@@ -26,6 +26,10 @@ internal sealed class RemoteMember(string nickname, AmpConnection connection, Ti
             using var timeout = new CancellationTokenSource(deliverTimeout);
             await Connection.CallRemoteAsync(line, timeout.Token);
         }
+        catch (AmpConnectionClosingException)
+        {
+            // The connection is closing gracefully (the server stops, or the client said it is going away): its end removes the member.
+        }
         catch (Exception e)
         {
             // When the connection is already gone, its end removes the member; nothing to add.

@@ -162,6 +162,7 @@ public sealed class GracefulCloseTests
 
         await client.CloseAsync(cancellationToken);
         await server.Completion.WaitAsync(cancellationToken);
+        Assert.That(server.GoingAway.IsCancellationRequested, Is.True, "GoingAway is cancelled before Completion completes");
 
         int[] clientIds = [.. clientLog.Entries.Select(e => e.EventId.Id).Where(id => id is >= 1610 and <= 1619)];
         int[] serverIds = [.. serverLog.Entries.Select(e => e.EventId.Id).Where(id => id is >= 1610 and <= 1619)];
