@@ -70,7 +70,7 @@ internal sealed class GracefulClose
             _connection.End(AmpDisconnectReason.LocallyClosed, "The graceful close failed: " + e.Message, e);
         }
 
-        await _connection.CloseAsync().ConfigureAwait(false);
+        await _connection.Protocol.CloseLingeringAsync().ConfigureAwait(false);
     }
 
     /// <summary>Tells the peer when it agreed to goaway/1 (agreeing first if nothing is agreed yet); returns whether it was told.</summary>

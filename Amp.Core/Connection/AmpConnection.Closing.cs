@@ -28,8 +28,9 @@ public sealed partial class AmpConnection
     /// <see cref="AmpConnectionClosingException"/>; the peer is told this side is going away when it agreed to the
     /// <c>goaway/1</c> extension (the extensions are agreed first if they are not yet), so its new calls fail
     /// too; calls in flight both ways, the peer's commands that crossed the notice, and streams in flight are
-    /// let finish; then the connection closes (<see cref="AmpDisconnectReason.LocallyClosed"/> here,
-    /// <see cref="AmpDisconnectReason.RemoteClosed"/> at the peer). See docs/closing.md.
+    /// let finish; then this side ends its output, reads on until the peer ends its side (a few seconds at
+    /// most), and closes (<see cref="AmpDisconnectReason.LocallyClosed"/> here, <see cref="AmpDisconnectReason.RemoteClosed"/>
+    /// at the peer). See docs/closing.md.
     /// </summary>
     /// <param name="cancellationToken">
     /// When it fires before everything has finished, the connection is closed at once, as by

@@ -1,6 +1,6 @@
 using System.Text;
 using Amp.Boxes;
-using Amp.Dispatch;
+using Amp.Logging;
 using Amp.Tests.TestUtilities;
 
 namespace Amp.Tests.Closing;
@@ -39,6 +39,37 @@ public sealed class GoAwayWireTests
 
         await peer.WriteAsync(s_goAway, cancellationToken);
         Assert.That(await peer.ReadToEndAsync(cancellationToken), Is.Empty, "nothing after the notice: no refused call, no second notice");
+
+        // Our side ended its output and reads on: the peer ends its own.
+        await peer.CompleteOutputAsync();
+        await closing;
+        Assert.That((await peer.Connection.Completion).Reason, Is.EqualTo(AmpDisconnectReason.LocallyClosed));
+    }
+
+    [Test]
+    public async Task AfterEndingItsOutputTheClosingSideReadsWhatThePeerStillSendsUntilThePeersEnd(CancellationToken cancellationToken)
+    {
+        var lateAnswerRead = new LoggedEventSignal(AmpEventId.LateAnswerDropped);
+        await using RawPeer peer = RawPeer.Start(new AmpConnectionOptions { Name = "ours", LoggerFactory = lateAnswerRead });
+        using (var abandon = new CancellationTokenSource())
+        {
+            Task<SumResult> abandoned = peer.Connection.CallRemoteAsync(new Sum { A = 1, B = 2 }, abandon.Token);
+            await peer.ReadBoxBytesAsync(cancellationToken);
+            await abandon.CancelAsync();
+            Assert.CatchAsync<OperationCanceledException>(() => abandoned);
+        }
+
+        ValueTask closing = peer.Connection.CloseAsync(cancellationToken);
+        await peer.ReadBoxBytesAsync(cancellationToken);
+        await peer.WriteAsync(Wire.Bytes("""00 07 "_answer" 00 01 "2" 00 06 "accept" 00 0a 00 08 "goaway/1" 00 00"""), cancellationToken);
+        Assert.That(await peer.ReadBoxBytesAsync(cancellationToken), Is.EqualTo(s_goAway));
+        await peer.WriteAsync(s_goAway, cancellationToken);
+        Assert.That(await peer.ReadToEndAsync(cancellationToken), Is.Empty);
+
+        // The answer to the abandoned call comes after our end of stream: it is read (and dropped), not refused by a closed transport.
+        await peer.WriteAsync(Wire.Bytes("""00 07 "_answer" 00 01 "1" 00 05 "total" 00 01 "3" 00 00"""), cancellationToken);
+        await lateAnswerRead.Logged.WaitAsync(cancellationToken);
+        await peer.CompleteOutputAsync();
         await closing;
         Assert.That((await peer.Connection.Completion).Reason, Is.EqualTo(AmpDisconnectReason.LocallyClosed));
     }
@@ -63,6 +94,7 @@ public sealed class GoAwayWireTests
 
         Assert.That((int)(await call).Total, Is.EqualTo(3));
         Assert.That(await peer.ReadToEndAsync(cancellationToken), Is.Empty, "no going-away box, nothing else");
+        await peer.CompleteOutputAsync();   // as Twisted does when it reads the end of the stream
         await closing;
         Assert.That((await peer.Connection.Completion).Reason, Is.EqualTo(AmpDisconnectReason.LocallyClosed));
     }
@@ -85,8 +117,10 @@ public sealed class GoAwayWireTests
         Assert.That(await negotiating, Is.EqualTo(AmpExtensions.GoAway));
 
         // Closing now sends nothing more: this side's notice is out already, and the peer's is read.
-        await peer.Connection.CloseAsync(cancellationToken);
+        ValueTask closing = peer.Connection.CloseAsync(cancellationToken);
         Assert.That(await peer.ReadToEndAsync(cancellationToken), Is.Empty);
+        await peer.CompleteOutputAsync();
+        await closing;
     }
 
     [Test]
@@ -98,6 +132,7 @@ public sealed class GoAwayWireTests
         Assert.That(await peer.ReadBoxBytesAsync(cancellationToken), Is.EqualTo(s_goAway));
         await peer.WriteAsync(s_goAway, cancellationToken);
         Assert.That(await peer.ReadToEndAsync(cancellationToken), Is.Empty);
+        await peer.CompleteOutputAsync();
         await Task.WhenAll(closes);
     }
 

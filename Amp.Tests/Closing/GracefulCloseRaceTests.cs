@@ -7,8 +7,9 @@ namespace Amp.Tests.Closing;
 
 /// <summary>
 /// Random calls both ways, streams and closes of every kind interleaved, hundreds of times: every task
-/// ends, answered or with a documented exception, and none hangs. When only graceful closes happen, a
-/// call that reached its responder is answered. Prints its seed first; replay with AMP_CLOSE_SEED.
+/// ends, answered or with a documented exception, and none hangs. When only graceful closes happen between
+/// two sides that speak goaway/1, a call that reached its responder is answered. Prints its seed first;
+/// replay with AMP_CLOSE_SEED.
 /// </summary>
 [CancelAfter(600_000)]
 public sealed class GracefulCloseRaceTests
@@ -50,6 +51,7 @@ internal sealed class CloseRaceRun(Random random, ConcurrentDictionary<string, i
     private readonly List<(string What, Task Task, Func<bool>? Reached)> _tasks = [];
     private readonly List<string> _script = [];
     private bool _abrupt;
+    private bool _untold;
 
     public List<string> Unexpected { get; } = [];
 
@@ -58,6 +60,13 @@ internal sealed class CloseRaceRun(Random random, ConcurrentDictionary<string, i
     public async Task RunAsync()
     {
         bool serverSpeaksExtensions = random.Next(5) > 0;
+        if (!serverSpeaksExtensions)
+        {
+            // The server is never told: commands it sends during the client's close may be lost, as with Twisted.
+            _script.Add("server without extensions");
+            _untold = true;
+        }
+
         await using ClosingPair pair = await ClosingPair.StartAsync(
             Link.InMemory, tls: false, cancellationToken,
             serverExtensions: serverSpeaksExtensions ? AmpExtensions.All : AmpExtensions.None,
@@ -99,7 +108,10 @@ internal sealed class CloseRaceRun(Random random, ConcurrentDictionary<string, i
         }
 
         await Task.WhenAll(pair.Client.Completion, pair.Server.Completion).WaitAsync(cancellationToken);
+        _script.Add($"client ended {Describe(await pair.Client.Completion)}, server ended {Describe(await pair.Server.Completion)}");
     }
+
+    private static string Describe(AmpConnectionLostException end) => $"{end.Reason} ({end.Message})";
 
     private void Close(ClosingPair pair, CancellationToken cut)
     {
@@ -192,9 +204,9 @@ internal sealed class CloseRaceRun(Random random, ConcurrentDictionary<string, i
             Unexpected.Add($"{what}: {e}");
         }
 
-        if (!_abrupt && reached is not null && reached() && outcome != "answered")
+        if (!_abrupt && !_untold && reached is not null && reached() && outcome != "answered")
         {
-            Unexpected.Add($"{what} reached its responder and ended with {outcome}, though only graceful closes happened");
+            Unexpected.Add($"{what} reached its responder and ended with {outcome}, though both sides spoke goaway/1 and only graceful closes happened");
         }
 
         outcomes.AddOrUpdate($"{what}: {outcome}", 1, static (_, n) => n + 1);
