@@ -23,12 +23,13 @@ internal sealed class ClosingPair : IAsyncDisposable
 {
     private readonly SocketListener? _listener;
 
-    private ClosingPair(AmpConnection client, AmpConnection server, Holds clientHolds, Holds serverHolds, SocketListener? listener)
+    private ClosingPair(AmpConnection client, AmpConnection server, Holds clientHolds, Holds serverHolds, InteropResponders serverResponders, SocketListener? listener)
     {
         Client = client;
         Server = server;
         ClientHolds = clientHolds;
         ServerHolds = serverHolds;
+        ServerResponders = serverResponders;
         _listener = listener;
     }
 
@@ -44,6 +45,9 @@ internal sealed class ClosingPair : IAsyncDisposable
     /// <summary>The holds the server answers (the client's calls).</summary>
     public Holds ServerHolds { get; }
 
+    /// <summary>The server's interop responders (the notifications it received).</summary>
+    public InteropResponders ServerResponders { get; }
+
     public static async Task<ClosingPair> StartAsync(
         Link link,
         bool tls,
@@ -56,6 +60,7 @@ internal sealed class ClosingPair : IAsyncDisposable
     {
         var clientHolds = new Holds();
         var serverHolds = new Holds();
+        var serverResponders = new InteropResponders();
         SocketListener? listener = null;
         AmpTransport clientTransport;
         AmpTransport serverTransport;
@@ -82,9 +87,9 @@ internal sealed class ClosingPair : IAsyncDisposable
         {
             Name = "server",
             Extensions = serverExtensions,
-            Responders = Table(serverHolds).AddStartTls(serverTls ?? (_ => TestCertificates.ServerOptions(role: TlsRole.Server))),
+            Responders = Table(serverHolds, serverResponders).AddStartTls(serverTls ?? (_ => TestCertificates.ServerOptions(role: TlsRole.Server))),
         });
-        var pair = new ClosingPair(client, server, clientHolds, serverHolds, listener);
+        var pair = new ClosingPair(client, server, clientHolds, serverHolds, serverResponders, listener);
         if (tls)
         {
             await client.StartTlsAsync(TestCertificates.ClientOptions(role: TlsRole.Client), cancellationToken);
@@ -115,5 +120,6 @@ internal sealed class ClosingPair : IAsyncDisposable
         }
     }
 
-    private static AmpResponders Table(Holds holds) => holds.AddTo(new StreamResponders().AddTo(InteropResponders.Create()));
+    private static AmpResponders Table(Holds holds, InteropResponders? interop = null) =>
+        holds.AddTo(new StreamResponders().AddTo(new AmpResponders().AddObject(interop ?? new InteropResponders())));
 }

@@ -1,5 +1,9 @@
+using Amp.Compression;
 using Amp.Logging;
+using Amp.Tests.Streams;
 using Amp.Tests.TestUtilities;
+using Amp.Tests.Tls;
+using Amp.Tls;
 
 namespace Amp.Tests.Closing;
 
@@ -124,6 +128,39 @@ public sealed class GracefulCloseTests
         {
             return e;
         }
+    }
+
+    [Test]
+    public async Task EveryKindOfNewCallIsRefusedAndNothingOfItIsSent(CancellationToken cancellationToken)
+    {
+        await using ClosingPair pair = await ClosingPair.StartAsync(Link.InMemory, tls: false, cancellationToken);
+        Task<HoldResult> inFlight = pair.Client.CallRemoteAsync(new Hold { Key = 1 }, cancellationToken);
+        await pair.ServerHolds.Entered(1).WaitAsync(cancellationToken);
+        ValueTask closing = pair.Client.CloseAsync(cancellationToken);
+
+        Task[] refused =
+        [
+            pair.Client.CallRemoteAsync(new Sum { A = 1, B = 2 }, cancellationToken),
+            pair.Client.SendAsync(new Notify { Message = "hi" }, cancellationToken),
+            pair.Client.CallRemoteStringAsync("Sum", null, cancellationToken),
+            pair.Client.SendRemoteStringAsync("Notify", null, cancellationToken),
+            pair.Client.StartTlsAsync(TestCertificates.ClientOptions(role: TlsRole.Client), cancellationToken),
+            pair.Client.StartCompressionAsync(cancellationToken: cancellationToken),
+            pair.Client.SwitchProtocolAsync(new SwitchProtocol { Protocol = "raw-echo" }, cancellationToken),
+            pair.Client.CallRemoteAsync(new Upload { Data = new PatternStream(100, 1) }, cancellationToken),
+            pair.Client.CallRemoteAsync(new Download { Length = 100 }, cancellationToken),
+        ];
+        foreach (Task call in refused)
+        {
+            Assert.That(call.IsFaulted, Is.True, "refused at once");
+            Assert.That(call.Exception!.InnerException, Is.InstanceOf<AmpConnectionClosingException>());
+        }
+
+        pair.ServerHolds.Release(1);
+        await inFlight;
+        await closing;
+        Assert.That(pair.Server.GetLayers(), Is.Empty, "no layer change reached the server");
+        Assert.That(pair.ServerResponders.Received, Is.Empty, "no Notify reached the server");
     }
 
     [Test]
