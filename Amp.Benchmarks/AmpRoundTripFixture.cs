@@ -11,9 +11,11 @@ internal sealed class AmpRoundTripFixture : IRoundTripFixture
     private readonly SocketListener _listener;
     private readonly AmpConnection _server;
     private readonly AmpConnection _client;
+    private readonly CancellationTokenSource? _calls;
 
-    private AmpRoundTripFixture(SocketListener listener, AmpConnection server, AmpConnection client)
+    private AmpRoundTripFixture(SocketListener listener, AmpConnection server, AmpConnection client, CancellationTokenSource? calls)
     {
+        _calls = calls;
         _listener = listener;
         _server = server;
         _client = client;
@@ -23,8 +25,13 @@ internal sealed class AmpRoundTripFixture : IRoundTripFixture
 
     /// <summary>Connects a pair.</summary>
     /// <param name="sendInline">Whether the transports send on the flushing thread (<see cref="SocketTransportOptions.SendInline"/>).</param>
-    /// <param name="watchReceiveRate">Whether both ends keep the default <see cref="AmpConnectionOptions.MinimumReceiveRate"/> (false turns it off).</param>
-    public static async Task<AmpRoundTripFixture> StartAsync(bool sendInline = true, bool watchReceiveRate = true)
+    /// <param name="watchReceiveRate">
+    /// Whether both ends keep the default <see cref="AmpConnectionOptions.MinimumReceiveRate"/> and keepalive (false turns
+    /// both off, and with them the receive watch in the read loop).
+    /// </param>
+    /// <param name="extensions">The extensions both ends offer (agreed before the first measured call).</param>
+    /// <param name="cancellable">Whether each call passes a token that can be cancelled (and so could reach the peer).</param>
+    public static async Task<AmpRoundTripFixture> StartAsync(bool sendInline = true, bool watchReceiveRate = true, AmpExtensions extensions = AmpExtensions.All, bool cancellable = false)
     {
         var socketOptions = new SocketTransportOptions { SendInline = sendInline };
         SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, 0, socketOptions);
@@ -34,8 +41,16 @@ internal sealed class AmpRoundTripFixture : IRoundTripFixture
 
         var responders = new AmpResponders().Add((SumCommand c) => new SumResult { Total = c.A + c.B });
         AmpMinimumDataRate? rate = watchReceiveRate ? AmpMinimumDataRate.Default : null;
-        AmpConnection server = AmpConnection.Start(serverTransport, new AmpConnectionOptions { Name = "bench-server", Responders = responders, MinimumReceiveRate = rate });
-        AmpConnection client = AmpConnection.Start(clientTransport, new AmpConnectionOptions { Name = "bench-client", MinimumReceiveRate = rate });
+        TimeSpan keepAlive = watchReceiveRate ? new AmpConnectionOptions().KeepAliveInterval : Timeout.InfiniteTimeSpan;
+        AmpConnection server = AmpConnection.Start(serverTransport, new AmpConnectionOptions
+        {
+            Name = "bench-server", Responders = responders, MinimumReceiveRate = rate, KeepAliveInterval = keepAlive, Extensions = extensions,
+        });
+        AmpConnection client = AmpConnection.Start(clientTransport, new AmpConnectionOptions
+        {
+            Name = "bench-client", MinimumReceiveRate = rate, KeepAliveInterval = keepAlive, Extensions = extensions,
+        });
+        await client.NegotiateExtensionsAsync().ConfigureAwait(false);
 
         SumResult check = await client.CallRemoteAsync(new SumCommand { A = 1, B = 2 }).ConfigureAwait(false);
         if (check.Total != 3)
@@ -43,21 +58,26 @@ internal sealed class AmpRoundTripFixture : IRoundTripFixture
             throw new InvalidOperationException("Sum(1, 2) answered " + check.Total.ToString(CultureInfo.InvariantCulture));
         }
 
-        string name = (sendInline, watchReceiveRate) switch
+        string name = (sendInline, watchReceiveRate, extensions, cancellable) switch
         {
-            (true, true) => "Amp.NET",
-            (false, _) => "Amp.NET pool-send",
-            (true, false) => "Amp.NET no-rate",
+            (false, _, _, _) => "Amp.NET pool-send",
+            (_, false, _, _) => "Amp.NET no-rate",
+            (_, _, AmpExtensions.None, _) => "Amp.NET no extensions",
+            (_, _, _, true) => "Amp.NET cancellable calls",
+            _ => "Amp.NET",
         };
-        return new AmpRoundTripFixture(listener, server, client) { Name = name };
+        return new AmpRoundTripFixture(listener, server, client, cancellable ? new CancellationTokenSource() : null) { Name = name };
     }
 
-    public Task CallAsync() => _client.CallRemoteAsync(new SumCommand { A = 1, B = 2 });
+    public Task CallAsync() => _calls is null
+        ? _client.CallRemoteAsync(new SumCommand { A = 1, B = 2 })
+        : _client.CallRemoteAsync(new SumCommand { A = 1, B = 2 }, _calls.Token);
 
     public async ValueTask DisposeAsync()
     {
         await _client.CloseAsync().ConfigureAwait(false);
         await _server.CloseAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
+        _calls?.Dispose();
     }
 }

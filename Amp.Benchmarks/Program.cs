@@ -2,10 +2,11 @@ using System.Globalization;
 using Amp.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// "roundtrip [seconds] [--rounds N] [--inmemory] [--pool-send] [--no-rate]": quick side-by-side round-trip
+// "roundtrip [seconds] [--rounds N] [--inmemory] [--pool-send] [--no-rate] [--extensions]": quick side-by-side round-trip
 // figures without BenchmarkDotNet, the libraries measured in N interleaved rounds (default 5); --inmemory adds
 // Amp.NET over in-memory pipes (no sockets), --pool-send Amp.NET sending from the thread pool, --no-rate
-// Amp.NET with MinimumReceiveRate off (no receive watch in the read loop).
+// Amp.NET with MinimumReceiveRate and keepalive off (no receive watch in the read loop), --extensions Amp.NET with
+// no extension offered and Amp.NET whose calls pass a cancellable token (the cost of the cancellation extension).
 // Anything else goes to BenchmarkDotNet, e.g. --filter '*Box*' --job short.
 if (args.Length > 0 && args[0] == "roundtrip")
 {
@@ -13,6 +14,7 @@ if (args.Length > 0 && args[0] == "roundtrip")
     bool inMemory = rest.Remove("--inmemory");
     bool poolSend = rest.Remove("--pool-send");
     bool noRate = rest.Remove("--no-rate");
+    bool extensions = rest.Remove("--extensions");
     int rounds = 5;
     int roundsAt = rest.IndexOf("--rounds");
     if (roundsAt >= 0)
@@ -22,7 +24,7 @@ if (args.Length > 0 && args[0] == "roundtrip")
     }
 
     double seconds = rest.Count > 0 ? double.Parse(rest[0], CultureInfo.InvariantCulture) : 5;
-    await RoundTripRunner.RunAsync(seconds, rounds, inMemory, poolSend, noRate).ConfigureAwait(false);
+    await RoundTripRunner.RunAsync(seconds, rounds, inMemory, poolSend, noRate, extensions).ConfigureAwait(false);
     return;
 }
 
@@ -67,6 +69,13 @@ if (args.Length > 0 && args[0] is "tls" or "bulk" or "bulkloop" or "streams")
     return;
 }
 
+// "cancel [calls]": the time from Cancel() to the peer responder's token firing, over loopback TCP.
+if (args.Length > 0 && args[0] == "cancel")
+{
+    await Amp.Benchmarks.Cancellation.CancelLatencyRunner.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000).ConfigureAwait(false);
+    return;
+}
+
 // "streamfair [seconds] [--rounds N] [--window KiB]": 64 small calls in flight alone and beside a stream on one connection.
 if (args.Length > 0 && args[0] == "streamfair")
 {
@@ -74,6 +83,24 @@ if (args.Length > 0 && args[0] == "streamfair")
     int rounds = TakeOption(rest, "--rounds", 3);
     int window = TakeOption(rest, "--window", 256) * 1024;
     await Amp.Benchmarks.Streams.StreamFairnessRunner.RunAsync(rest.Count > 0 ? double.Parse(rest[0], CultureInfo.InvariantCulture) : 9, rounds, window).ConfigureAwait(false);
+    return;
+}
+
+// "keepalive [--interval S] [--timeout S]" (or "frozen"): how long a frozen peer takes to be found over loopback TCP.
+// A child process serves one Amp.NET connection and is stopped with SIGSTOP once the extensions are agreed;
+// "keepalive-peer" is that child's mode.
+if (args.Length > 0 && args[0] is "keepalive" or "frozen" or "keepalive-peer")
+{
+    var rest = args.Skip(1).ToList();
+    if (args[0] == "keepalive-peer")
+    {
+        await Amp.Benchmarks.KeepAlive.FrozenPeerRunner.ServeAsync().ConfigureAwait(false);
+        return;
+    }
+
+    double interval = TakeSeconds(rest, "--interval", 30);
+    double timeout = TakeSeconds(rest, "--timeout", 20);
+    await Amp.Benchmarks.KeepAlive.FrozenPeerRunner.RunAsync(TimeSpan.FromSeconds(interval), TimeSpan.FromSeconds(timeout)).ConfigureAwait(false);
     return;
 }
 
@@ -92,3 +119,16 @@ static int TakeOption(List<string> args, string name, int fallback)
     return value;
 }
 
+
+static double TakeSeconds(List<string> args, string name, double fallback)
+{
+    int at = args.IndexOf(name);
+    if (at < 0)
+    {
+        return fallback;
+    }
+
+    double value = double.Parse(args[at + 1], CultureInfo.InvariantCulture);
+    args.RemoveRange(at, 2);
+    return value;
+}

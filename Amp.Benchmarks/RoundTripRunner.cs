@@ -16,7 +16,7 @@ internal static class RoundTripRunner
     private const int InFlight = 64;
     private const int MaxSamples = 1 << 22;
 
-    public static async Task RunAsync(double seconds, int rounds, bool inMemory, bool poolSend, bool noRate)
+    public static async Task RunAsync(double seconds, int rounds, bool inMemory, bool poolSend, bool noRate, bool extensions = false)
     {
         TimeSpan slice = TimeSpan.FromSeconds(seconds / rounds);
         TimeSpan warmUp = TimeSpan.FromSeconds(Math.Min(1, seconds / 4));
@@ -29,6 +29,12 @@ internal static class RoundTripRunner
         if (noRate)
         {
             fixtures.Add(await AmpRoundTripFixture.StartAsync(watchReceiveRate: false).ConfigureAwait(false));
+        }
+
+        if (extensions)
+        {
+            fixtures.Add(await AmpRoundTripFixture.StartAsync(extensions: AmpExtensions.None).ConfigureAwait(false));
+            fixtures.Add(await AmpRoundTripFixture.StartAsync(cancellable: true).ConfigureAwait(false));
         }
 
         fixtures.Add(await JsonRpcRoundTripFixture.StartAsync().ConfigureAwait(false));

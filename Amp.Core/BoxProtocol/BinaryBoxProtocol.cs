@@ -47,7 +47,8 @@ public sealed partial class BinaryBoxProtocol : IAsyncDisposable
         int maxLayerDepth,
         TimeSpan idleTimeout,
         AmpMinimumDataRate? minimumReceiveRate,
-        Func<bool>? isBusy = null)
+        Func<bool>? isBusy = null,
+        bool watchReceives = false)
     {
         _maxLayerDepth = maxLayerDepth;
         _stack = new LayerStack(transport);
@@ -60,7 +61,7 @@ public sealed partial class BinaryBoxProtocol : IAsyncDisposable
         {
             CheckBeforeSending = CheckBeforeSending,
         };
-        if (ReceiveWatch.AnyLimit(idleTimeout, minimumReceiveRate))
+        if (watchReceives || ReceiveWatch.AnyLimit(idleTimeout, minimumReceiveRate))
         {
             _receiveWatch = new ReceiveWatch(idleTimeout, minimumReceiveRate, message => End(AmpDisconnectReason.TimedOut, message, new TimeoutException(message)))
             {
@@ -113,6 +114,9 @@ public sealed partial class BinaryBoxProtocol : IAsyncDisposable
     internal OutgoingWriter Writer => _writer;
 
     internal LayerStack Stack => _stack;
+
+    /// <summary>The marks of the read loop's waits, when a receive limit or the keepalive is on.</summary>
+    internal ReceiveWatch? ReceiveWatch => _receiveWatch;
 
     /// <summary>Starts the box layer over <paramref name="transport"/>: reading begins at once.</summary>
     /// <param name="transport">The byte stream; the protocol owns it and closes it when it ends.</param>
@@ -171,7 +175,7 @@ public sealed partial class BinaryBoxProtocol : IAsyncDisposable
 
     internal void StartReading()
     {
-        if (_receiveWatch is not null)
+        if (_receiveWatch is { HasLimits: true })
         {
             ReceiveHeartbeat.Add(_receiveWatch);
         }

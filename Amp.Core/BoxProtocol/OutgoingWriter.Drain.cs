@@ -30,6 +30,9 @@ internal sealed partial class OutgoingWriter
                             {
                                 head.TryMove(SlotState.Queued, SlotState.Sent);
                                 _batch.Append(head.Box);
+
+                                // Counted like any box, since the write releases the whole batch.
+                                _inFlight += head.Box.Length;
                                 parkOn = head;
                             }
                             else

@@ -54,6 +54,9 @@ internal sealed partial class OutgoingWriter
     /// <summary>Whether more boxes may be queued without waiting.</summary>
     public bool HasRoom => Volatile.Read(ref _inFlight) < _maxQueuedBytes;
 
+    /// <summary>Whether every box queued so far has been written to the top pipe (nothing queued, none being written).</summary>
+    public bool IsDrained => Volatile.Read(ref _inFlight) == 0;
+
     /// <summary>Whether a caller may queue a box now without overtaking callers that wait for room.</summary>
     public bool CanQueueNow => HasRoom && _turns.NobodyWaiting;
 

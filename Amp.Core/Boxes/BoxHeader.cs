@@ -14,6 +14,9 @@ internal enum BoxKind
     /// <summary>A box of a stream's receiver (<c>_grant</c>: credit or stop; spec §15.3).</summary>
     Grant,
 
+    /// <summary>A caller cancels one of its calls (<c>_cancel</c>; spec §15.5).</summary>
+    Cancel,
+
     /// <summary>The sender is going away and starts no more calls (<c>_goaway</c>; spec §15.7).</summary>
     GoAway,
 }
@@ -33,6 +36,8 @@ internal ref struct BoxHeader
     public ReadOnlySpan<byte> Streams;
     public ReadOnlySpan<byte> Stream;
     public ReadOnlySpan<byte> Grant;
+    public ReadOnlySpan<byte> Cancel;
+    public ReadOnlySpan<byte> Timeout;
     public bool HasAsk;
     public bool HasAnswer;
     public bool HasCommand;
@@ -42,11 +47,13 @@ internal ref struct BoxHeader
     public bool HasStreams;
     public bool HasStream;
     public bool HasGrant;
+    public bool HasCancel;
+    public bool HasTimeout;
     public bool HasGoAway;
 
     public readonly BoxKind Kind =>
         HasAnswer ? BoxKind.Answer : HasError ? BoxKind.Error : HasCommand ? BoxKind.Command
-        : HasStream ? BoxKind.Stream : HasGrant ? BoxKind.Grant
+        : HasStream ? BoxKind.Stream : HasGrant ? BoxKind.Grant : HasCancel ? BoxKind.Cancel
         : HasGoAway ? BoxKind.GoAway : BoxKind.Empty;
 
     public static BoxHeader Read(in AmpBoxView box)
@@ -82,6 +89,10 @@ internal ref struct BoxHeader
                     header.Stream = entry.Value;
                     header.HasStream = true;
                     break;
+                case 7 when key.SequenceEqual(ReservedKeys.Cancel):
+                    header.Cancel = entry.Value;
+                    header.HasCancel = true;
+                    break;
                 case 7 when key.SequenceEqual(ReservedKeys.GoAway):
                     header.HasGoAway = true;
                     break;
@@ -92,6 +103,10 @@ internal ref struct BoxHeader
                 case 8 when key.SequenceEqual(ReservedKeys.Streams):
                     header.Streams = entry.Value;
                     header.HasStreams = true;
+                    break;
+                case 8 when key.SequenceEqual(ReservedKeys.Timeout):
+                    header.Timeout = entry.Value;
+                    header.HasTimeout = true;
                     break;
                 case 11 when key.SequenceEqual(ReservedKeys.ErrorCode):
                     header.ErrorCode = entry.Value;

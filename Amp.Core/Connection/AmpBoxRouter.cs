@@ -71,6 +71,8 @@ internal sealed partial class AmpBoxRouter : IBoxReceiver
             case BoxKind.Grant when _connection.AgreedStreams is { } streams:
                 streams.OnGrantBox(bytes, header.Grant);
                 return true;
+            case BoxKind.Cancel when _incoming.TakesCancellations:
+                return TryReceiveCancel(bytes, header);
             case BoxKind.GoAway when _connection.AcceptsGoAway:
                 _connection.OnGoAwayReceived();
                 return true;
@@ -98,13 +100,23 @@ internal sealed partial class AmpBoxRouter : IBoxReceiver
 
     private bool TryReceiveCommand(ReadOnlySpan<byte> bytes, in BoxHeader header)
     {
+        _incoming.CheckCommand(header);
+        if (_incoming.IsExtensionHello(header.Command))
+        {
+            // The extension hello is answered at once, never set aside: a cancel waiting for it may be
+            // what frees the slots the commands set aside wait for.
+            _incoming.Dispatch(bytes, header);
+            return true;
+        }
+
         lock (_lock)
         {
             // A layer change is never set aside: the peer holds everything after it (the answers that the
             // responders holding the slots wait for, too) until this side has answered it. Commands set aside
-            // before it start afterwards, and their answers travel in the new layer.
+            // before it start afterwards, and their answers travel in the new layer. A keepalive ping overtakes
+            // busy responders (it is answered at once, and its answer has no order), but not a full queue.
             if (!_incoming.ChangesLayers(header.Command)
-                && (_deferred.Count > 0 || _draining || _incoming.AtLimit || !_writer.HasRoom))
+                && (!_writer.HasRoom || (!_connection.IsKeepAlivePing(header.Command) && (_deferred.Count > 0 || _draining || _incoming.AtLimit))))
             {
                 if (_deferred.TryAdd(bytes))
                 {
@@ -117,6 +129,27 @@ internal sealed partial class AmpBoxRouter : IBoxReceiver
         }
 
         _incoming.Dispatch(bytes, header);
+        return true;
+    }
+
+    /// <summary>
+    /// A cancel acts at once, never behind the commands set aside: it may be what frees the slot they wait
+    /// for. One naming a command still set aside is remembered, and that command starts cancelled.
+    /// </summary>
+    private bool TryReceiveCancel(ReadOnlySpan<byte> bytes, in BoxHeader header)
+    {
+        if (header.Cancel.IsEmpty)
+        {
+            throw new AmpProtocolException(AmpProtocolError.CancellationViolation, "a _cancel box names an empty tag" + Detail(bytes));
+        }
+
+        bool commandsWait;
+        lock (_lock)
+        {
+            commandsWait = _deferred.Count > 0 || _draining;
+        }
+
+        _incoming.Cancel(header.Cancel, commandsWait);
         return true;
     }
 

@@ -19,6 +19,7 @@ public sealed partial class AmpConnection
     internal void OnEnded(AmpConnectionLostException lost)
     {
         _timeouts?.Dispose();
+        _keepAlive?.Dispose();
         _pending.FailAll(lost);
         EndStreams(lost);
     }
@@ -35,7 +36,7 @@ public sealed partial class AmpConnection
         }
     }
 
-    private Task<TResponse> Call<TResponse>(TypedPendingCall<TResponse> call, CommandDescriptor<TResponse> descriptor, object command, CancellationToken cancellationToken)
+    private Task<TResponse> Call<TResponse>(TypedPendingCall<TResponse> call, CommandDescriptor<TResponse> descriptor, object command, CancellationToken cancellationToken, int callTimeout)
         where TResponse : class
     {
         ulong tag = _pending.NextTag();
@@ -43,6 +44,7 @@ public sealed partial class AmpConnection
         try
         {
             descriptor.WriteCall(command, AmpTag.FromNumber(tag), buffer);
+            AppendTimeout(buffer, CarriedTimeout(callTimeout));
             QueueCall(call, tag, buffer.WrittenSpan);
             Register(call, tag, cancellationToken);
         }
@@ -128,7 +130,12 @@ public sealed partial class AmpConnection
             static (state, token) =>
             {
                 var (connection, pendingCall, callTag) = ((AmpConnection, IPendingCall, ulong))state!;
-                connection._pending.Abandon(callTag);
+                if (connection._pending.Abandon(callTag))
+                {
+                    // Still unanswered: the peer may still be working on it.
+                    connection.CancelAtPeer(callTag);
+                }
+
                 pendingCall.Fail(new OperationCanceledException(token));
             },
             (this, call, tag));

@@ -38,7 +38,7 @@ public sealed partial class AmpConnection
         _streams?.ConnectionEnded(lost);
     }
 
-    private async Task<TResponse> CallWithStreamsAsync<TResponse>(CommandDescriptor<TResponse> descriptor, object command, CancellationToken cancellationToken)
+    private async Task<TResponse> CallWithStreamsAsync<TResponse>(CommandDescriptor<TResponse> descriptor, object command, CancellationToken cancellationToken, int callTimeout)
         where TResponse : class
     {
         AmpExtensions agreed = await _extensions.NegotiateAsync(this, cancellationToken).ConfigureAwait(false);
@@ -64,6 +64,7 @@ public sealed partial class AmpConnection
         {
             ulong tag = _pending.NextTag();
             descriptor.WriteCall(command, AmpTag.FromNumber(tag), buffer, binder);
+            AppendTimeout(buffer, CarriedTimeout(callTimeout));
             QueueCall(call, tag, buffer.WrittenSpan);
             Register(call, tag, cancellationToken);
         }

@@ -34,13 +34,14 @@ public sealed partial class AmpConnection : IAsyncDisposable
     private readonly ExtensionNegotiation _extensions;
     private readonly StreamTable? _streams;
     private readonly ILogger _streamsLogger;
+    private readonly bool _sendsCancellations;
 
     private AmpConnection(AmpTransport transport, AmpConnectionOptions options)
     {
         var router = new AmpBoxRouter(this, _pending, options);
         _protocol = new BinaryBoxProtocol(
             transport, router, options.Name, options.Limits, options.MaxQueuedOutgoingBytes, options.LoggerFactory, options.MaxLayerDepth,
-            options.IdleTimeout, options.MinimumReceiveRate, isBusy: () => _pending.Any || _incoming!.Running > 0 || _streams?.Count > 0);
+            options.IdleTimeout, options.MinimumReceiveRate, isBusy: HasWorkInFlight, watchReceives: KeepAlive.KeepAliveMonitor.IsOn(options));
         _writer = _protocol.Writer;
         _streamsLogger = options.LoggerFactory.CreateLogger("Amp.Streams");
         _extensions = new ExtensionNegotiation(options.Extensions, _streamsLogger, Name);
@@ -49,14 +50,17 @@ public sealed partial class AmpConnection : IAsyncDisposable
             _streams = new StreamTable(_writer, new StreamLimits(options.StreamWindowBytes, options.MaxStreamBufferBytes, options.MaxIncomingStreams), _streamsLogger, Name);
         }
 
+        _sendsCancellations = (options.Extensions & AmpExtensions.Cancellation) != 0;
         _writer.HeldCallsDropped = FailHeldCalls;
         _incoming = new IncomingCalls(this, _writer, options, _protocol.Closing);
         router.Attach(_writer, _incoming);
         AttachClosing(router, options);
         if (options.CallTimeout != Timeout.InfiniteTimeSpan)
         {
-            _timeouts = new CallTimeouts(_pending, options.CallTimeout, Name);
+            _timeouts = new CallTimeouts(_pending, options.CallTimeout, Name, CancelAtPeer);
         }
+
+        InitKeepAlive(options);
     }
 
     /// <summary>The connection's name in logs and messages.</summary>
@@ -96,6 +100,7 @@ public sealed partial class AmpConnection : IAsyncDisposable
         var connection = new AmpConnection(transport, options);
         Log.Connection.ConnectionStarted(options.LoggerFactory.CreateLogger("Amp.Connection"), connection.Name);
         connection._protocol.StartReading();
+        connection._keepAlive?.Start();
         return connection;
     }
 
@@ -112,6 +117,12 @@ public sealed partial class AmpConnection : IAsyncDisposable
     /// <exception cref="AmpConnectionClosingException">A graceful close has begun on either side (the task faults; nothing is sent).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task<TResponse> CallRemoteAsync<TResponse>(IAmpCommand<TResponse> command, CancellationToken cancellationToken = default)
+        where TResponse : class => CallRemoteAsync(command, cancellationToken, callTimeout: 0);
+
+    /// <param name="command">The command.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <param name="callTimeout">The call's own timeout in milliseconds, carried to a peer that agreed to cancellation; 0 for none.</param>
+    private Task<TResponse> CallRemoteAsync<TResponse>(IAmpCommand<TResponse> command, CancellationToken cancellationToken, int callTimeout)
         where TResponse : class
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -138,16 +149,20 @@ public sealed partial class AmpConnection : IAsyncDisposable
 
         if (descriptor.ArgumentsHaveStreams || descriptor.ResponseHasStreams)
         {
-            return CallWithStreamsAsync(descriptor, command, cancellationToken);
+            return CallWithStreamsAsync(descriptor, command, cancellationToken, callTimeout);
         }
 
         var call = new TypedPendingCall<TResponse>(descriptor);
         if (!_writer.CanQueueNow)
         {
-            return CallWhenRoomAsync(call, buffer => descriptor.WriteCall(command, AmpTag.FromNumber(_pending.NextTag()), buffer), cancellationToken);
+            return CallWhenRoomAsync(call, buffer =>
+            {
+                descriptor.WriteCall(command, AmpTag.FromNumber(_pending.NextTag()), buffer);
+                AppendTimeout(buffer, CarriedTimeout(callTimeout));
+            }, cancellationToken);
         }
 
-        return Call(call, descriptor, command, cancellationToken);
+        return Call(call, descriptor, command, cancellationToken, callTimeout);
     }
 
     /// <summary>

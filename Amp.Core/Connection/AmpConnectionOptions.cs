@@ -13,6 +13,8 @@ public sealed class AmpConnectionOptions
     private readonly TimeSpan _callTimeout = Timeout.InfiniteTimeSpan;
     private readonly int _maxLayerDepth = 8;
     private readonly TimeSpan _idleTimeout = Timeout.InfiniteTimeSpan;
+    private readonly TimeSpan _keepAliveInterval = TimeSpan.FromSeconds(30);
+    private readonly TimeSpan _keepAliveTimeout = TimeSpan.FromSeconds(20);
     private readonly int _streamWindowBytes = 256 * 1024;
     private readonly long _maxStreamBufferBytes = 16 * 1024 * 1024;
     private readonly int _maxIncomingStreams = 1024;
@@ -116,7 +118,8 @@ public sealed class AmpConnectionOptions
     /// <summary>
     /// How long the peer may send nothing while no call is in flight either way (no answer awaited, no responder running) before the connection is closed
     /// (<see cref="AmpDisconnectReason.TimedOut"/>). Time counts only while this side waits for the peer's
-    /// bytes. Off (<see cref="Timeout.InfiniteTimeSpan"/>) by default, as in Twisted; turn it on in servers
+    /// bytes. Keepalive pings and their answers, either way, are not activity: an idle connection is closed even
+    /// while its pings are answered. Checked once a second, so the connection closes up to a second after it. Off (<see cref="Timeout.InfiniteTimeSpan"/>) by default, as in Twisted; turn it on in servers
     /// that face the internet.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not positive and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
@@ -136,6 +139,43 @@ public sealed class AmpConnectionOptions
     /// (240 bytes per second after 5 seconds).
     /// </summary>
     public AmpMinimumDataRate? MinimumReceiveRate { get; init; } = AmpMinimumDataRate.Default;
+
+    /// <summary>
+    /// How long the peer may send nothing at all before this side pings it (a <c>_amp.ping</c> call, spec/amp-wire.md
+    /// §15.6), to find a peer that is frozen, whose host is gone or whose network is cut. Only a peer that agreed to
+    /// <see cref="AmpExtensions.KeepAlive"/> is pinged; if nothing is agreed yet when the first ping is due, the
+    /// extension hello goes in its place, and a peer that does not agree (Twisted) is never pinged (TCP keepalive,
+    /// <see cref="Transports.SocketTransportOptions.TcpKeepAliveTime"/>, still finds a dead host). Time counts only while
+    /// this side waits for the peer's bytes with its own output drained, and no ping is sent while a layer change
+    /// is pending. <see cref="Timeout.InfiniteTimeSpan"/> turns pings off (this side still answers the peer's). Default 30 seconds.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
+    public TimeSpan KeepAliveInterval
+    {
+        get => _keepAliveInterval;
+        init
+        {
+            _keepAliveInterval = OptionValues.PositiveOrInfinite(value);
+        }
+    }
+
+    /// <summary>
+    /// How long after a keepalive ping the peer may still send nothing at all (any bytes count, not only the
+    /// ping's answer) before the connection is closed with <see cref="AmpDisconnectReason.KeepAliveTimeout"/>; pending
+    /// calls fail with that reason. With the defaults a frozen peer is found about 50 seconds
+    /// (<see cref="KeepAliveInterval"/> + this) after it fell silent. Time counts only while this side waits for the peer's bytes.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> keeps the pings (for middleboxes that drop idle connections) but never closes.
+    /// Default 20 seconds.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
+    public TimeSpan KeepAliveTimeout
+    {
+        get => _keepAliveTimeout;
+        init
+        {
+            _keepAliveTimeout = OptionValues.PositiveOrInfinite(value);
+        }
+    }
 
     /// <summary>
     /// The Amp.NET extensions this side may use (spec/amp-wire.md §15). Each is used only once the peer has

@@ -1,5 +1,6 @@
 using System.Text;
 using Amp.Boxes;
+using Amp.Cancellation;
 using Amp.Commands.Descriptors;
 using Amp.BoxProtocol;
 using Amp.Connection;
@@ -21,6 +22,7 @@ internal sealed partial class IncomingCalls
     private readonly ILogger _logger;
     private readonly int _maxRunning;
     private readonly bool _closeOnUnknown;
+    private readonly CallCancellations? _cancellations;
     private readonly Lock _lock = new();
     private int _running;
     private TaskCompletionSource? _slotWaiter;
@@ -34,6 +36,12 @@ internal sealed partial class IncomingCalls
         _logger = options.LoggerFactory.CreateLogger("Amp.Dispatch");
         _maxRunning = options.MaxConcurrentIncomingCalls;
         _closeOnUnknown = options.CloseOnUnknownError;
+        if ((options.Extensions & AmpExtensions.Cancellation) != 0)
+        {
+            // Each call gets a token of its own, which the connection's end cancels as it cancels Closing.
+            _cancellations = new CallCancellations();
+            closing.UnsafeRegister(static state => ((CallCancellations)state!).CancelAll(), _cancellations);
+        }
     }
 
     public AmpConnection Connection { get; }
@@ -62,6 +70,9 @@ internal sealed partial class IncomingCalls
         }
     }
 
+    /// <summary>Whether the command is the extension hello: answered at once by the connection, never set aside, whatever the writer's room.</summary>
+    public bool IsExtensionHello(ReadOnlySpan<byte> command) => Connection.ExtensionResponder is { } hello && command.SequenceEqual(hello.NameBytes);
+
     /// <summary>Whether the command's responder changes the layer stack (so reading must stop after it).</summary>
     public bool ChangesLayers(ReadOnlySpan<byte> command) => _responders.Find(command)?.ChangesLayers ?? false;
 
@@ -85,9 +96,7 @@ internal sealed partial class IncomingCalls
 
     private void Start(ReadOnlySpan<byte> box, in BoxHeader header)
     {
-        ResponderEntry? responder = Connection.ExtensionResponder is { } hello && header.Command.SequenceEqual(hello.NameBytes)
-            ? hello
-            : _responders.Find(header.Command);
+        ResponderEntry? responder = Connection.BuiltInResponder(header.Command) ?? _responders.Find(header.Command);
         if (responder is null)
         {
             string name = Encoding.UTF8.GetString(header.Command);
@@ -100,11 +109,56 @@ internal sealed partial class IncomingCalls
             return;
         }
 
-        Task? running = responder.Invoke(box, header, this);
+        ulong tag = 0;
+        CancellationTokenSource? cancellation = _cancellations?.Begin(header, out tag);
+        Task? running;
+        try
+        {
+            running = responder.Invoke(box, header, this, cancellation?.Token ?? Closing);
+        }
+        catch
+        {
+            EndCancellation(tag, cancellation);
+            throw;
+        }
+
         if (running is not null && !running.IsCompleted)
         {
             Interlocked.Increment(ref _running);
-            _ = TrackAsync(running);
+            _ = TrackAsync(running, tag, cancellation);
+        }
+        else
+        {
+            EndCancellation(tag, cancellation);
+        }
+    }
+
+    /// <summary>
+    /// Whether a command's box may be handled here: a malformed <c>_timeout</c> is refused as the box is
+    /// read (on the read loop), before the command is started or set aside.
+    /// </summary>
+    /// <exception cref="AmpProtocolException">The command's <c>_timeout</c> is malformed.</exception>
+    public void CheckCommand(in BoxHeader header)
+    {
+        if (_cancellations is not null)
+        {
+            CallCancellations.CheckTimeout(header);
+        }
+    }
+
+    /// <summary>Handles the caller's <c>_cancel</c> box: the named call's token fires.</summary>
+    /// <param name="tag">The tag the call was asked with.</param>
+    /// <param name="commandsWait">Whether commands are set aside (the call may be one of them, not started yet).</param>
+    public void Cancel(ReadOnlySpan<byte> tag, bool commandsWait) => _cancellations!.Cancel(tag, commandsWait);
+
+    /// <summary>Whether this side takes <c>_cancel</c> boxes (it supports the cancellation extension).</summary>
+    public bool TakesCancellations => _cancellations is not null;
+
+    private void EndCancellation(ulong tag, CancellationTokenSource? cancellation)
+    {
+        if (cancellation is not null)
+        {
+            _cancellations!.End(tag, cancellation);
         }
     }
 
@@ -174,19 +228,26 @@ internal sealed partial class IncomingCalls
     /// and the peer waits for this answer before it can answer ours.
     /// </summary>
     public void RefuseLayerChange(CommandDescriptor descriptor, bool hasAsk, ReadOnlySpan<byte> ask, Exception exception) =>
-        SendFailure(descriptor, hasAsk ? AmpTag.FromWire(ask) : null, exception, descriptor.Name, now: true);
+        SendFailure(descriptor, hasAsk ? AmpTag.FromWire(ask) : null, exception, descriptor.Name, default, now: true);
 
     public void SendFailure(CommandDescriptor descriptor, AmpTag? tag, Exception exception) =>
         SendFailure(descriptor, tag, exception, descriptor.Name);
 
     /// <summary>Maps a responder's failure to the error box Twisted would send.</summary>
-    public void SendFailure(CommandDescriptor? descriptor, AmpTag? tag, Exception exception, string command, bool now = false)
+    public void SendFailure(CommandDescriptor? descriptor, AmpTag? tag, Exception exception, string command, CancellationToken callToken = default, bool now = false)
     {
         string code;
         string description;
         bool fatal = false;
         ErrorDescriptor? declared = descriptor?.FindDeclaredError(exception);
-        if (declared is not null)
+        if (exception is OperationCanceledException && callToken.IsCancellationRequested && _cancellations is not null && !Closing.IsCancellationRequested)
+        {
+            // The caller cancelled the call (or its deadline passed) and has stopped waiting: no failure of ours.
+            code = AmpErrorCodes.Cancelled;
+            description = "The call was cancelled by its caller, or its deadline passed.";
+            Log.Dispatch.CallCancelled(_logger, command);
+        }
+        else if (declared is not null)
         {
             code = declared.Code;
             description = exception.Message;
@@ -282,7 +343,7 @@ internal sealed partial class IncomingCalls
         }
     }
 
-    private async Task TrackAsync(Task running)
+    private async Task TrackAsync(Task running, ulong tag, CancellationTokenSource? cancellation)
     {
         try
         {
@@ -292,6 +353,8 @@ internal sealed partial class IncomingCalls
         {
             // Responder failures are answered inside the entry; nothing reaches here but a bug, which must not crash the process.
         }
+
+        EndCancellation(tag, cancellation);
 
         TaskCompletionSource? waiter = null;
         TaskCompletionSource? noneRunning;

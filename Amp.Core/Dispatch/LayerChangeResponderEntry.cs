@@ -30,7 +30,7 @@ internal sealed class LayerChangeResponderEntry<TCommand, TResponse> : Responder
 
     public override bool ChangesLayers => true;
 
-    public override Task? Invoke(ReadOnlySpan<byte> box, in BoxHeader header, IncomingCalls calls)
+    public override Task? Invoke(ReadOnlySpan<byte> box, in BoxHeader header, IncomingCalls calls, CancellationToken cancellation)
     {
         if (!header.HasAsk)
         {

@@ -30,7 +30,7 @@ internal sealed class ProtocolSwitchResponderEntry<TCommand> : ResponderEntry
 
     public override bool ChangesLayers => true;
 
-    public override Task? Invoke(ReadOnlySpan<byte> box, in BoxHeader header, IncomingCalls calls)
+    public override Task? Invoke(ReadOnlySpan<byte> box, in BoxHeader header, IncomingCalls calls, CancellationToken cancellation)
     {
         if (calls.Connection.Protocol.WouldRefusePeerChange())
         {

@@ -14,16 +14,16 @@ internal sealed class RawResponderEntry : ResponderEntry
         _responder = responder;
     }
 
-    public override Task? Invoke(ReadOnlySpan<byte> box, in BoxHeader header, IncomingCalls calls)
+    public override Task? Invoke(ReadOnlySpan<byte> box, in BoxHeader header, IncomingCalls calls, CancellationToken cancellation)
     {
         ValueTask<AmpBox> pending;
         try
         {
-            pending = _responder(AmpBox.FromBytes(box), calls.Connection, calls.Closing);
+            pending = _responder(AmpBox.FromBytes(box), calls.Connection, cancellation);
         }
         catch (Exception e)
         {
-            calls.SendFailure(null, header.HasAsk ? AmpTag.FromWire(header.Ask) : null, e, Name);
+            calls.SendFailure(null, header.HasAsk ? AmpTag.FromWire(header.Ask) : null, e, Name, cancellation);
             return null;
         }
 
@@ -39,10 +39,10 @@ internal sealed class RawResponderEntry : ResponderEntry
             return null;
         }
 
-        return CompleteAsync(pending, tag, calls);
+        return CompleteAsync(pending, tag, calls, cancellation);
     }
 
-    private async Task CompleteAsync(ValueTask<AmpBox> pending, AmpTag? tag, IncomingCalls calls)
+    private async Task CompleteAsync(ValueTask<AmpBox> pending, AmpTag? tag, IncomingCalls calls, CancellationToken cancellation)
     {
         AmpBox answer;
         try
@@ -51,7 +51,7 @@ internal sealed class RawResponderEntry : ResponderEntry
         }
         catch (Exception e)
         {
-            calls.SendFailure(null, tag, e, Name);
+            calls.SendFailure(null, tag, e, Name, cancellation);
             return;
         }
 

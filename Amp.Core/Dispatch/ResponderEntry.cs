@@ -22,5 +22,9 @@ internal abstract class ResponderEntry
     /// Parses the arguments and starts the responder, answering through <paramref name="calls"/>.
     /// Returns the task of a responder that is still running, or <see langword="null"/> when it is done.
     /// </summary>
-    public abstract Task? Invoke(ReadOnlySpan<byte> box, in BoxHeader header, IncomingCalls calls);
+    /// <param name="box">The command's box.</param>
+    /// <param name="header">Its reserved keys.</param>
+    /// <param name="calls">Where the answer goes.</param>
+    /// <param name="cancellation">The responder's token: the call's own (cancelled by the caller, its deadline or the connection's end), or the connection's.</param>
+    public abstract Task? Invoke(ReadOnlySpan<byte> box, in BoxHeader header, IncomingCalls calls, CancellationToken cancellation);
 }

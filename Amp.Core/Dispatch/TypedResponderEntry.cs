@@ -25,7 +25,7 @@ internal sealed class TypedResponderEntry<TCommand, TResponse> : ResponderEntry
         _responder = responder;
     }
 
-    public override Task? Invoke(ReadOnlySpan<byte> box, in BoxHeader header, IncomingCalls calls)
+    public override Task? Invoke(ReadOnlySpan<byte> box, in BoxHeader header, IncomingCalls calls, CancellationToken cancellation)
     {
         // Stream arguments are the responder's until it completes; then what it left unread is stopped.
         StreamBinder? streams = _descriptor.ArgumentsHaveStreams && calls.Streams is { } table ? new StreamBinder(table, ownsSources: false) : null;
@@ -33,12 +33,12 @@ internal sealed class TypedResponderEntry<TCommand, TResponse> : ResponderEntry
         try
         {
             TCommand command = _descriptor.ReadArguments(box, streams);
-            pending = _responder(command, calls.Connection, calls.Closing);
+            pending = _responder(command, calls.Connection, cancellation);
         }
         catch (Exception e)
         {
             streams?.ReleaseIncoming(ResponderDone);
-            calls.SendFailure(_descriptor, header.HasAsk, header.Ask, e);
+            calls.SendFailure(_descriptor, header.HasAsk ? AmpTag.FromWire(header.Ask) : null, e, _descriptor.Name, cancellation);
             return null;
         }
 
@@ -49,12 +49,12 @@ internal sealed class TypedResponderEntry<TCommand, TResponse> : ResponderEntry
             return Release(streams, answerStreams);
         }
 
-        return CompleteAsync(pending, header.HasAsk ? AmpTag.FromWire(header.Ask) : null, calls, streams);
+        return CompleteAsync(pending, header.HasAsk ? AmpTag.FromWire(header.Ask) : null, calls, streams, cancellation);
     }
 
     private const string ResponderDone = "The responder completed before reading the stream to its end.";
 
-    private async Task CompleteAsync(ValueTask<TResponse> pending, AmpTag? tag, IncomingCalls calls, StreamBinder? streams)
+    private async Task CompleteAsync(ValueTask<TResponse> pending, AmpTag? tag, IncomingCalls calls, StreamBinder? streams, CancellationToken cancellation)
     {
         TResponse response;
         try
@@ -64,7 +64,7 @@ internal sealed class TypedResponderEntry<TCommand, TResponse> : ResponderEntry
         catch (Exception e)
         {
             streams?.ReleaseIncoming(ResponderDone);
-            calls.SendFailure(_descriptor, tag, e);
+            calls.SendFailure(_descriptor, tag, e, _descriptor.Name, cancellation);
             return;
         }
 

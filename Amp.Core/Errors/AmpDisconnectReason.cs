@@ -37,4 +37,12 @@ public enum AmpDisconnectReason
     /// <see cref="AmpConnectionOptions.MinimumReceiveRate"/>). The inner exception is a <see cref="TimeoutException"/>.
     /// </summary>
     TimedOut,
+
+    /// <summary>
+    /// The peer sent nothing at all within <see cref="AmpConnectionOptions.KeepAliveTimeout"/> of a keepalive
+    /// ping (or of the extension hello sent in its place) that followed <see cref="AmpConnectionOptions.KeepAliveInterval"/>
+    /// of silence: its process is frozen, its host is gone or the network to it is cut. Only peers that agreed to
+    /// the keepalive extension are pinged (docs/keepalive.md). The inner exception is a <see cref="TimeoutException"/>.
+    /// </summary>
+    KeepAliveTimeout,
 }

@@ -23,4 +23,10 @@ public static class AmpErrorCodes
     /// <see cref="AmpConnectionOptions.MaxLayerDepth"/> allows (an Amp.NET extension).
     /// </summary>
     public const string LayerDepthLimit = "LAYER_DEPTH_LIMIT";
+
+    /// <summary>
+    /// The responder gave up because its caller cancelled the call or the call's deadline passed (the
+    /// cancellation extension, spec/amp-wire.md §15.5). The caller has stopped waiting and drops it.
+    /// </summary>
+    public const string Cancelled = "CANCELLED";
 }

@@ -47,4 +47,10 @@ public enum AmpProtocolError
     /// granted, a box for a stream that is not open, a malformed stream id or credit.
     /// </summary>
     StreamViolation,
+
+    /// <summary>
+    /// A box of the cancellation extension (spec/amp-wire.md §15.5) is malformed: a <c>_cancel</c> box with an
+    /// empty tag, or a call whose <c>_timeout</c> is not a decimal number of milliseconds from 1 to 2,147,483,647.
+    /// </summary>
+    CancellationViolation,
 }

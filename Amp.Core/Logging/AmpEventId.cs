@@ -54,6 +54,9 @@ public static class AmpEventId
     /// <summary>A declared error was answered (Debug).</summary>
     public const int DeclaredErrorSent = 1206;
 
+    /// <summary>A responder gave up on a call its caller cancelled (or whose deadline passed); answered <c>CANCELLED</c> (Debug).</summary>
+    public const int CallCancelled = 1207;
+
     // TLS: 1300-1399 (category Amp.Tls), used by Amp.Tls.
 
     /// <summary>A TLS layer was pushed (Debug): version, cipher suite, peer certificate.</summary>
@@ -70,6 +73,26 @@ public static class AmpEventId
 
     /// <summary>The extensions of a connection were agreed (Debug).</summary>
     public const int ExtensionsAgreed = 1501;
+
+    // Keepalive: 1600-1609 (category Amp.Connection).
+
+    /// <summary>A keepalive ping was sent after the peer's silence (Trace).</summary>
+    public const int KeepAlivePingSent = 1600;
+
+    /// <summary>The first keepalive ping was due before the extensions were agreed: the hello was sent in its place (Debug).</summary>
+    public const int KeepAliveNegotiating = 1601;
+
+    /// <summary>The peer did not agree to the keepalive extension: no ping is ever sent on this connection (Debug).</summary>
+    public const int KeepAliveUnavailable = 1602;
+
+    /// <summary>The peer sent nothing within the keepalive timeout of a ping; the connection is closed (Warning).</summary>
+    public const int KeepAliveTimedOut = 1603;
+
+    /// <summary>A ping was due while a layer change was pending or this side's output was not drained: it waits (Trace).</summary>
+    public const int KeepAlivePingPostponed = 1604;
+
+    /// <summary>The peer answered a keepalive ping (Trace), with the round trip time.</summary>
+    public const int KeepAlivePingAnswered = 1605;
 
     // Graceful close and goaway/1: 1610-1619 (category Amp.Connection).
 

@@ -33,5 +33,9 @@ internal static partial class Log
         [LoggerMessage(EventId = AmpEventId.DeclaredErrorSent, EventName = nameof(DeclaredErrorSent), Level = LogLevel.Debug,
             Message = "Command {Command} answered declared error {Code}")]
         public static partial void DeclaredErrorSent(ILogger logger, string command, string code);
+
+        [LoggerMessage(EventId = AmpEventId.CallCancelled, EventName = nameof(CallCancelled), Level = LogLevel.Debug,
+            Message = "Command {Command} was cancelled by its caller (or its deadline passed); answered CANCELLED")]
+        public static partial void CallCancelled(ILogger logger, string command);
     }
 }

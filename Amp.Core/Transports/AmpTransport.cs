@@ -38,6 +38,12 @@ public abstract class AmpTransport : IDuplexPipe, IAsyncDisposable
     public virtual CancellationToken Closed => CancellationToken.None;
 
     /// <summary>
+    /// Whether bytes flushed to <see cref="Output"/> are still waiting to be handed to the operating system
+    /// (the keepalive sends no ping behind them). The default, for transports that cannot tell, is <see langword="false"/>.
+    /// </summary>
+    internal virtual bool HasUnsentOutput => false;
+
+    /// <summary>
     /// Whether completing <see cref="Output"/> ends the byte stream towards the peer while <see cref="Input"/>
     /// goes on (a half-close); a graceful close waits for the peer's end only then.
     /// </summary>

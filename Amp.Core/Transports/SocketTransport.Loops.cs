@@ -138,11 +138,13 @@ public sealed partial class SocketTransport
 
                     if (!buffer.IsEmpty)
                     {
+                        _sending = true;
                         await _sender.SendAsync(buffer).ConfigureAwait(false);
                     }
                 }
                 finally
                 {
+                    _sending = false;
                     reader.AdvanceTo(buffer.End);
                 }
 

@@ -47,6 +47,7 @@ public sealed partial class SocketTransport : AmpTransport
     private Task? _disposeTask;
     private Action? _onTornDown;
     private volatile bool _closing;
+    private volatile bool _sending;
 
     private SocketTransport(Socket socket, AmpTransportRole role, SocketTransportOptions options)
     {
@@ -57,6 +58,7 @@ public sealed partial class SocketTransport : AmpTransport
         if (socket.ProtocolType == ProtocolType.Tcp)
         {
             socket.NoDelay = options.NoDelay;
+            TcpKeepAlive.Apply(socket, options);
         }
 
         LocalEndPoint = socket.LocalEndPoint;
@@ -107,6 +109,12 @@ public sealed partial class SocketTransport : AmpTransport
     /// <see cref="SocketTransportOptions.PeerCheckInterval"/>, so a peer that leaves is noticed even then.
     /// </summary>
     public override CancellationToken Closed => _closed.Token;
+
+    /// <summary>Whether the send loop holds flushed bytes that the socket has not taken yet.</summary>
+    internal override bool HasUnsentOutput => _sending;
+
+    /// <summary>The socket (tests read its options).</summary>
+    internal Socket Socket => _socket;
 
     /// <summary>The local end point of the socket, or <see langword="null"/> if the platform did not report one.</summary>
     public EndPoint? LocalEndPoint { get; }

@@ -18,6 +18,9 @@ public sealed class SocketTransportOptions
     private TimeSpan _peerCheckInterval = TimeSpan.FromSeconds(1);
     private int? _maxConnections = 10_000;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
+    private TimeSpan _tcpKeepAliveTime = TimeSpan.FromSeconds(60);
+    private TimeSpan _tcpKeepAliveInterval = TimeSpan.FromSeconds(10);
+    private int _tcpKeepAliveRetryCount = 6;
 
     /// <summary>The pool the pipe buffers come from; <see langword="null"/> means <see cref="MemoryPool{T}.Shared"/>.</summary>
     public MemoryPool<byte>? MemoryPool { get; set; }
@@ -149,6 +152,53 @@ public sealed class SocketTransportOptions
         set
         {
             _peerCheckInterval = OptionValues.PositiveOrInfinite(value);
+        }
+    }
+
+    /// <summary>
+    /// How long a TCP connection may carry nothing before the operating system sends the first TCP
+    /// keepalive probe (<c>SO_KEEPALIVE</c>, <c>TCP_KEEPIDLE</c>). <see cref="Timeout.InfiniteTimeSpan"/> turns
+    /// TCP keepalive off. Default 60 seconds: with the default interval and retry count, a peer whose host is
+    /// gone or whose network is cut is found about 2 minutes after the connection fell silent, even with a
+    /// peer that speaks no Amp.NET extension (Twisted).
+    /// </summary>
+    /// <remarks>
+    /// TCP keepalive is answered by the peer's operating system, not by its process: it finds a dead host or a
+    /// cut network, never a frozen process (its kernel still acknowledges). Finding a frozen peer is the job of
+    /// the AMP keepalive ping (<see cref="AmpConnectionOptions.KeepAliveInterval"/>), used with peers that agreed
+    /// to it. Whole seconds (rounded up); applied when the socket is connected or accepted.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1 second and not <see cref="Timeout.InfiniteTimeSpan"/>, or more than <see cref="int.MaxValue"/> seconds.</exception>
+    public TimeSpan TcpKeepAliveTime
+    {
+        get => _tcpKeepAliveTime;
+        set => _tcpKeepAliveTime = value == Timeout.InfiniteTimeSpan ? value : TcpKeepAlive.WholeSeconds(value);
+    }
+
+    /// <summary>
+    /// The time between TCP keepalive probes once the first went unanswered (<c>TCP_KEEPINTVL</c>). Default
+    /// 10 seconds. Whole seconds (rounded up).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1 second or more than <see cref="int.MaxValue"/> seconds.</exception>
+    public TimeSpan TcpKeepAliveInterval
+    {
+        get => _tcpKeepAliveInterval;
+        set => _tcpKeepAliveInterval = TcpKeepAlive.WholeSeconds(value);
+    }
+
+    /// <summary>
+    /// How many unanswered TCP keepalive probes end the connection (<c>TCP_KEEPCNT</c>); the connection then
+    /// fails with a socket error (<see cref="AmpDisconnectReason.TransportError"/>). Default 6.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1 or more than 127 (Linux's limit).</exception>
+    public int TcpKeepAliveRetryCount
+    {
+        get => _tcpKeepAliveRetryCount;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 127);
+            _tcpKeepAliveRetryCount = value;
         }
     }
 }

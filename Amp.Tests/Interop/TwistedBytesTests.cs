@@ -104,7 +104,7 @@ public sealed class TwistedBytesTests
     {
         var descriptor = CommandDescriptor.For(command.GetType());
         var method = descriptor.RequiresAnswer
-            ? typeof(AmpConnection).GetMethod(nameof(AmpConnection.CallRemoteAsync))!
+            ? typeof(AmpConnection).GetMethods().Single(m => m.Name == nameof(AmpConnection.CallRemoteAsync) && m.GetParameters()[^1].ParameterType == typeof(CancellationToken) && m.GetParameters().Length == 2)
             : typeof(AmpConnection).GetMethod(nameof(AmpConnection.SendAsync))!;
         Type response = command.GetType().GetInterfaces()[0].GetGenericArguments()[0];
         return (Task)method.MakeGenericMethod(response).Invoke(connection, [command, cancellationToken])!;

@@ -26,4 +26,10 @@ public abstract class TwistedServerFixture
         AmpTransport transport = await SocketTransport.ConnectTcpAsync("127.0.0.1", _server!.Port, cancellationToken: cancellationToken);
         return AmpConnection.Start(transport, options);
     }
+
+    /// <summary>The Twisted server's port on the loopback interface.</summary>
+    protected int ServerPort => _server!.Port;
+
+    /// <summary>What the Twisted server wrote to stderr so far.</summary>
+    protected string ServerErrors => _server!.Errors;
 }

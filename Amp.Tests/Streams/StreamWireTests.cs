@@ -1,5 +1,6 @@
 using Amp.Boxes;
 using Amp.Tests.TestUtilities;
+using static Amp.Tests.TestUtilities.WireBoxes;
 
 namespace Amp.Tests.Streams;
 
@@ -8,11 +9,8 @@ namespace Amp.Tests.Streams;
 [CancelAfter(60_000)]
 public sealed class StreamWireTests
 {
-    private static readonly byte[] StreamsOffer = [0x00, 0x09, .. "streams/1"u8];
+    private static readonly byte[] StreamsOffer = Offer("streams/1");
 
-    // What an Amp.NET connection with the default options offers.
-    private static readonly byte[] DefaultOffer =
-        [0x00, 0x09, .. "streams/1"u8, 0x00, 0x08, .. "cancel/1"u8, 0x00, 0x0b, .. "keepalive/1"u8, 0x00, 0x08, .. "goaway/1"u8];
 
     [Test]
     public async Task A_peer_that_answers_the_hello_UNHANDLED_sees_only_the_hello(CancellationToken cancellationToken)
@@ -208,30 +206,6 @@ public sealed class StreamWireTests
 
         Assert.That((await peer.ReadBoxAsync(cancellationToken))["accept"].ToArray(), Is.Empty, "the agreed set is fixed once known");
         Assert.That(peer.Connection.AgreedExtensions, Is.EqualTo(AmpExtensions.None));
-    }
-
-    private static AmpBox Make(params (string Key, object Value)[] entries)
-    {
-        var box = new AmpBox();
-        foreach ((string key, object value) in entries)
-        {
-            box[key] = value is string text ? System.Text.Encoding.UTF8.GetBytes(text) : (byte[])value;
-        }
-
-        return box;
-    }
-
-    /// <summary>A box's bytes with its entries in the order given.</summary>
-    private static byte[] Bytes(params (string Key, byte[] Value)[] entries)
-    {
-        var bytes = new List<byte>();
-        foreach ((string key, byte[] value) in entries)
-        {
-            bytes.AddRange([0, (byte)key.Length, .. System.Text.Encoding.ASCII.GetBytes(key), (byte)(value.Length >> 8), (byte)value.Length, .. value]);
-        }
-
-        bytes.AddRange([0, 0]);
-        return [.. bytes];
     }
 
     private static async Task AcceptHelloAsync(RawPeer peer, CancellationToken cancellationToken)

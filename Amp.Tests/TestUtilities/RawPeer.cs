@@ -67,27 +67,7 @@ internal sealed class RawPeer : IAsyncDisposable
     }
 
     /// <summary>Reads the next whole box, or <see langword="null"/> if the stream ends first.</summary>
-    public async Task<byte[]?> ReadBoxBytesAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            ReadResult result = await Input.ReadAsync(cancellationToken);
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            ReadOnlySequence<byte> start = buffer;
-            if (BoxReader.TryReadBox(ref buffer, AmpLimits.Default, out AmpBox? _))
-            {
-                byte[] bytes = start.Slice(0, buffer.Start).ToArray();
-                Input.AdvanceTo(buffer.Start);
-                return bytes;
-            }
-
-            Input.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                return null;
-            }
-        }
-    }
+    public Task<byte[]?> ReadBoxBytesAsync(CancellationToken cancellationToken) => WireBoxes.ReadBoxAsync(Input, cancellationToken);
 
     /// <summary>Reads the next whole box; fails the test if the stream ends first.</summary>
     public async Task<AmpBox> ReadBoxAsync(CancellationToken cancellationToken)

@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using Amp.Commands;
+using Amp.Dispatch;
+
+namespace Amp.Tests.Cancellation;
+
+/// <summary>A call whose responder waits until its token is cancelled.</summary>
+[AmpCommand("Hold")]
+public sealed class Hold : IAmpCommand<HoldResult>
+{
+    [AmpArgument("id")] public int Id { get; init; }
+}
+
+public sealed class HoldResult
+{
+    [AmpArgument("id")] public int Id { get; init; }
+}
+
+/// <summary>Answers <see cref="Hold"/> by waiting on its token; reports when each call started and when its token fired.</summary>
+internal sealed class HoldResponder
+{
+    private readonly ConcurrentDictionary<int, TaskCompletionSource> _started = new();
+    private readonly ConcurrentDictionary<int, TaskCompletionSource> _cancelled = new();
+
+    public Task Started(int id) => Signal(_started, id).Task;
+
+    public Task Cancelled(int id) => Signal(_cancelled, id).Task;
+
+    public AmpResponders AddTo(AmpResponders responders) => responders.Add<Hold, HoldResult>(RespondAsync);
+
+    private async Task<HoldResult> RespondAsync(Hold hold, CancellationToken cancellationToken)
+    {
+        Signal(_started, hold.Id).TrySetResult();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Signal(_cancelled, hold.Id).TrySetResult();
+            throw;
+        }
+
+        return new HoldResult { Id = hold.Id };
+    }
+
+    private static TaskCompletionSource Signal(ConcurrentDictionary<int, TaskCompletionSource> signals, int id) =>
+        signals.GetOrAdd(id, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+}
