@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Amp;
 using Amp.Samples.Calculator;
 using Amp.Samples.Chat;
@@ -13,6 +14,14 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = !cancel.IsCancellationRequested;
     cancel.Cancel();
 };
+
+// SIGTERM (a service manager, a container stopping, kill) is a first Ctrl+C too: the chat server tells its
+// clients it is going away before it stops. A second one ends the process at once.
+using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = !cancel.IsCancellationRequested;
+    cancel.Cancel();
+});
 
 string command = args.Length > 0 ? args[0] : "--help";
 string[] flags = args.Length > 0 ? args[1..] : [];

@@ -200,6 +200,12 @@ public sealed partial class BinaryBoxProtocol : IAsyncDisposable
     /// <returns>Whether this call ended the protocol (false when it had ended already, for another reason or the same).</returns>
     internal bool End(AmpDisconnectReason reason, string message, Exception? cause, AmpSwitchedConnection? handedOverTo = null)
     {
+        if (reason == AmpDisconnectReason.RemoteClosed && cause is null && OutputEnded)
+        {
+            // The peer answered the end of our output with its own: the close this side began is complete.
+            (reason, message) = (AmpDisconnectReason.LocallyClosed, "The connection was closed by this side.");
+        }
+
         var lost = new AmpConnectionLostException(reason, message, cause);
         if (Interlocked.CompareExchange(ref _endReason, lost, null) is not null)
         {

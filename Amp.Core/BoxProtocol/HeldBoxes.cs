@@ -6,7 +6,8 @@ namespace Amp.BoxProtocol;
 /// Boxes queued behind a layer change that did not happen (refused, withdrawn, overtaken) were meant for
 /// the new layer and are never written below it. The answers among them still owe the peer a reply: each becomes an <c>UNKNOWN</c>
 /// error under the same tag, which carries nothing of the answer, so the peer's call ends instead of
-/// waiting for an answer that will never come.
+/// waiting for an answer that will never come. A going-away box carries nothing either, and the peer waits
+/// for it: it is kept as it is.
 /// </summary>
 internal static class HeldBoxes
 {
@@ -40,10 +41,10 @@ internal static class HeldBoxes
                     }
                 }
 
-                if (answers && conflict)
+                if ((answers && conflict) || held.Slice(0, length).SequenceEqual(Closing.GoAwayBox.Bytes))
                 {
-                    // This side's refusal of the peer's crossing change: made here, it carries nothing held, and
-                    // the peer needs its code (it may retry) in whichever layer both sides end up.
+                    // This side's refusal of the peer's crossing change, or its going-away box: made here, they carry
+                    // nothing held, and the peer needs them in whichever layer both sides end up.
                     replies.Append(held.Slice(0, length));
                     appended++;
                 }

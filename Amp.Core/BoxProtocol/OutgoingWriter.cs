@@ -153,9 +153,9 @@ internal sealed partial class OutgoingWriter
         lock (_lock)
         {
             ThrowIfClosed();
-            if (isCall && _switchSlots > 0)
+            if (isCall && (_switchSlots > 0 || _callRefusal is not null))
             {
-                throw new AmpProtocolSwitchedException("A protocol switch is pending on this connection: no AMP call may be sent.");
+                throw _callRefusal ?? new AmpProtocolSwitchedException("A protocol switch is pending on this connection: no AMP call may be sent.");
             }
 
             if (_slots.Count > 0 && callTag != 0)
@@ -208,6 +208,11 @@ internal sealed partial class OutgoingWriter
             if (_switchSlots > 0 && slot.IsLocal && !slot.RefusesCalls)
             {
                 throw new AmpProtocolSwitchedException("A protocol switch is pending on this connection: no layer change may be asked for.");
+            }
+
+            if (_callRefusal is not null && slot.IsLocal && slot.Box.Length > 0)
+            {
+                throw _callRefusal;
             }
 
             InsertSlot(_slots.Count, slot, _queue.Length);

@@ -16,6 +16,9 @@ internal enum BoxKind
 
     /// <summary>A caller cancels one of its calls (<c>_cancel</c>; spec §15.5).</summary>
     Cancel,
+
+    /// <summary>The sender is going away and starts no more calls (<c>_goaway</c>; spec §15.7).</summary>
+    GoAway,
 }
 
 /// <summary>
@@ -46,10 +49,12 @@ internal ref struct BoxHeader
     public bool HasGrant;
     public bool HasCancel;
     public bool HasTimeout;
+    public bool HasGoAway;
 
     public readonly BoxKind Kind =>
         HasAnswer ? BoxKind.Answer : HasError ? BoxKind.Error : HasCommand ? BoxKind.Command
-        : HasStream ? BoxKind.Stream : HasGrant ? BoxKind.Grant : HasCancel ? BoxKind.Cancel : BoxKind.Empty;
+        : HasStream ? BoxKind.Stream : HasGrant ? BoxKind.Grant : HasCancel ? BoxKind.Cancel
+        : HasGoAway ? BoxKind.GoAway : BoxKind.Empty;
 
     public static BoxHeader Read(in AmpBoxView box)
     {
@@ -87,6 +92,9 @@ internal ref struct BoxHeader
                 case 7 when key.SequenceEqual(ReservedKeys.Cancel):
                     header.Cancel = entry.Value;
                     header.HasCancel = true;
+                    break;
+                case 7 when key.SequenceEqual(ReservedKeys.GoAway):
+                    header.HasGoAway = true;
                     break;
                 case 8 when key.SequenceEqual(ReservedKeys.Command):
                     header.Command = entry.Value;

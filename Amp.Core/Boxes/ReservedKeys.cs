@@ -21,4 +21,7 @@ internal static class ReservedKeys
     public static ReadOnlySpan<byte> Cancel => "_cancel"u8;
 
     public static ReadOnlySpan<byte> Timeout => "_timeout"u8;
+
+    // The goaway/1 extension (spec §15.7): a box of its own, never sent to a peer that did not agree to it.
+    public static ReadOnlySpan<byte> GoAway => "_goaway"u8;
 }

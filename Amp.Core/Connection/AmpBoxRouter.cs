@@ -14,7 +14,7 @@ namespace Amp.Connection;
 /// Answers and errors are always read: pausing them would deadlock a side whose queue is full of its own
 /// calls, or whose responders all wait for the peer's answers. Only at the set-aside bound does reading pause.
 /// </summary>
-internal sealed class AmpBoxRouter : IBoxReceiver
+internal sealed partial class AmpBoxRouter : IBoxReceiver
 {
     private readonly AmpConnection _connection;
     private readonly PendingCalls _pending;
@@ -73,6 +73,9 @@ internal sealed class AmpBoxRouter : IBoxReceiver
                 return true;
             case BoxKind.Cancel when _incoming.TakesCancellations:
                 return TryReceiveCancel(bytes, header);
+            case BoxKind.GoAway when _connection.AcceptsGoAway:
+                _connection.OnGoAwayReceived();
+                return true;
             default:
                 throw new AmpProtocolException(AmpProtocolError.EmptyBox, "a box has none of _command, _answer or _error" + Detail(bytes));
         }
@@ -154,6 +157,7 @@ internal sealed class AmpBoxRouter : IBoxReceiver
     private void StartDeferredCommands()
     {
         bool resume;
+        TaskCompletionSource? noneWaiting;
         lock (_lock)
         {
             if (_draining)
@@ -175,8 +179,10 @@ internal sealed class AmpBoxRouter : IBoxReceiver
 
             resume = _deferred.Count == 0;
             _draining = !resume;
+            noneWaiting = TakeNoneWaitingLocked();
         }
 
+        noneWaiting?.TrySetResult();
         if (resume)
         {
             _connection.Protocol.ResumeReading();
@@ -203,6 +209,7 @@ internal sealed class AmpBoxRouter : IBoxReceiver
     private bool TryTakeDeferred(out AmpBoxView box)
     {
         bool resume;
+        TaskCompletionSource? noneWaiting;
         lock (_lock)
         {
             if (!_incoming.AtLimit && _writer.HasRoom && !_connection.HasEnded && _deferred.TryTake(out box))
@@ -213,7 +220,10 @@ internal sealed class AmpBoxRouter : IBoxReceiver
             _draining = false;
             resume = _paused;
             _paused = false;
+            noneWaiting = TakeNoneWaitingLocked();
         }
+
+        noneWaiting?.TrySetResult();
 
         // The read loop paused on a command it could not set aside: let it offer that command again.
         if (resume)

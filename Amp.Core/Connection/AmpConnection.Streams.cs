@@ -26,8 +26,8 @@ public sealed partial class AmpConnection
     public Task<AmpExtensions> NegotiateExtensionsAsync(CancellationToken cancellationToken = default) =>
         _extensions.NegotiateAsync(this, cancellationToken);
 
-    /// <summary>The table of streams, when the streams extension is agreed; otherwise <see langword="null"/>.</summary>
-    internal StreamTable? AgreedStreams => _extensions.Has(AmpExtensions.Streams) ? _streams : null;
+    /// <summary>The table of streams, when the peer's stream boxes are accepted (see <see cref="ExtensionNegotiation.Accepts"/>); otherwise <see langword="null"/>.</summary>
+    internal StreamTable? AgreedStreams => _extensions.Accepts(AmpExtensions.Streams) ? _streams : null;
 
     /// <summary>The built-in responder to the peer's extension hello, if this side supports any extension.</summary>
     internal Dispatch.ResponderEntry? ExtensionResponder => _extensions.Responder;
@@ -45,6 +45,12 @@ public sealed partial class AmpConnection
         StreamTable? streams = (agreed & AmpExtensions.Streams) != 0 ? _streams : null;
         if (streams is null)
         {
+            // Negotiation ends with nothing agreed when the connection ends: the call fails with that end.
+            if (_protocol.EndReason is { } ended)
+            {
+                throw ended;
+            }
+
             throw new AmpExtensionUnavailableException(AmpExtensions.Streams, descriptor.Name,
                 $"Command {descriptor.Name} has stream arguments or answers, and the peer has not agreed to the Amp.NET streams extension "
                 + "(a Twisted peer never does); nothing was sent.");

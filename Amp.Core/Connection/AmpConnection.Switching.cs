@@ -31,6 +31,11 @@ public sealed partial class AmpConnection
         }
 
         CommandDescriptor descriptor = CommandDescriptor.For(command.GetType());
+        if (RefusesNewCall(command))
+        {
+            return Refused<AmpSwitchedConnection>(descriptor.Name);
+        }
+
         var call = new ProtocolSwitchPendingCall(descriptor, this);
         StartChange(call, descriptor, command, LayerChange.HandOver(), cancellationToken);
         return call.Task;

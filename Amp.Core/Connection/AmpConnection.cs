@@ -54,6 +54,7 @@ public sealed partial class AmpConnection : IAsyncDisposable
         _writer.HeldCallsDropped = FailHeldCalls;
         _incoming = new IncomingCalls(this, _writer, options, _protocol.Closing);
         router.Attach(_writer, _incoming);
+        AttachClosing(router, options);
         if (options.CallTimeout != Timeout.InfiniteTimeSpan)
         {
             _timeouts = new CallTimeouts(_pending, options.CallTimeout, Name, CancelAtPeer);
@@ -113,6 +114,7 @@ public sealed partial class AmpConnection : IAsyncDisposable
     /// <exception cref="AmpArgumentException">An argument is missing or has no wire form (the task faults; nothing is sent).</exception>
     /// <exception cref="AmpRemoteException">The peer answered with an undeclared error code (declared codes fault with their declared exception type).</exception>
     /// <exception cref="AmpConnectionLostException">The connection ended before the answer.</exception>
+    /// <exception cref="AmpConnectionClosingException">A graceful close has begun on either side (the task faults; nothing is sent).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task<TResponse> CallRemoteAsync<TResponse>(IAmpCommand<TResponse> command, CancellationToken cancellationToken = default)
         where TResponse : class => CallRemoteAsync(command, cancellationToken, callTimeout: 0);
@@ -133,6 +135,11 @@ public sealed partial class AmpConnection : IAsyncDisposable
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled<TResponse>(cancellationToken);
+        }
+
+        if (RefusesNewCall(command))
+        {
+            return Refused<TResponse>(descriptor.Name);
         }
 
         if (command is IAmpLayerCommand change)
@@ -168,11 +175,17 @@ public sealed partial class AmpConnection : IAsyncDisposable
     /// <returns>A task that completes when the box is queued.</returns>
     /// <exception cref="AmpArgumentException">An argument is missing or has no wire form.</exception>
     /// <exception cref="AmpConnectionLostException">The connection has ended.</exception>
+    /// <exception cref="AmpConnectionClosingException">A graceful close has begun on either side.</exception>
     public Task SendAsync<TResponse>(IAmpCommand<TResponse> command, CancellationToken cancellationToken = default)
         where TResponse : class
     {
         ArgumentNullException.ThrowIfNull(command);
         var descriptor = (CommandDescriptor<TResponse>)CommandDescriptor.For(command.GetType());
+        if (RefusesNewCall(command))
+        {
+            return Refused(descriptor.Name);
+        }
+
         return SendBoxAsync(buffer =>
         {
             _pending.NextTag();
@@ -187,12 +200,18 @@ public sealed partial class AmpConnection : IAsyncDisposable
     /// <returns>The raw answer box, <c>_answer</c> included.</returns>
     /// <exception cref="AmpRemoteException">The peer answered with an error box.</exception>
     /// <exception cref="AmpConnectionLostException">The connection ended before the answer.</exception>
+    /// <exception cref="AmpConnectionClosingException">A graceful close has begun on either side.</exception>
     public Task<AmpBox> CallRemoteStringAsync(string commandName, AmpBox? arguments = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(commandName);
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled<AmpBox>(cancellationToken);
+        }
+
+        if (RefusesNewCall(null))
+        {
+            return Refused<AmpBox>(commandName);
         }
 
         var call = new RawPendingCall(commandName);
@@ -207,6 +226,11 @@ public sealed partial class AmpConnection : IAsyncDisposable
     public Task SendRemoteStringAsync(string commandName, AmpBox? arguments = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(commandName);
+        if (RefusesNewCall(null))
+        {
+            return Refused(commandName);
+        }
+
         return SendBoxAsync(buffer =>
         {
             _pending.NextTag();
@@ -214,11 +238,14 @@ public sealed partial class AmpConnection : IAsyncDisposable
         }, cancellationToken);
     }
 
-    /// <summary>Closes the connection: queued boxes are written, then the transport is closed. Pending calls fail.</summary>
+    /// <summary>
+    /// Closes the connection at once: queued boxes are written, then the transport is closed. Pending calls fail.
+    /// <see cref="CloseAsync(CancellationToken)"/> closes gracefully instead.
+    /// </summary>
     /// <returns>A task that completes when the transport is closed.</returns>
     public ValueTask CloseAsync() => _protocol.CloseAsync();
 
-    /// <inheritdoc cref="CloseAsync"/>
+    /// <inheritdoc cref="CloseAsync()"/>
     public ValueTask DisposeAsync() => CloseAsync();
 
     /// <summary>A one-line state summary for diagnostics.</summary>

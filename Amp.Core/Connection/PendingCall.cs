@@ -22,6 +22,9 @@ internal interface IPendingCall
 
     /// <summary>When the call times out (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), or 0 for never; set by <see cref="PendingCalls.Add"/>.</summary>
     long Deadline { get; set; }
+
+    /// <summary>The caller's task: completes when the call is answered, fails or is cancelled.</summary>
+    Task Completion { get; }
 }
 
 /// <summary>A typed call: the answer is parsed into the command's response type.</summary>

@@ -38,6 +38,8 @@ internal abstract class PendingCallBase<TResult> : TaskCompletionSource<TResult>
 
     public long Deadline { get; set; }
 
+    public Task Completion => Task;
+
     public abstract void SetAnswer(ReadOnlySpan<byte> box);
 
     public abstract void SetError(string code, string description);

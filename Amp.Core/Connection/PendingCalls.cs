@@ -160,6 +160,29 @@ internal sealed class PendingCalls
     /// </summary>
     public bool WasIssued(ulong tag) => tag != 0 && tag <= Volatile.Read(ref _lastTag);
 
+    /// <summary>The tasks of the calls waiting now (for a graceful close, once no new call can be added).</summary>
+    public List<Task> SnapshotCompletions()
+    {
+        var completions = new List<Task>();
+        for (int i = 0; i < _ring.Length; i++)
+        {
+            if (Volatile.Read(ref _ring[i]) is { } waiting)
+            {
+                completions.Add(waiting.Completion);
+            }
+        }
+
+        lock (_lock)
+        {
+            foreach (IPendingCall call in _overflow.Values)
+            {
+                completions.Add(call.Completion);
+            }
+        }
+
+        return completions;
+    }
+
     /// <summary>Fails every pending call with <paramref name="failure"/> and refuses new ones.</summary>
     public void FailAll(Exception failure)
     {

@@ -15,7 +15,7 @@ namespace Amp.Dispatch;
 /// and error boxes exactly as Twisted does. Responders are started on the read loop and run there
 /// until their first real await.
 /// </summary>
-internal sealed class IncomingCalls
+internal sealed partial class IncomingCalls
 {
     private readonly AmpResponders _responders;
     private readonly OutgoingWriter _writer;
@@ -357,6 +357,7 @@ internal sealed class IncomingCalls
         EndCancellation(tag, cancellation);
 
         TaskCompletionSource? waiter = null;
+        TaskCompletionSource? noneRunning;
         lock (_lock)
         {
             _running--;
@@ -365,9 +366,12 @@ internal sealed class IncomingCalls
                 waiter = _slotWaiter;
                 _slotWaiter = null;
             }
+
+            noneRunning = TakeNoneRunningLocked();
         }
 
         waiter?.TrySetResult();
+        noneRunning?.TrySetResult();
         SlotFreed?.Invoke();
     }
 }

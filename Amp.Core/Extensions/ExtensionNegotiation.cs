@@ -45,6 +45,14 @@ internal sealed class ExtensionNegotiation
     /// <summary>The agreed set, or <see langword="null"/> while it is not known.</summary>
     public AmpExtensions? Agreed => Volatile.Read(ref _agreedFlags) is var flags and >= 0 ? (AmpExtensions)flags : null;
 
+    /// <summary>
+    /// Whether the peer's boxes of <paramref name="extension"/> are accepted: it is agreed, or nothing is agreed yet
+    /// and our hello offered it. The peer may use an extension from the moment it has read our offer (spec §15.1),
+    /// so its boxes may arrive before the answer to our hello has been read here.
+    /// </summary>
+    public bool Accepts(AmpExtensions extension) =>
+        Agreed is { } agreed ? (agreed & extension) == extension : (_supported & extension) == extension && Volatile.Read(ref _helloSent) != 0;
+
     /// <summary>Whether <paramref name="extension"/> is agreed (false while nothing is known).</summary>
     public bool Has(AmpExtensions extension) => Agreed is { } agreed && (agreed & extension) == extension;
 

@@ -93,4 +93,24 @@ public static class AmpEventId
 
     /// <summary>The peer answered a keepalive ping (Trace), with the round trip time.</summary>
     public const int KeepAlivePingAnswered = 1605;
+
+    // Graceful close and goaway/1: 1610-1619 (category Amp.Connection).
+
+    /// <summary>A graceful close began on this side (<c>CloseAsync</c> with a token): new calls are refused (Debug).</summary>
+    public const int GracefulCloseStarted = 1610;
+
+    /// <summary>This side sent its going-away box (goaway/1) (Debug).</summary>
+    public const int GoAwaySent = 1611;
+
+    /// <summary>The peer said it is going away (goaway/1): new calls are refused (Debug).</summary>
+    public const int GoAwayReceived = 1612;
+
+    /// <summary>A graceful close found nothing left in flight and closes the connection (Debug).</summary>
+    public const int GracefulCloseDrained = 1613;
+
+    /// <summary>A graceful close's token fired before everything in flight finished: the connection is closed at once (Information).</summary>
+    public const int GracefulCloseCut = 1614;
+
+    /// <summary>A graceful close goes on without telling the peer: it has not agreed to goaway/1 (a Twisted peer never does) (Debug).</summary>
+    public const int GoAwayNotAgreed = 1615;
 }

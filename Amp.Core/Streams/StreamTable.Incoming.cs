@@ -139,6 +139,7 @@ internal sealed partial class StreamTable
         IncomingStream? stream;
         bool deliver = false;
         bool finish = false;
+        TaskCompletionSource? none = null;
         lock (_lock)
         {
             if (!_incoming.TryGetValue(id, out stream))
@@ -164,6 +165,7 @@ internal sealed partial class StreamTable
             else
             {
                 _incoming.Remove(id);
+                none = TakeNoStreamsLocked();
                 stream.Ended = true;
                 finish = !stream.Stopped;
                 if (finish && hasEnd)
@@ -182,6 +184,7 @@ internal sealed partial class StreamTable
             }
         }
 
+        none?.TrySetResult();
         if (hasChunk)
         {
             if (deliver)

@@ -69,10 +69,14 @@ internal sealed partial class StreamTable
     /// <summary>Forgets an outgoing stream whose announcing box was never sent.</summary>
     public void Discard(OutgoingStream stream)
     {
+        TaskCompletionSource? none;
         lock (_lock)
         {
             _outgoing.Remove(stream.Id);
+            none = TakeNoStreamsLocked();
         }
+
+        none?.TrySetResult();
     }
 
     /// <summary>Forgets an outgoing stream that has written its last box.</summary>
@@ -104,6 +108,7 @@ internal sealed partial class StreamTable
     {
         IncomingStream[] incoming;
         OutgoingStream[] outgoing;
+        TaskCompletionSource? none;
         lock (_lock)
         {
             _ended = lost;
@@ -112,7 +117,10 @@ internal sealed partial class StreamTable
             _incoming.Clear();
             _outgoing.Clear();
             _starved.Clear();
+            none = TakeNoStreamsLocked();
         }
+
+        none?.TrySetResult();
 
         var failure = new AmpStreamException("CONNECTION_LOST", "The connection ended before the stream did: " + lost.Message, lost);
         foreach (IncomingStream stream in incoming)

@@ -43,6 +43,12 @@ public abstract class AmpTransport : IDuplexPipe, IAsyncDisposable
     /// </summary>
     internal virtual bool HasUnsentOutput => false;
 
+    /// <summary>
+    /// Whether completing <see cref="Output"/> ends the byte stream towards the peer while <see cref="Input"/>
+    /// goes on (a half-close); a graceful close waits for the peer's end only then.
+    /// </summary>
+    internal virtual bool HalfCloses => true;
+
     /// <summary>Closes the byte stream and releases its resources. Safe to call more than once.</summary>
     public abstract ValueTask DisposeAsync();
 

@@ -101,6 +101,9 @@ public sealed class StreamTransport : AmpTransport
     public override PipeWriter Output => _output;
 
     /// <inheritdoc/>
+    internal override bool HalfCloses => !_leaveOpen && !ReferenceEquals(_inputStream, _outputStream);
+
+    /// <inheritdoc/>
     public override AmpTransportRole Role { get; }
 
     /// <inheritdoc/>

@@ -22,6 +22,9 @@ internal static class ChatClient
     /// <summary>How often a member pings the server, well within its default 600 s idle timeout.</summary>
     public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long a server that said it is going away is given to finish and close (it takes 2 s at most).</summary>
+    private static readonly TimeSpan GoingAwayPatience = TimeSpan.FromSeconds(10);
+
     public static async Task<int> RunAsync(ChatArguments arguments, TextReader input, TextWriter output, CancellationToken cancellationToken)
     {
         if (arguments.Name is not { } nickname)
@@ -78,7 +81,7 @@ internal static class ChatClient
             ChatTerminal.Exit exit = await ChatTerminal.RunAsync(
                 text => connection.CallRemoteAsync(new Say { Text = text }, CancellationToken.None),
                 async () => (await connection.CallRemoteAsync(new Who(), CancellationToken.None)).Nicknames,
-                connection.Completion,
+                Task.WhenAny(connection.Completion, GoingAwayAsync(connection)),
                 input,
                 output,
                 cancellationToken);
@@ -86,7 +89,7 @@ internal static class ChatClient
             await pinging;
             if (exit == ChatTerminal.Exit.Ended)
             {
-                return ReportLost(await connection.Completion, output);
+                return await ReportEndAsync(connection, output);
             }
 
             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -97,6 +100,11 @@ internal static class ChatClient
         catch (AmpConnectionLostException e)
         {
             return ReportLost(e, output);
+        }
+        catch (AmpConnectionClosingException)
+        {
+            // A line, /who or the farewell crossed the server's notice that it is going away.
+            return await ReportEndAsync(connection, output);
         }
         catch (AmpTlsException e)
         {
@@ -121,9 +129,30 @@ internal static class ChatClient
                 await connection.CallRemoteAsync(new Ping(), stop);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or AmpConnectionLostException)
+        catch (Exception e) when (e is OperationCanceledException or AmpConnectionLostException or AmpConnectionClosingException)
         {
         }
+    }
+
+    /// <summary>Completes when the server says it is going away (it then closes once the lines in flight are delivered).</summary>
+    private static Task GoingAwayAsync(AmpConnection connection)
+    {
+        var goingAway = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.GoingAway.Register(() => goingAway.TrySetResult());
+        return goingAway.Task;
+    }
+
+    /// <summary>Reports the end of the chat: when the server said it is going away, after waiting for it to close.</summary>
+    private static async Task<int> ReportEndAsync(AmpConnection connection, TextWriter output)
+    {
+        if (connection.GoingAway.IsCancellationRequested)
+        {
+            output.WriteLine("* the server is going away");
+            await Task.WhenAny(connection.Completion, Task.Delay(GoingAwayPatience));
+            await connection.CloseAsync();
+        }
+
+        return ReportLost(await connection.Completion, output);
     }
 
     private static int ReportLost(AmpConnectionLostException lost, TextWriter output)

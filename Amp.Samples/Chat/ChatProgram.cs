@@ -46,7 +46,8 @@ internal static class ChatProgram
               A chat server. Each client calls StartTLS first; Join, Say and Who are refused in plaintext
               (TLS_REQUIRED). The server calls Deliver back on every other member for each line said, and
               prints what happens. With --name, you are in the chat too: type lines as a client would.
-              Ctrl+C (or /quit with --name) tells everyone and stops.
+              Ctrl+C or SIGTERM (or /quit with --name) tells everyone and stops: each client is told the
+              server is going away, the lines in flight are delivered (2 s at most), then it closes.
             """,
         "chat-client" => """
             chat-client --name NAME [flags]

@@ -238,7 +238,12 @@ internal sealed class ChatServer
         }
     }
 
-    /// <summary>Tells everyone the chat is closing (unless the host's farewell did), gives the notices a moment to arrive, then closes every connection.</summary>
+    /// <summary>
+    /// Tells everyone the chat is closing (unless the host's farewell did), then closes every connection
+    /// gracefully at once: each client is told the server is going away (it starts no new call), the lines
+    /// in flight (the farewell among them) are delivered, and after <see cref="FarewellTime"/> whatever is
+    /// left is cut.
+    /// </summary>
     private async Task StopAsync(string? announcement)
     {
         _log.WriteLine("* stopping");
@@ -247,18 +252,7 @@ internal sealed class ChatServer
             _room.Announce(announcement);
         }
 
-        AmpConnection[] connections = [.. _connections.Keys];
-        foreach (AmpConnection connection in connections)
-        {
-            if (MemberOf(connection) is { } member)
-            {
-                await Task.WhenAny(member.Delivered, Task.Delay(FarewellTime));
-            }
-        }
-
-        foreach (AmpConnection connection in connections)
-        {
-            await connection.CloseAsync();
-        }
+        using var patience = new CancellationTokenSource(FarewellTime);
+        await Task.WhenAll(_connections.Keys.Select(connection => connection.CloseAsync(patience.Token).AsTask()));
     }
 }

@@ -10,14 +10,10 @@ internal sealed class RemoteMember(string nickname, AmpConnection connection, Ti
 {
     public string Nickname { get; } = nickname;
 
-    private Task _lastDelivery = Task.CompletedTask;
-
     public AmpConnection Connection { get; } = connection;
 
-    /// <summary>Completes when the last line given to <see cref="Deliver"/> was delivered or given up on.</summary>
-    public Task Delivered => Volatile.Read(ref _lastDelivery);
-
-    public void Deliver(Deliver line) => Volatile.Write(ref _lastDelivery, DeliverAsync(line));
+    /// <summary>Starts the call; a graceful close of the connection waits for it (the server's farewell among them).</summary>
+    public void Deliver(Deliver line) => _ = DeliverAsync(line);
 
     private async Task DeliverAsync(Deliver line)
     {
@@ -25,6 +21,10 @@ internal sealed class RemoteMember(string nickname, AmpConnection connection, Ti
         {
             using var timeout = new CancellationTokenSource(deliverTimeout);
             await Connection.CallRemoteAsync(line, timeout.Token);
+        }
+        catch (AmpConnectionClosingException)
+        {
+            // The connection is closing gracefully (the server stops, or the client said it is going away): its end removes the member.
         }
         catch (Exception e)
         {

@@ -171,8 +171,32 @@ public sealed class ChatSampleTests
         await server.InterruptAsync();
         Assert.That(await server.WaitForExitAsync(), Is.Zero);
         await bob.WaitForAsync(ChatHarness.TimestampedNotice("the server is stopping"));
+        await bob.WaitForAsync("* the server is going away");
         Assert.That(await bob.WaitForExitAsync(), Is.EqualTo(2));
         Assert.That(bob.HasPrinted("* lost the server: "), Is.True, bob.Transcript());
+    }
+
+    [Test]
+    public async Task SigtermStopsTheServerAfterTellingEveryClientItIsGoingAway()
+    {
+        var transcript = new StringBuilder();
+        int port = ChatHarness.FreePort();
+        await using SampleTerminal server = await _chat.StartServerAsync(transcript, port);
+        await using SampleTerminal alice = await _chat.JoinAsync(transcript, port, "alice");
+        await using SampleTerminal bob = await _chat.JoinAsync(transcript, port, "bob");
+
+        await server.TerminateAsync();
+        Assert.That(await server.WaitForExitAsync(), Is.Zero, server.Transcript());
+        foreach (SampleTerminal client in new[] { alice, bob })
+        {
+            await client.WaitForAsync(ChatHarness.TimestampedNotice("the server is stopping"));
+            await client.WaitForAsync("* the server is going away");
+            Assert.That(await client.WaitForExitAsync(), Is.EqualTo(2));
+            Assert.That(client.HasPrinted("(RemoteClosed)"), Is.True, client.Transcript());
+        }
+
+        Assert.That(server.HasPrinted("Unhandled exception"), Is.False, server.Transcript());
+        TestContext.Out.WriteLine(transcript);
     }
 
     private static async Task TalkAsync(SampleTerminal speaker, string prefix, int lines)

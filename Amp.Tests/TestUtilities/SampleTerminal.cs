@@ -113,6 +113,15 @@ internal sealed class SampleTerminal : IAsyncDisposable
         Assert.That(kill.ExitCode, Is.Zero, "kill -INT failed");
     }
 
+    /// <summary>Sends SIGTERM, as a service manager or <c>kill</c> does to stop a process.</summary>
+    public async Task TerminateAsync()
+    {
+        Append($"{_label} > (SIGTERM)");
+        using Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+        Assert.That(kill.ExitCode, Is.Zero, "kill -TERM failed");
+    }
+
     /// <summary>Kills the process outright (SIGKILL): no goodbye, no closing handshake.</summary>
     public void Kill()
     {

@@ -183,6 +183,8 @@ public sealed class PendingCallsTests
 
         public long Deadline { get; set; }
 
+        public Task Completion => Task.CompletedTask;
+
         public void SetAnswer(ReadOnlySpan<byte> box) => Answered = true;
 
         public void SetError(string code, string description) => Answered = true;

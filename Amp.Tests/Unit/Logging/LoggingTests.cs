@@ -22,6 +22,7 @@ public sealed class LoggingTests
         ("Switch", "Amp.Switch", 1400, 1499),
         ("Streams", "Amp.Streams", 1500, 1599),
         ("KeepAlive", "Amp.Connection", 1600, 1609),
+        ("Closing", "Amp.Connection", 1610, 1619),
     ];
 
     private static IEnumerable<FieldInfo> EventIdConstants() =>
