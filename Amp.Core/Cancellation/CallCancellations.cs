@@ -14,7 +14,7 @@ internal sealed class CallCancellations
     private const int MaxEarly = 1024;
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<ulong, CancellationTokenSource> _running = [];
+    private readonly Dictionary<ulong, RunningCall> _running = [];
     private readonly Stack<CancellationTokenSource> _pool = new();
 
     // Cancels that named a call set aside, not started yet; bounded, and cleared once nothing is set aside.
@@ -38,9 +38,17 @@ internal sealed class CallCancellations
         CancellationTokenSource source;
         lock (_lock)
         {
-            if (_ended || !_running.TryAdd(tag, source = _pool.Count > 0 ? _pool.Pop() : new CancellationTokenSource()))
+            // A call with a deadline gets a source of its own, never pooled: a CancelAfter timer that has
+            // fired may still cancel its source after TryReset succeeded, and would cancel the next call's.
+            source = timeout == 0 && _pool.Count > 0 ? _pool.Pop() : new CancellationTokenSource();
+            if (_ended || !_running.TryAdd(tag, new RunningCall(source, timeout > 0)))
             {
                 // The connection has ended, or the peer reuses a tag still running: no token of its own.
+                if (!Recycle(source, timed: false))
+                {
+                    source.Dispose();
+                }
+
                 return null;
             }
         }
@@ -64,15 +72,26 @@ internal sealed class CallCancellations
     {
         lock (_lock)
         {
-            _running.Remove(tag);
-            if (_pool.Count < MaxPooled && !_ended && source.TryReset())
+            bool timed = _running.Remove(tag, out RunningCall call) && call.Timed;
+            if (Recycle(source, timed))
             {
-                _pool.Push(source);
                 return;
             }
         }
 
         source.Dispose();
+    }
+
+    /// <summary>Puts a source that never had a timer and was not cancelled back in the pool (under the lock).</summary>
+    private bool Recycle(CancellationTokenSource source, bool timed)
+    {
+        if (!timed && _pool.Count < MaxPooled && !_ended && source.TryReset())
+        {
+            _pool.Push(source);
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -89,10 +108,10 @@ internal sealed class CallCancellations
 
         lock (_lock)
         {
-            if (_running.TryGetValue(tag, out CancellationTokenSource? source))
+            if (_running.TryGetValue(tag, out RunningCall call))
             {
                 // Asynchronously: the responder's callbacks must not run on the read loop.
-                _ = source.CancelAsync();
+                _ = call.Source.CancelAsync();
             }
             else if (commandsWait && _early.Count < MaxEarly)
             {
@@ -121,7 +140,13 @@ internal sealed class CallCancellations
         lock (_lock)
         {
             _ended = true;
-            running = [.. _running.Values];
+            running = new CancellationTokenSource[_running.Count];
+            int i = 0;
+            foreach (RunningCall call in _running.Values)
+            {
+                running[i++] = call.Source;
+            }
+
             foreach (CancellationTokenSource pooled in _pool)
             {
                 pooled.Dispose();
@@ -149,4 +174,7 @@ internal sealed class CallCancellations
 
     private static bool TryParseTimeout(ReadOnlySpan<byte> value, out int milliseconds) =>
         Utf8Parser.TryParse(value, out milliseconds, out int consumed) && consumed == value.Length && milliseconds > 0 && value[0] != (byte)'0';
+
+    /// <summary>A running call's token source, and whether it has a deadline timer (then it is never pooled).</summary>
+    private readonly record struct RunningCall(CancellationTokenSource Source, bool Timed);
 }

@@ -61,7 +61,7 @@ internal sealed partial class AmpBoxRouter : IBoxReceiver
                         "an error box lacks _error_code or _error_description" + Detail(bytes));
                 }
 
-                TakeCall(header.Error)?.SetError(Encoding.UTF8.GetString(header.ErrorCode), Encoding.UTF8.GetString(header.ErrorDescription));
+                ReceiveError(header);
                 return true;
             case BoxKind.Command:
                 return TryReceiveCommand(bytes, header);
@@ -96,6 +96,25 @@ internal sealed partial class AmpBoxRouter : IBoxReceiver
             // The streams of an answer nobody waits for (or that did not parse) are stopped.
             streams?.StopUnclaimed(header.Streams);
         }
+    }
+
+    private void ReceiveError(in BoxHeader header)
+    {
+        if (TakeCall(header.Error) is not { } call)
+        {
+            return;
+        }
+
+        if (header.ErrorCode.SequenceEqual("CANCELLED"u8) && (_connection.AgreedExtensions & AmpExtensions.Cancellation) != 0)
+        {
+            // This side never cancelled the call (a cancelled call is no longer pending), so the deadline it
+            // carried in _timeout passed at the peer before this side's own timer fired: a timeout here too.
+            call.Fail(new TimeoutException(
+                $"{_connection.Name}: the peer gave up on the call when the deadline it carried (_timeout) passed there; a timeout, as if this side's timer had fired first."));
+            return;
+        }
+
+        call.SetError(Encoding.UTF8.GetString(header.ErrorCode), Encoding.UTF8.GetString(header.ErrorDescription));
     }
 
     private bool TryReceiveCommand(ReadOnlySpan<byte> bytes, in BoxHeader header)

@@ -73,7 +73,14 @@ public sealed class CancellationRaceTests
             Assert.That(failure, Is.Null.Or.InstanceOf<OperationCanceledException>().Or.InstanceOf<TimeoutException>(), $"round {round}");
         }
 
-        await Eventually.TrueAsync(() => server.RunningResponders == 0 && client.PendingCallCount == 0, cancellationToken);
+        // Should it never settle, the test's CancelAfter ends it: say what was left, to tell a leak from a lost cancel.
+        using (cancellationToken.UnsafeRegister(_ => TestContext.Progress.WriteLine(
+            $"round {round} left: {server.RunningResponders} responders running, {client.PendingCallCount} calls pending, "
+            + $"holds started and never cancelled: [{string.Join(", ", holds.StillHeld())}]"), null))
+        {
+            await Eventually.TrueAsync(() => server.RunningResponders == 0 && client.PendingCallCount == 0, cancellationToken);
+        }
+
         Assert.That((client.IsConnected, server.IsConnected), Is.EqualTo((true, true)), $"round {round}");
         foreach (CancellationTokenSource cancel in sources)
         {

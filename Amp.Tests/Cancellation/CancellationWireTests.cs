@@ -87,6 +87,24 @@ public sealed class CancellationWireTests
     }
 
     [Test]
+    public async Task A_CANCELLED_answer_to_a_call_not_cancelled_here_means_its_carried_deadline_passed_at_the_peer(CancellationToken cancellationToken)
+    {
+        // The peer's timer (started from _timeout) may fire before this side's own: the caller sees a timeout either way.
+        await using RawPeer peer = RawPeer.Start();
+        Task<AmpExtensions> negotiating = peer.Connection.NegotiateExtensionsAsync(cancellationToken);
+        AmpBox hello = await peer.ReadBoxAsync(cancellationToken);
+        await peer.WriteBoxAsync(Make(("_answer", hello.GetString("_ask")!), ("accept", CancelOffer)), cancellationToken);
+        await negotiating;
+
+        Task<SumResult> call = peer.Connection.CallRemoteAsync(new Sum { A = 1, B = 2 }, TimeSpan.FromHours(1), cancellationToken);
+        Assert.That(await peer.ReadBoxBytesAsync(cancellationToken), Is.EqualTo(SumCall("2", ("_timeout", "3600000"u8.ToArray()))));
+        await peer.WriteBoxAsync(Make(("_error", "2"), ("_error_code", "CANCELLED"), ("_error_description", "deadline passed")), cancellationToken);
+        TimeoutException timeout = Assert.ThrowsAsync<TimeoutException>(() => call)!;
+        Assert.That(timeout.Message, Does.Contain("_timeout"));
+        Assert.That(peer.Connection.IsConnected, Is.True);
+    }
+
+    [Test]
     public async Task As_callee_a_cancel_or_a_timeout_fires_the_responders_token_and_is_answered_CANCELLED(CancellationToken cancellationToken)
     {
         var holds = new HoldResponder();

@@ -26,6 +26,18 @@ internal sealed class HoldResponder
 
     public Task Cancelled(int id) => Signal(_cancelled, id).Task;
 
+    /// <summary>The ids of holds that started and whose token has not fired (for a hung test's report).</summary>
+    public IEnumerable<int> StillHeld()
+    {
+        foreach (KeyValuePair<int, TaskCompletionSource> started in _started)
+        {
+            if (started.Value.Task.IsCompleted && !Signal(_cancelled, started.Key).Task.IsCompleted)
+            {
+                yield return started.Key;
+            }
+        }
+    }
+
     public AmpResponders AddTo(AmpResponders responders) => responders.Add<Hold, HoldResult>(RespondAsync);
 
     private async Task<HoldResult> RespondAsync(Hold hold, CancellationToken cancellationToken)
