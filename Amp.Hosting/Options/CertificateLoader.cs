@@ -59,6 +59,11 @@ internal static class CertificateLoader
         }
 
         bool pkcs12 = path.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".p12", StringComparison.OrdinalIgnoreCase);
+        if (!pkcs12 && options.KeyPath is null && !File.ReadAllText(path).Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{setting}: the certificate has no private key in '{path}'; set KeyPath to its PEM key file.");
+        }
+
         try
         {
             if (pkcs12)

@@ -120,7 +120,18 @@ internal sealed class HostedListener : IAsyncDisposable
         return ConnectionOptionsFactory.Create(options.Connection, responders, server.LoggerFactory);
     }
 
-    private HostedConnection Attach(AmpConnection connection) => HostedConnection.Of(connection, _name, _server.Scopes);
+    /// <summary>
+    /// The hosted state of a connection: created, with its scope, and listed in <see cref="IAmpConnections"/>
+    /// by whichever asks first, this listener right after starting the connection or the first responder
+    /// resolved for it (the read loop may answer a command before <see cref="AmpConnection.Start"/> has
+    /// returned). So a connection is listed before its first command is answered.
+    /// </summary>
+    private HostedConnection Attach(AmpConnection connection) => connection.Items.GetOrAdd(() =>
+    {
+        var hosted = new HostedConnection(connection, _name, _server.Scopes);
+        _server.Registry.Add(hosted);
+        return hosted;
+    });
 
     private async Task AcceptAsync(CancellationToken stop)
     {
@@ -159,7 +170,6 @@ internal sealed class HostedListener : IAsyncDisposable
     {
         AmpConnection connection = AmpConnection.Start(transport, _connectionOptions);
         HostedConnection hosted = Attach(connection);
-        _server.Registry.Add(hosted);
         Log.Hosting.ConnectionAccepted(_server.Logger, _name, connection.Name);
         hosted.Ended = EndAsync(hosted);
     }
