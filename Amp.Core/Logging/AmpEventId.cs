@@ -128,7 +128,7 @@ public static class AmpEventId
     /// <summary>A hosted connection ended and its service scope was disposed (Debug), with the reason.</summary>
     public const int HostedConnectionEnded = 1803;
 
-    /// <summary>Accepting a connection failed (out of file descriptors, for instance); the listener tries again shortly (Warning).</summary>
+    /// <summary>Accepting or starting a connection failed (out of file descriptors, for instance); the listener goes on accepting, shortly after (Warning).</summary>
     public const int AcceptFailed = 1804;
 
     /// <summary>The host is stopping the AMP server (Information): listeners stop, then every connection closes gracefully.</summary>

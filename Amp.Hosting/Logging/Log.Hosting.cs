@@ -27,19 +27,19 @@ internal static partial class Log
         public static partial void HostedConnectionEnded(ILogger logger, string listener, string connection, AmpDisconnectReason reason);
 
         [LoggerMessage(EventId = AmpEventId.AcceptFailed, EventName = nameof(AcceptFailed), Level = LogLevel.Warning,
-            Message = "AMP listener {Listener} failed to accept a connection; trying again")]
+            Message = "AMP listener {Listener} failed to accept or start a connection; it goes on accepting")]
         public static partial void AcceptFailed(ILogger logger, string listener, Exception exception);
 
         [LoggerMessage(EventId = AmpEventId.ServerStopping, EventName = nameof(ServerStopping), Level = LogLevel.Information,
-            Message = "AMP server stopping: {Listeners} listeners stop accepting, then {Connections} connections close gracefully")]
+            Message = "AMP server stopping: its listeners stop accepting ({Listeners}), then its connections close gracefully ({Connections})")]
         public static partial void ServerStopping(ILogger logger, int listeners, int connections);
 
         [LoggerMessage(EventId = AmpEventId.ServerStopped, EventName = nameof(ServerStopped), Level = LogLevel.Information,
-            Message = "AMP server stopped: {Connections} connections closed")]
+            Message = "AMP server stopped; connections closed: {Connections}")]
         public static partial void ServerStopped(ILogger logger, int connections);
 
         [LoggerMessage(EventId = AmpEventId.ShutdownTimedOut, EventName = nameof(ShutdownTimedOut), Level = LogLevel.Warning,
-            Message = "AMP server: the host's shutdown timeout passed with {Connections} connections still closing; they were closed at once and their calls in flight failed")]
+            Message = "AMP server: the host's shutdown timeout passed with connections still closing ({Connections}); they were closed at once and their calls in flight failed")]
         public static partial void ShutdownTimedOut(ILogger logger, int connections);
 
         [LoggerMessage(EventId = AmpEventId.ConnectionScopeDisposeFailed, EventName = nameof(ConnectionScopeDisposeFailed), Level = LogLevel.Error,

@@ -146,7 +146,7 @@ internal sealed class HostedListener : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is SocketException or IOException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Out of file descriptors, for instance: wait a little rather than spin on the failure.
                 Log.Hosting.AcceptFailed(_server.Logger, _name, e);
@@ -169,7 +169,19 @@ internal sealed class HostedListener : IAsyncDisposable
     private void Serve(AmpTransport transport)
     {
         AmpConnection connection = AmpConnection.Start(transport, _connectionOptions);
-        HostedConnection hosted = Attach(connection);
+        HostedConnection hosted;
+        try
+        {
+            hosted = Attach(connection);
+        }
+        catch (Exception e)
+        {
+            // No scope for it (the service provider is being disposed, for instance): it cannot be served.
+            Log.Hosting.AcceptFailed(_server.Logger, _name, e);
+            _ = connection.CloseAsync();
+            return;
+        }
+
         Log.Hosting.ConnectionAccepted(_server.Logger, _name, connection.Name);
         hosted.Ended = EndAsync(hosted);
     }
