@@ -87,6 +87,12 @@ public sealed partial class AmpConnection : IAsyncDisposable
     /// <summary>The box layer this connection's commands travel on (its layer stack and layer-change state).</summary>
     public BinaryBoxProtocol Protocol => _protocol;
 
+    /// <summary>
+    /// The application's state for this connection, one object per type (<c>connection.Items.GetOrAdd(() =&gt; new Session())</c>),
+    /// for responders to share between the calls of one peer. Empty at the start; kept, never disposed, after the end.
+    /// </summary>
+    public AmpConnectionItems Items { get; } = new();
+
     internal bool HasEnded => _protocol.HasEnded;
 
     /// <summary>Starts AMP over <paramref name="transport"/>: reading begins at once.</summary>

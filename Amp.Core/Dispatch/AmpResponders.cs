@@ -137,6 +137,41 @@ public sealed class AmpResponders
     }
 
     /// <summary>
+    /// Adds every method of <typeparamref name="T"/> marked <see cref="AmpResponderAttribute"/>, each called on
+    /// the object <paramref name="target"/> returns for the connection the command arrived on: one object per
+    /// connection (kept in <see cref="AmpConnection.Items"/>, or resolved from a dependency-injection scope of the
+    /// connection, as Amp.Hosting does), or any other choice. The methods are bound once, here.
+    /// </summary>
+    /// <typeparam name="T">The type whose marked public instance methods answer.</typeparam>
+    /// <param name="target">
+    /// Returns the object that answers a call on a connection. Called once per incoming call, on the thread that
+    /// starts the responder (the read loop, see <see cref="AmpConnection"/>): keep it short. When it throws, the
+    /// call is answered as when the responder throws (<c>UNKNOWN</c> unless the exception is declared).
+    /// </param>
+    /// <returns>This instance.</returns>
+    /// <exception cref="AmpDefinitionException">A method's signature or its command's declaration is invalid.</exception>
+    /// <exception cref="ArgumentException">A command already has a responder.</exception>
+    /// <example>
+    /// <code>
+    /// responders.AddObject(connection =&gt; connection.Items.GetOrAdd(() =&gt; new Session()));
+    /// </code>
+    /// </example>
+    public AmpResponders AddObject<T>(Func<AmpConnection, T> target)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        foreach (MethodInfo method in typeof(T).GetMethods(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (method.GetCustomAttribute<AmpResponderAttribute>() is not null)
+            {
+                Register(ResponderMethodBinder.Bind(target, method));
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>
     /// Adds a responder whose answer changes the layer stack (StartTLS, StopTLS, compression, a user's
     /// layer): it returns the response and the change; the response is written in the current top, then
     /// the change is made before anything else is read or written. Throw to refuse (declared errors map as

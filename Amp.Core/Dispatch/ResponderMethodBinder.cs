@@ -7,9 +7,20 @@ namespace Amp.Dispatch;
 /// <summary>Turns an <see cref="AmpResponderAttribute"/> method into a responder entry.</summary>
 internal static class ResponderMethodBinder
 {
-    public static ResponderEntry Bind(object target, MethodInfo method)
+    /// <summary>Binds a method of one object, which answers every call.</summary>
+    public static ResponderEntry Bind(object target, MethodInfo method) =>
+        Bind(target.GetType(), method, _ => Expression.Constant(target));
+
+    /// <summary>
+    /// Binds a method of <typeparamref name="T"/> called on the object <paramref name="target"/> returns for
+    /// each call's connection (resolved anew for every call; the method is compiled once).
+    /// </summary>
+    public static ResponderEntry Bind<T>(Func<AmpConnection, T> target, MethodInfo method)
+        where T : class =>
+        Bind(typeof(T), method, connection => Expression.Invoke(Expression.Constant(target), connection));
+
+    private static ResponderEntry Bind(Type owner, MethodInfo method, Func<ParameterExpression, Expression> target)
     {
-        Type owner = target.GetType();
         ParameterInfo[] parameters = method.GetParameters();
         if (parameters.Length == 0)
         {
@@ -32,7 +43,7 @@ internal static class ResponderMethodBinder
                 : throw new AmpDefinitionException(owner, method.Name, $"parameter '{parameters[i].Name}' must be an AmpConnection or a CancellationToken"));
         }
 
-        Expression call = Expression.Call(Expression.Constant(target), method, arguments);
+        Expression call = Expression.Call(target(connection), method, arguments);
         Type valueTask = typeof(ValueTask<>).MakeGenericType(responseType);
         Expression body = method.ReturnType == responseType ? Expression.New(valueTask.GetConstructor([responseType])!, call)
             : method.ReturnType == typeof(Task<>).MakeGenericType(responseType) ? Expression.New(valueTask.GetConstructor([method.ReturnType])!, call)

@@ -113,4 +113,33 @@ public static class AmpEventId
 
     /// <summary>A graceful close goes on without telling the peer: it has not agreed to goaway/1 (a Twisted peer never does) (Debug).</summary>
     public const int GoAwayNotAgreed = 1615;
+
+    // Hosting: 1800-1899 (category Amp.Hosting), used by Amp.Hosting.
+
+    /// <summary>A hosted listener started listening (Information): its name and bound end point.</summary>
+    public const int ListenerStarted = 1800;
+
+    /// <summary>A hosted listener stopped accepting (Debug).</summary>
+    public const int ListenerStopped = 1801;
+
+    /// <summary>A hosted listener accepted a connection and started AMP on it (Debug).</summary>
+    public const int ConnectionAccepted = 1802;
+
+    /// <summary>A hosted connection ended and its service scope was disposed (Debug), with the reason.</summary>
+    public const int HostedConnectionEnded = 1803;
+
+    /// <summary>Accepting or starting a connection failed (out of file descriptors, for instance); the listener goes on accepting, shortly after (Warning).</summary>
+    public const int AcceptFailed = 1804;
+
+    /// <summary>The host is stopping the AMP server (Information): listeners stop, then every connection closes gracefully.</summary>
+    public const int ServerStopping = 1805;
+
+    /// <summary>The AMP server stopped (Information): every connection has ended.</summary>
+    public const int ServerStopped = 1806;
+
+    /// <summary>The host's shutdown timeout passed with connections still closing: they were closed at once (Warning).</summary>
+    public const int ShutdownTimedOut = 1807;
+
+    /// <summary>Disposing a connection's service scope threw (Error); the exception is attached.</summary>
+    public const int ConnectionScopeDisposeFailed = 1808;
 }

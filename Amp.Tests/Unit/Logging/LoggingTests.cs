@@ -23,14 +23,16 @@ public sealed class LoggingTests
         ("Streams", "Amp.Streams", 1500, 1599),
         ("KeepAlive", "Amp.Connection", 1600, 1609),
         ("Closing", "Amp.Connection", 1610, 1619),
+        ("Hosting", "Amp.Hosting", 1800, 1899),
     ];
 
     private static IEnumerable<FieldInfo> EventIdConstants() =>
         typeof(AmpEventId).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.FieldType == typeof(int));
 
+    /// <summary>The LoggerMessage methods of Amp.Core's <c>Log</c> and of Amp.Hosting's (which logs with ids of its own range).</summary>
     private static IEnumerable<(Type Area, MethodInfo Method, LoggerMessageAttribute Attribute)> LoggerMessages() =>
-        typeof(AmpConnection).Assembly.GetTypes()
-            .Where(t => t.DeclaringType == typeof(Log))
+        typeof(AmpConnection).Assembly.GetTypes().Concat(typeof(Amp.Hosting.AmpServerOptions).Assembly.GetTypes())
+            .Where(t => t.DeclaringType == typeof(Log) || t.DeclaringType == typeof(Amp.Hosting.Logging.Log))
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
                 .Select(m => (Area: t, Method: m, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>()!))
                 .Where(x => x.Attribute is not null));
@@ -68,8 +70,8 @@ public sealed class LoggingTests
 
             Assert.That(messages.Select(m => m.Attribute.EventId), Is.Unique, "two log messages share an event id");
 
-            // Every id Amp.Core defines in its own areas is logged somewhere.
-            foreach (var (name, id) in constants.Where(c => c.Value < 1300))
+            // Every id Amp.Core defines in its own areas, and every id of Amp.Hosting's, is logged somewhere.
+            foreach (var (name, id) in constants.Where(c => c.Value < 1300 || c.Value is >= 1800 and <= 1899))
             {
                 Assert.That(messages.Count(m => m.Attribute.EventId == id), Is.EqualTo(1), $"AmpEventId.{name} is logged by no message, or by several");
             }

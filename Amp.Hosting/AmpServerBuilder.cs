@@ -1,0 +1,55 @@
+using Amp.Dispatch;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Amp.Hosting;
+
+/// <summary>
+/// Adds what the AMP server answers: responder types resolved from each connection's service scope, and any
+/// other responder. Returned by <see cref="AmpHostingServiceCollectionExtensions.AddAmpServer(IServiceCollection, Action{AmpServerOptions}?)"/>;
+/// every listener answers all of them.
+/// </summary>
+public sealed class AmpServerBuilder
+{
+    private readonly ResponderSetups _setups;
+
+    internal AmpServerBuilder(IServiceCollection services, ResponderSetups setups)
+    {
+        Services = services;
+        _setups = setups;
+    }
+
+    /// <summary>The application's services.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Answers the commands of the methods of <typeparamref name="T"/> marked <see cref="AmpResponderAttribute"/>
+    /// with an instance resolved from the connection's service scope, so its constructor may take any service,
+    /// <see cref="AmpConnectionContext"/> and the other scoped services of the connection included. Registers
+    /// <typeparamref name="T"/> as a scoped service unless it is registered already: by default one instance
+    /// answers all the calls of one connection.
+    /// </summary>
+    /// <typeparam name="T">The responder type.</typeparam>
+    /// <returns>This builder.</returns>
+    /// <remarks>The methods are checked when the host starts: an invalid one fails the start with <see cref="AmpDefinitionException"/>.</remarks>
+    public AmpServerBuilder AddResponder<T>()
+        where T : class
+    {
+        Services.TryAddScoped<T>();
+        _setups.Add((responders, _, scopeOf) => responders.AddObject(connection => scopeOf(connection).GetRequiredService<T>()));
+        return this;
+    }
+
+    /// <summary>
+    /// Adds responders of any other form (lambdas, <see cref="AmpResponders.AddRaw"/>, StartCompression, ...) to the
+    /// table of each listener, once per listener as the host starts.
+    /// </summary>
+    /// <param name="configure">Takes the application's root services and the table to add to.</param>
+    /// <returns>This builder.</returns>
+    public AmpServerBuilder ConfigureResponders(Action<IServiceProvider, AmpResponders> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _setups.Add((responders, services, _) => configure(services, responders));
+        return this;
+    }
+}

@@ -1,0 +1,118 @@
+using Amp.Hosting.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Amp.Hosting;
+
+/// <summary>
+/// The hosted service: binds every listener when the host starts (a listener that cannot bind fails the start),
+/// and when it stops, stops accepting, then closes every connection gracefully with the host's shutdown token.
+/// </summary>
+internal sealed class AmpServer : IHostedService, IAmpServer, IAsyncDisposable
+{
+    private readonly IOptions<AmpServerOptions> _options;
+    private readonly ServerServices _server;
+    private HostedListener[] _listeners = [];
+    private AmpListenerInfo[] _infos = [];
+
+    public AmpServer(IOptions<AmpServerOptions> options, IServiceProvider services, IServiceScopeFactory scopes, ConnectionRegistry registry,
+        ResponderSetups setups, ILoggerFactory loggerFactory)
+    {
+        _options = options;
+        _server = new ServerServices(services, scopes, registry, setups, loggerFactory, loggerFactory.CreateLogger(Log.Category));
+    }
+
+    public IReadOnlyList<AmpListenerInfo> Listeners => Volatile.Read(ref _infos);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        AmpServerOptions options = _options.Value;
+        var listeners = new List<HostedListener>(options.Listeners.Count);
+        try
+        {
+            for (int i = 0; i < options.Listeners.Count; i++)
+            {
+                listeners.Add(await HostedListener.BindAsync(options.Listeners[i], $"{_server.Setups.ConfigurationSection}:Listeners:{i}", _server).ConfigureAwait(false));
+            }
+        }
+        catch
+        {
+            foreach (HostedListener listener in listeners)
+            {
+                await listener.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        foreach (HostedListener listener in listeners)
+        {
+            listener.StartAccepting();
+        }
+
+        _listeners = [.. listeners];
+        Volatile.Write(ref _infos, [.. listeners.Select(l => l.Info)]);
+    }
+
+    /// <summary>
+    /// Stops accepting on every listener, then closes every connection gracefully (new calls refused both ways
+    /// with goaway/1, calls in flight answered); <paramref name="cancellationToken"/>, the host's shutdown
+    /// timeout, cuts what is still closing.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        HostedListener[] listeners = Interlocked.Exchange(ref _listeners, []);
+        Log.Hosting.ServerStopping(_server.Logger, listeners.Length, _server.Registry.Count);
+        await Task.WhenAll(listeners.Select(l => l.StopAcceptingAsync())).ConfigureAwait(false);
+
+        IReadOnlyList<HostedConnection> connections = _server.Registry.Snapshot();
+        int cut = 0;
+        using (cancellationToken.UnsafeRegister(_ => Volatile.Write(ref cut, connections.Count(c => !c.Context.Connection.Completion.IsCompleted)), null))
+        {
+            await Task.WhenAll(connections.Select(c => c.Context.Connection.CloseAsync(cancellationToken).AsTask())).ConfigureAwait(false);
+        }
+
+        if (Volatile.Read(ref cut) > 0)
+        {
+            Log.Hosting.ShutdownTimedOut(_server.Logger, cut);
+        }
+
+        // The scopes are disposed as each connection ends; a scoped service slow to dispose is waited for
+        // only as long as the host lets us.
+        try
+        {
+            await Task.WhenAll(connections.Select(c => c.Ended)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        foreach (HostedListener listener in listeners)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Volatile.Write(ref _infos, []);
+        Log.Hosting.ServerStopped(_server.Logger, connections.Count);
+    }
+
+    /// <summary>Disposed without a stop (the host was disposed unstarted or its stop failed): close everything at once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        HostedListener[] listeners = Interlocked.Exchange(ref _listeners, []);
+        foreach (HostedListener listener in listeners)
+        {
+            await listener.StopAcceptingAsync().ConfigureAwait(false);
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (HostedConnection connection in _server.Registry.Snapshot())
+        {
+            await connection.Context.Connection.CloseAsync().ConfigureAwait(false);
+        }
+
+        Volatile.Write(ref _infos, []);
+    }
+}
