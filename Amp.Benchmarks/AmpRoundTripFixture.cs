@@ -31,7 +31,7 @@ internal sealed class AmpRoundTripFixture : IRoundTripFixture
     /// </param>
     /// <param name="extensions">The extensions both ends offer (agreed before the first measured call).</param>
     /// <param name="cancellable">Whether each call passes a token that can be cancelled (and so could reach the peer).</param>
-    public static async Task<AmpRoundTripFixture> StartAsync(bool sendInline = true, bool watchReceiveRate = true, AmpExtensions extensions = AmpExtensions.All, bool cancellable = false)
+    public static async Task<AmpRoundTripFixture> StartAsync(bool sendInline = true, bool watchReceiveRate = true, AmpExtensions extensions = AmpExtensions.Default, bool cancellable = false)
     {
         var socketOptions = new SocketTransportOptions { SendInline = sendInline };
         SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, 0, socketOptions);

@@ -50,6 +50,8 @@ try
             return await RunStdioChildAsync(cancel.Token);
         case "line-tls-demo":
             return await LineTlsDemo.RunAsync(Console.Out, cancel.Token);
+        case "telemetry-demo":
+            return await Amp.Samples.Telemetry.TelemetryDemo.RunAsync(Console.Out, cancel.Token);
         default:
             Console.WriteLine("""
                 Amp.NET samples
@@ -69,6 +71,8 @@ try
                                             and print each throughput (default 64 MB)
                   line-tls-demo             a text line protocol (no AMP) with STARTTLS and STOPTLS, server and client
                                             over loopback TCP: TLS, TLS inside TLS, back to plaintext, nothing lost
+                  telemetry-demo            the calculator with OpenTelemetry: a span per call on each side (the server's
+                                            a child of the client's, trace/1) and the Amp meter, printed by the console exporter
                 """);
             return command is "--help" or "-h" ? 0 : 2;
     }

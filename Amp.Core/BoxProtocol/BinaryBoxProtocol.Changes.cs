@@ -1,3 +1,4 @@
+using Amp.Diagnostics;
 using Amp.BoxProtocol;
 using Amp.Layers;
 using Amp.Switching;
@@ -263,11 +264,13 @@ public sealed partial class BinaryBoxProtocol
                     AmpLayer layer = await slot.Change.CreateLayerAsync(context, Closing).ConfigureAwait(false);
                     _stack.Push(layer);
                     slot.Settle(SlotOutcome.Resume, layer.Output);
+                    AmpInstruments.LayerChanged("push");
                     break;
                 case LayerChangeKind.Pop:
                     AmpLayer top = _stack.WritingTopLayer ?? throw new InvalidOperationException("There is no layer to pop.");
                     await top.CloseWritingAsync(Closing).ConfigureAwait(false);
                     slot.Settle(SlotOutcome.Resume, _stack.MarkWritingTopPopping().Output);
+                    AmpInstruments.LayerChanged("pop");
                     break;
                 default:
                     slot.Settle(SlotOutcome.HandOver);
@@ -287,6 +290,7 @@ public sealed partial class BinaryBoxProtocol
                         await switched.DisposeAsync().ConfigureAwait(false);
                     }
 
+                    AmpInstruments.LayerChanged("hand-over");
                     slot.Request?.Complete();
                     return false;
             }

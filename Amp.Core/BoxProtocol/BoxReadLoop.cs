@@ -1,3 +1,4 @@
+using Amp.Diagnostics;
 using System.Buffers;
 using System.IO.Pipelines;
 using Amp.Boxes;
@@ -156,6 +157,7 @@ internal sealed class BoxReadLoop
                     }
 
                     boxBytesHeld = paused || _barrier is not null ? 0 : buffer.Length;
+                    AmpInstruments.BytesReceived(result.Buffer.Length - buffer.Length);
                     try
                     {
                         // Paused or at a barrier: nothing after the boundary is examined, so whoever reads

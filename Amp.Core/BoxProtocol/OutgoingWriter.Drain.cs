@@ -1,3 +1,4 @@
+using Amp.Diagnostics;
 using System.Buffers;
 using System.IO.Pipelines;
 
@@ -145,6 +146,7 @@ internal sealed partial class OutgoingWriter
         }
 
         ReleaseRoom(written);
+        AmpInstruments.BytesSent(written);
         if (result.IsCompleted || result.IsCanceled)
         {
             throw new IOException("The transport stopped accepting writes.");

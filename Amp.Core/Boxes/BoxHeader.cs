@@ -38,6 +38,8 @@ internal ref struct BoxHeader
     public ReadOnlySpan<byte> Grant;
     public ReadOnlySpan<byte> Cancel;
     public ReadOnlySpan<byte> Timeout;
+    public ReadOnlySpan<byte> TraceParent;
+    public ReadOnlySpan<byte> TraceState;
     public bool HasAsk;
     public bool HasAnswer;
     public bool HasCommand;
@@ -107,6 +109,12 @@ internal ref struct BoxHeader
                 case 8 when key.SequenceEqual(ReservedKeys.Timeout):
                     header.Timeout = entry.Value;
                     header.HasTimeout = true;
+                    break;
+                case 12 when key.SequenceEqual(ReservedKeys.TraceParent):
+                    header.TraceParent = entry.Value;
+                    break;
+                case 11 when key.SequenceEqual(ReservedKeys.TraceState):
+                    header.TraceState = entry.Value;
                     break;
                 case 11 when key.SequenceEqual(ReservedKeys.ErrorCode):
                     header.ErrorCode = entry.Value;

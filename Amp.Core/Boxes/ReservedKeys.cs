@@ -24,4 +24,9 @@ internal static class ReservedKeys
 
     // The goaway/1 extension (spec §15.7): a box of its own, never sent to a peer that did not agree to it.
     public static ReadOnlySpan<byte> GoAway => "_goaway"u8;
+
+    // The trace context extension (spec §15.8): W3C traceparent and tracestate in a call box.
+    public static ReadOnlySpan<byte> TraceParent => "_traceparent"u8;
+
+    public static ReadOnlySpan<byte> TraceState => "_tracestate"u8;
 }

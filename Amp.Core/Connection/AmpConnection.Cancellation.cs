@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Diagnostics;
+using Amp.Diagnostics;
 using Amp.Boxes;
 using Amp.Commands;
 
@@ -74,18 +76,32 @@ public sealed partial class AmpConnection
         return callTimeout == 0 ? connectionTimeout : connectionTimeout == 0 ? callTimeout : Math.Min(callTimeout, connectionTimeout);
     }
 
-    /// <summary>Adds <c>_timeout</c> after the keys of a call box written to <paramref name="buffer"/>, before its end marker.</summary>
-    private static void AppendTimeout(BoxBuffer buffer, int milliseconds)
+    /// <summary>
+    /// Adds the extension keys of a call box written to <paramref name="buffer"/>, before its end marker:
+    /// <c>_timeout</c> (when <paramref name="milliseconds"/> is not 0), then the current span's
+    /// <c>_traceparent</c> and <c>_tracestate</c> when the peer agreed to <c>trace/1</c> (spec §15.8).
+    /// </summary>
+    private void AppendCallKeys(BoxBuffer buffer, int milliseconds)
     {
-        if (milliseconds == 0)
+        Activity? current = _extensions.Has(AmpExtensions.TraceContext) ? Activity.Current : null;
+        if (milliseconds == 0 && current is not { IdFormat: ActivityIdFormat.W3C })
         {
             return;
         }
 
-        Span<byte> digits = stackalloc byte[10];
-        Utf8Formatter.TryFormat(milliseconds, digits, out int length);
         buffer.Truncate(buffer.Length - 2);
-        buffer.WriteEntry(ReservedKeys.Timeout, digits.Slice(0, length));
+        if (milliseconds != 0)
+        {
+            Span<byte> digits = stackalloc byte[10];
+            Utf8Formatter.TryFormat(milliseconds, digits, out int length);
+            buffer.WriteEntry(ReservedKeys.Timeout, digits.Slice(0, length));
+        }
+
+        if (current is { IdFormat: ActivityIdFormat.W3C })
+        {
+            TraceContextKeys.Write(buffer, current);
+        }
+
         buffer.WriteEnd();
     }
 

@@ -1,3 +1,4 @@
+using Amp.Diagnostics;
 using Amp.Boxes;
 using Amp.Commands.Descriptors;
 using Amp.BoxProtocol;
@@ -18,6 +19,7 @@ public sealed partial class AmpConnection
     /// <summary>Called by the box layer once, as the connection ends: every pending call fails with one exception carrying the reason.</summary>
     internal void OnEnded(AmpConnectionLostException lost)
     {
+        AmpInstruments.ConnectionEnded(lost.Reason);
         _timeouts?.Dispose();
         _keepAlive?.Dispose();
         _pending.FailAll(lost);
@@ -44,7 +46,7 @@ public sealed partial class AmpConnection
         try
         {
             descriptor.WriteCall(command, AmpTag.FromNumber(tag), buffer);
-            AppendTimeout(buffer, CarriedTimeout(callTimeout));
+            AppendCallKeys(buffer, CarriedTimeout(callTimeout));
             QueueCall(call, tag, buffer.WrittenSpan);
             Register(call, tag, cancellationToken);
         }

@@ -64,7 +64,7 @@ public sealed partial class AmpConnection
         {
             ulong tag = _pending.NextTag();
             descriptor.WriteCall(command, AmpTag.FromNumber(tag), buffer, binder);
-            AppendTimeout(buffer, CarriedTimeout(callTimeout));
+            AppendCallKeys(buffer, CarriedTimeout(callTimeout));
             QueueCall(call, tag, buffer.WrittenSpan);
             Register(call, tag, cancellationToken);
         }

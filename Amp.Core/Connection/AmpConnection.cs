@@ -2,6 +2,7 @@ using Amp.Boxes;
 using Amp.BoxProtocol;
 using Amp.Commands;
 using Amp.Commands.Descriptors;
+using Amp.Diagnostics;
 using Amp.Connection;
 using Amp.Dispatch;
 using Amp.Extensions;
@@ -105,6 +106,7 @@ public sealed partial class AmpConnection : IAsyncDisposable
         options ??= AmpConnectionOptions.Default;
         var connection = new AmpConnection(transport, options);
         Log.Connection.ConnectionStarted(options.LoggerFactory.CreateLogger("Amp.Connection"), connection.Name);
+        AmpInstruments.ConnectionStarted();
         connection._protocol.StartReading();
         connection._keepAlive?.Start();
         return connection;
@@ -143,6 +145,34 @@ public sealed partial class AmpConnection : IAsyncDisposable
             return Task.FromCanceled<TResponse>(cancellationToken);
         }
 
+        return AmpInstruments.CallsObserved && command is not ExtensionHello
+            ? CallObservedAsync(descriptor, command, cancellationToken, callTimeout)
+            : CallRemoteCore(descriptor, command, cancellationToken, callTimeout);
+    }
+
+    /// <summary>A call with its span and metrics: the span is current while the box is written, so the box carries its context.</summary>
+    private async Task<TResponse> CallObservedAsync<TResponse>(CommandDescriptor<TResponse> descriptor, IAmpCommand<TResponse> command, CancellationToken cancellationToken, int callTimeout)
+        where TResponse : class
+    {
+        ObservedCall observed = ObservedCall.StartClient(descriptor.Name, Name);
+        try
+        {
+            return await CallRemoteCore(descriptor, command, cancellationToken, callTimeout).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            observed.SetError(ObservedCall.ErrorTypeOf(e, descriptor));
+            throw;
+        }
+        finally
+        {
+            observed.End();
+        }
+    }
+
+    private Task<TResponse> CallRemoteCore<TResponse>(CommandDescriptor<TResponse> descriptor, IAmpCommand<TResponse> command, CancellationToken cancellationToken, int callTimeout)
+        where TResponse : class
+    {
         if (RefusesNewCall(command))
         {
             return Refused<TResponse>(descriptor.Name);
@@ -164,7 +194,7 @@ public sealed partial class AmpConnection : IAsyncDisposable
             return CallWhenRoomAsync(call, buffer =>
             {
                 descriptor.WriteCall(command, AmpTag.FromNumber(_pending.NextTag()), buffer);
-                AppendTimeout(buffer, CarriedTimeout(callTimeout));
+                AppendCallKeys(buffer, CarriedTimeout(callTimeout));
             }, cancellationToken);
         }
 

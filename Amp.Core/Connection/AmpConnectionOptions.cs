@@ -183,9 +183,10 @@ public sealed class AmpConnectionOptions
     /// <see cref="AmpConnection.NegotiateExtensionsAsync"/> is called), and answers the peer's hello. A
     /// peer that never meets such a call sees plain AMP; a Twisted peer answers the hello <c>UNHANDLED</c> and
     /// the call fails locally with <see cref="AmpExtensionUnavailableException"/>. <see cref="AmpExtensions.None"/>
-    /// makes this side answer hellos <c>UNHANDLED</c>, as Twisted does. Default <see cref="AmpExtensions.All"/>.
+    /// makes this side answer hellos <c>UNHANDLED</c>, as Twisted does. Default <see cref="AmpExtensions.Default"/>
+    /// (every extension but <see cref="AmpExtensions.TraceContext"/>, which is opt-in).
     /// </summary>
-    public AmpExtensions Extensions { get; init; } = AmpExtensions.All;
+    public AmpExtensions Extensions { get; init; } = AmpExtensions.Default;
 
     /// <summary>
     /// The credit window of each incoming stream: the most bytes the peer may send ahead of what the

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text;
+using Amp.Diagnostics;
 using Amp.Boxes;
 using Amp.Cancellation;
 using Amp.Commands.Descriptors;
@@ -96,7 +98,8 @@ internal sealed partial class IncomingCalls
 
     private void Start(ReadOnlySpan<byte> box, in BoxHeader header)
     {
-        ResponderEntry? responder = Connection.BuiltInResponder(header.Command) ?? _responders.Find(header.Command);
+        ResponderEntry? builtIn = Connection.BuiltInResponder(header.Command);
+        ResponderEntry? responder = builtIn ?? _responders.Find(header.Command);
         if (responder is null)
         {
             string name = Encoding.UTF8.GetString(header.Command);
@@ -111,6 +114,15 @@ internal sealed partial class IncomingCalls
 
         ulong tag = 0;
         CancellationTokenSource? cancellation = _cancellations?.Begin(header, out tag);
+        Activity? previous = null;
+        ObservedCall? observed = null;
+        if (builtIn is null && AmpInstruments.CallsObserved)
+        {
+            // The extensions' own commands (hello, ping) are not the application's calls: no span. The span is current while the responder starts, so its work and the calls it makes are its children.
+            previous = Activity.Current;
+            observed = ObservedCall.StartServer(responder.Name, Connection.Name, header.TraceParent, header.TraceState);
+        }
+
         Task? running;
         try
         {
@@ -119,17 +131,24 @@ internal sealed partial class IncomingCalls
         catch
         {
             EndCancellation(tag, cancellation);
+            observed?.SetError("responder threw");
+            observed?.End();
             throw;
+        }
+        finally
+        {
+            observed?.LeaveServing(previous);
         }
 
         if (running is not null && !running.IsCompleted)
         {
             Interlocked.Increment(ref _running);
-            _ = TrackAsync(running, tag, cancellation);
+            _ = TrackAsync(running, tag, cancellation, observed);
         }
         else
         {
             EndCancellation(tag, cancellation);
+            observed?.End();
         }
     }
 
@@ -282,6 +301,7 @@ internal sealed partial class IncomingCalls
             fatal = _closeOnUnknown;
         }
 
+        ObservedCall.ServedError(code);
         if (tag is { } t)
         {
             Span<byte> bytes = t.MaxLength <= 64 ? stackalloc byte[64] : new byte[t.MaxLength];
@@ -343,7 +363,7 @@ internal sealed partial class IncomingCalls
         }
     }
 
-    private async Task TrackAsync(Task running, ulong tag, CancellationTokenSource? cancellation)
+    private async Task TrackAsync(Task running, ulong tag, CancellationTokenSource? cancellation, ObservedCall? observed)
     {
         try
         {
@@ -355,6 +375,7 @@ internal sealed partial class IncomingCalls
         }
 
         EndCancellation(tag, cancellation);
+        observed?.End();
 
         TaskCompletionSource? waiter = null;
         TaskCompletionSource? noneRunning;

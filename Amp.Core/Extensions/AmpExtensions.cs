@@ -29,6 +29,15 @@ public enum AmpExtensions
     /// <summary>A graceful close tells the peer it is going away, so the peer starts no new calls (wire name <c>goaway/1</c>).</summary>
     GoAway = 8,
 
+    /// <summary>
+    /// W3C trace context carried in call boxes, so the peer's span is a child of the caller's (wire name
+    /// <c>trace/1</c>). Opt-in: not in <see cref="Default"/>.
+    /// </summary>
+    TraceContext = 16,
+
+    /// <summary>What a connection offers unless told otherwise: every extension but <see cref="TraceContext"/>.</summary>
+    Default = Streams | Cancellation | KeepAlive | GoAway,
+
     /// <summary>Every extension this version knows.</summary>
-    All = Streams | Cancellation | KeepAlive | GoAway,
+    All = Default | TraceContext,
 }

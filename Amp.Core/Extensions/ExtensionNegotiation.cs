@@ -19,6 +19,7 @@ internal sealed class ExtensionNegotiation
         (AmpExtensions.Cancellation, "cancel/1"),
         (AmpExtensions.KeepAlive, "keepalive/1"),
         (AmpExtensions.GoAway, "goaway/1"),
+        (AmpExtensions.TraceContext, "trace/1"),
     ];
 
     private readonly AmpExtensions _supported;

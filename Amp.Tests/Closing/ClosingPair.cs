@@ -52,8 +52,8 @@ internal sealed class ClosingPair : IAsyncDisposable
         Link link,
         bool tls,
         CancellationToken cancellationToken,
-        AmpExtensions clientExtensions = AmpExtensions.All,
-        AmpExtensions serverExtensions = AmpExtensions.All,
+        AmpExtensions clientExtensions = AmpExtensions.Default,
+        AmpExtensions serverExtensions = AmpExtensions.Default,
         InMemoryTransportOptions? memory = null,
         Func<AmpConnection, TlsLayerOptions>? serverTls = null,
         Microsoft.Extensions.Logging.ILoggerFactory? clientLog = null)

@@ -136,7 +136,7 @@ public sealed class GoAwayWireTests
         await Task.WhenAll(closes);
     }
 
-    [TestCase(AmpExtensions.All, TestName = "ANoticeBeforeAnyHelloBreaksTheProtocol")]
+    [TestCase(AmpExtensions.Default, TestName = "ANoticeBeforeAnyHelloBreaksTheProtocol")]
     [TestCase(AmpExtensions.None, TestName = "ANoticeToASideWithoutExtensionsBreaksTheProtocol")]
     public async Task ANoticeWithoutTheExtensionBreaksTheProtocol(AmpExtensions extensions, CancellationToken cancellationToken)
     {
@@ -147,7 +147,7 @@ public sealed class GoAwayWireTests
         Assert.That(((AmpProtocolException)end.InnerException!).Error, Is.EqualTo(AmpProtocolError.EmptyBox));
     }
 
-    private static RawPeer StartPeer(AmpExtensions extensions = AmpExtensions.All) =>
+    private static RawPeer StartPeer(AmpExtensions extensions = AmpExtensions.Default) =>
         RawPeer.Start(new AmpConnectionOptions { Name = "ours", Extensions = extensions, Responders = InteropResponders.Create() });
 
     /// <summary>Agrees on goaway/1 only: our hello (tag 1) is answered with it.</summary>

@@ -69,7 +69,7 @@ internal sealed class CloseRaceRun(Random random, ConcurrentDictionary<string, i
 
         await using ClosingPair pair = await ClosingPair.StartAsync(
             Link.InMemory, tls: false, cancellationToken,
-            serverExtensions: serverSpeaksExtensions ? AmpExtensions.All : AmpExtensions.None,
+            serverExtensions: serverSpeaksExtensions ? AmpExtensions.Default : AmpExtensions.None,
             memory: new InMemoryTransportOptions { MaxBytesPerRead = random.Next(1, 5000) });
         using var cut = new CancellationTokenSource();
         int steps = random.Next(4, 30);

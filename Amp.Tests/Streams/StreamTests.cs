@@ -30,8 +30,8 @@ public sealed class StreamTests
 
         Assert.That(result.Length, Is.EqualTo(data.Length));
         Assert.That(result.Sha256, Is.EqualTo(SHA256.HashData(data)));
-        Assert.That(_client.AgreedExtensions, Is.EqualTo(AmpExtensions.All));
-        Assert.That(_serverConnection.AgreedExtensions, Is.EqualTo(AmpExtensions.All));
+        Assert.That(_client.AgreedExtensions, Is.EqualTo(AmpExtensions.Default));
+        Assert.That(_serverConnection.AgreedExtensions, Is.EqualTo(AmpExtensions.Default));
     }
 
     [Test]
@@ -187,8 +187,8 @@ public sealed class StreamTests
         Task<AmpExtensions> a = _client.NegotiateExtensionsAsync();
         Task<AmpExtensions> b = _serverConnection.NegotiateExtensionsAsync();
 
-        Assert.That(await a, Is.EqualTo(AmpExtensions.All));
-        Assert.That(await b, Is.EqualTo(AmpExtensions.All));
+        Assert.That(await a, Is.EqualTo(AmpExtensions.Default));
+        Assert.That(await b, Is.EqualTo(AmpExtensions.Default));
     }
 
     private static async Task<byte[]> DownloadAllAsync(AmpConnection client, long length, int seed)
