@@ -13,6 +13,7 @@ internal sealed class InMemoryNetwork : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Listening> _servers = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<AmpTransport> _transports = [];
+    private readonly ConcurrentBag<Task<AmpNegotiationResult>> _accepts = [];
 
     /// <summary>Read splitting and buffering of every pair dialled.</summary>
     public InMemoryTransportOptions? TransportOptions { get; init; }
@@ -36,6 +37,7 @@ internal sealed class InMemoryNetwork : IAsyncDisposable
         _transports.Add(initiator);
         _transports.Add(acceptor);
         Task<AmpNegotiationResult> accepted = listening.Server.AcceptAsync(acceptor, CancellationToken.None);
+        _accepts.Add(accepted);
         listening.Accepted.Writer.TryWrite(accepted);
         return ValueTask.FromResult<AmpTransport>(initiator);
     }
@@ -56,11 +58,24 @@ internal sealed class InMemoryNetwork : IAsyncDisposable
         return accepted;
     }
 
+    /// <summary>Closes every transport and observes every accept (their failures are the tests' business, not the finalizer's).</summary>
     public async ValueTask DisposeAsync()
     {
         foreach (AmpTransport transport in _transports)
         {
             await transport.DisposeAsync();
+        }
+
+        foreach (Task<AmpNegotiationResult> accepted in _accepts)
+        {
+            try
+            {
+                await (await accepted).DisposeAsync();
+            }
+            catch (Exception e) when (e is AmpNegotiationException or OperationCanceledException)
+            {
+                // Observed.
+            }
         }
     }
 
