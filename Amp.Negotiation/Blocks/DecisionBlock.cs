@@ -11,7 +11,6 @@ internal static class DecisionBlock
         ("no-common-version", NegotiationFailure.NoCommonVersion),
         ("duplicate-connection", NegotiationFailure.DuplicateConnection),
         ("refused", NegotiationFailure.Refused),
-        ("malformed-hello", NegotiationFailure.MalformedBlock),
     ];
 
     public static byte[] WriteAccept(NegotiationDecision decision)
