@@ -116,6 +116,7 @@ public sealed class AmpNegotiationServer
     /// <param name="cancellationToken">Stops accepting, and cancels the negotiations in progress.</param>
     /// <returns>A task that completes when accepting has stopped and the negotiations in progress and handlers running have ended.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="System.Net.Sockets.SocketException">Accepting failed (the task faults once the negotiations in progress have ended).</exception>
     public async Task ServeAsync(SocketListener listener, Func<AmpNegotiationResult, Task> connected, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(listener);
@@ -130,8 +131,9 @@ public sealed class AmpNegotiationServer
                 {
                     transport = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
                 {
+                    // Cancelled, or the listener was disposed: the normal ways to stop.
                     break;
                 }
 

@@ -44,7 +44,7 @@ internal sealed partial class EncryptedPhase
         var decision = new NegotiationDecision(version, extensions, verdict.Parameters, connectionId, replaced?.ConnectionId);
         try
         {
-            await WriteAsync(_layer.Output, DecisionBlock.WriteAccept(decision), _cancellationToken).ConfigureAwait(false);
+            await WriteBlockAsync(DecisionBlock.WriteAccept(decision)).ConfigureAwait(false);
         }
         catch
         {
@@ -69,7 +69,7 @@ internal sealed partial class EncryptedPhase
         Log.Negotiation.NegotiationRefused(Logger, Transport, "this side", failure, reason);
         try
         {
-            await WriteAsync(_layer.Output, DecisionBlock.WriteRefusal(failure, reason), _cancellationToken).ConfigureAwait(false);
+            await NegotiationDeadline.WriteAsync(_layer.Output, DecisionBlock.WriteRefusal(failure, reason), _cancellationToken).ConfigureAwait(false);
             await _layer.CloseWritingAsync(_cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is AmpException or IOException or InvalidOperationException or ObjectDisposedException)

@@ -48,7 +48,7 @@ internal sealed partial class EncryptedPhase
         try
         {
             NegotiationOffer local = _node.CreateOffer(_isConnectingSide ? _node.Peers.LastConnection(_target) : null);
-            await NegotiationDeadline.WriteAsync(_layer.Output, HelloBlock.Write(local), _cancellationToken).ConfigureAwait(false);
+            await WriteBlockAsync(HelloBlock.Write(local)).ConfigureAwait(false);
             NegotiationOffer peer = await ReadHelloAsync().ConfigureAwait(false);
             AmpNegotiationResult result = MasterRule.IsMaster(local.Id, peer.Id, isListeningSide: !_isConnectingSide)
                 ? await DecideAsync(local, peer).ConfigureAwait(false)
@@ -131,8 +131,47 @@ internal sealed partial class EncryptedPhase
         return result;
     }
 
-    private static async ValueTask WriteAsync(PipeWriter output, byte[] block, CancellationToken cancellationToken) =>
-        await NegotiationDeadline.WriteAsync(output, block, cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Writes a block. If the peer has gone, what it sent last says why (a TLS alert: with TLS 1.3 a client learns
+    /// that its certificate was refused only after its handshake is done), so that is read and reported instead.
+    /// </summary>
+    private async ValueTask WriteBlockAsync(byte[] block)
+    {
+        try
+        {
+            await NegotiationDeadline.WriteAsync(_layer.Output, block, _cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or AmpNegotiationException { Failure: NegotiationFailure.PeerClosed })
+        {
+            throw await WhyThePeerLeftAsync(e).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<Exception> WhyThePeerLeftAsync(Exception writeFailure)
+    {
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await _layer.Input.ReadAsync(_cancellationToken).ConfigureAwait(false);
+                _layer.Input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (AmpTlsException tls)
+        {
+            return tls;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            // Nothing more to learn: the write's failure stands.
+        }
+
+        return new AmpNegotiationException(NegotiationFailure.PeerClosed, "The peer closed the connection while this side was writing to it.", writeFailure);
+    }
 
     private static string Describe(AmpExtensions extensions) => extensions == AmpExtensions.None ? "none" : BlockValues.Extensions(extensions);
 }

@@ -139,12 +139,21 @@ public sealed class ConnectingSideFailureTests
     {
         var (ours, theirs) = InMemoryTransport.CreatePair();
         await using var master = new ScriptedPeer(theirs);
-        Task<AmpNegotiationResult> connecting = Node("a-client", timeout: TimeSpan.FromMilliseconds(1500)).ConnectAsync(ours, s_address, ClientTls(), cancellationToken);
-        await master.ReadHeadAsync(cancellationToken);
-        await master.WriteAsync("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: amp/1\r\n\r\n", cancellationToken);
-        await master.StartTlsAsync(TargetTls(), TlsRole.Server, cancellationToken);
-        await master.WriteAsync("Versions: 1 1\r\nId: z-master\r\n\r\n", cancellationToken);
-        await master.ReadHeadAsync(cancellationToken);
+        Task<AmpNegotiationResult> connecting = Node("a-client", timeout: TimeSpan.FromSeconds(1)).ConnectAsync(ours, s_address, ClientTls(), cancellationToken);
+        try
+        {
+            await master.ReadHeadAsync(cancellationToken);
+            await master.WriteAsync("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: amp/1\r\n\r\n", cancellationToken);
+            await master.StartTlsAsync(TargetTls(), TlsRole.Server, cancellationToken);
+            await master.WriteAsync("Versions: 1 1\r\nId: z-master\r\n\r\n", cancellationToken);
+            await master.ReadHeadAsync(cancellationToken);
+        }
+        catch (AmpTlsException)
+        {
+            // A machine so loaded that the handshake outlasted the timeout: the client's end is the same failure.
+        }
+
+        // The Decision never comes.
         AmpNegotiationException timedOut = Assert.ThrowsAsync<AmpNegotiationException>(async () => await connecting)!;
         Assert.That(timedOut.Failure, Is.EqualTo(NegotiationFailure.TimedOut));
     }

@@ -116,11 +116,18 @@ public sealed class ListeningSideFailureTests
     {
         var (theirs, ours) = InMemoryTransport.CreatePair();
         await using var client = new ScriptedPeer(theirs);
-        AmpNegotiationServer server = Serving("calc", Node("server", timeout: TimeSpan.FromMilliseconds(500)));
+        AmpNegotiationServer server = Serving("calc", Node("server", timeout: TimeSpan.FromSeconds(1)));
         Task<AmpNegotiationResult> accepting = server.AcceptAsync(ours, cancellationToken);
-        await client.WriteAsync($"GET /amp/calc HTTP/1.1\r\nHost: h\r\n{Upgrade}\r\n", cancellationToken);
-        await client.ReadHeadAsync(cancellationToken);
-        await client.StartTlsAsync(ClientTls(), TlsRole.Client, cancellationToken);
+        try
+        {
+            await client.WriteAsync($"GET /amp/calc HTTP/1.1\r\nHost: h\r\n{Upgrade}\r\n", cancellationToken);
+            await client.ReadHeadAsync(cancellationToken);
+            await client.StartTlsAsync(ClientTls(), TlsRole.Client, cancellationToken);
+        }
+        catch (AmpTlsException)
+        {
+            // A machine so loaded that the handshake outlasted the timeout: the server's end is the same failure.
+        }
 
         // TLS is up; the Hello never comes.
         AmpNegotiationException timedOut = Assert.ThrowsAsync<AmpNegotiationException>(async () => await accepting)!;
@@ -137,11 +144,11 @@ public sealed class ListeningSideFailureTests
         AmpNegotiationException client = Assert.ThrowsAsync<AmpNegotiationException>(async () =>
         {
             AmpNegotiationResult result = await Node("client").ConnectAsync(new NegotiationAddress("localhost", 1, "calc"), anonymous, network.DialAsync, cancellationToken);
-
-            // TLS 1.3: the client may finish its handshake before the server's verdict; it then learns it reading.
             await result.DisposeAsync();
         })!;
-        Assert.That(client.Failure, Is.EqualTo(NegotiationFailure.TlsFailed).Or.EqualTo(NegotiationFailure.PeerClosed));
+        // With TLS 1.2 the client's handshake fails; with TLS 1.3 its handshake may be done before the server's verdict,
+        // and the server closes without an alert: the client sees the close, whether it was writing or reading then.
+        Assert.That(client.Failure, Is.EqualTo(NegotiationFailure.TlsFailed).Or.EqualTo(NegotiationFailure.PeerClosed), client.ToString());
         Task<AmpNegotiationResult> accepted = await network.NextAcceptedAsync("localhost", 1, cancellationToken);
         AmpNegotiationException server = Assert.ThrowsAsync<AmpNegotiationException>(async () => await accepted)!;
         Assert.That(server.Failure, Is.EqualTo(NegotiationFailure.TlsFailed));

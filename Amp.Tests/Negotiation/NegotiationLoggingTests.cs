@@ -62,7 +62,7 @@ public sealed class NegotiationLoggingTests
         using ILoggerFactory serverLogs = serverLog.CreateFactory();
         await using var network = new InMemoryNetwork();
         network.Listen("localhost", 1, Serving("calc", Node("z-server", decide: _ => NegotiationVerdict.Refuse("no"), connection: new AmpConnectionOptions { LoggerFactory = serverLogs })));
-        AmpNegotiator client = Node("a-client", connection: new AmpConnectionOptions { LoggerFactory = clientLogs }, timeout: TimeSpan.FromMilliseconds(300));
+        AmpNegotiator client = Node("a-client", connection: new AmpConnectionOptions { LoggerFactory = clientLogs });
         Assert.ThrowsAsync<AmpNegotiationException>(async () => await client.ConnectAsync(new NegotiationAddress("localhost", 1, "calc"), ClientTls(), network.DialAsync, cancellationToken));
         Assert.ThrowsAsync<AmpNegotiationException>(async () => await await network.NextAcceptedAsync("localhost", 1, cancellationToken));
         foreach (TestLoggerProvider log in (TestLoggerProvider[])[clientLog, serverLog])
@@ -74,7 +74,8 @@ public sealed class NegotiationLoggingTests
         // A listener that never answers: the client's timeout is its one failure entry.
         var (ours, theirs) = InMemoryTransport.CreatePair();
         await using var silent = new ScriptedPeer(theirs);
-        Assert.ThrowsAsync<AmpNegotiationException>(async () => await client.ConnectAsync(ours, new NegotiationAddress("localhost", 2, "calc"), ClientTls(), cancellationToken));
+        AmpNegotiator impatient = Node("a-client", connection: new AmpConnectionOptions { LoggerFactory = clientLogs }, timeout: TimeSpan.FromMilliseconds(300));
+        Assert.ThrowsAsync<AmpNegotiationException>(async () => await impatient.ConnectAsync(ours, new NegotiationAddress("localhost", 2, "calc"), ClientTls(), cancellationToken));
         LogEntry failed = clientLog.Entries.Single(e => e.EventId.Id == AmpEventId.NegotiationFailed);
         Assert.That(failed.Level, Is.EqualTo(LogLevel.Information));
         Assert.That(failed.Message, Does.Contain("TimedOut"));
