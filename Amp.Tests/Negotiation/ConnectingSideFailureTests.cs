@@ -61,7 +61,7 @@ public sealed class ConnectingSideFailureTests
         yield return Blocks("the end before the Hello's end", "Versions: 1 1\r\n", null, NegotiationFailure.PeerClosed, "Hello block");
         yield return Blocks("a version outside ours", Hello, "Decision: accept\r\nVersion: 2\r\nConnection-Id: 00112233445566778899aabbccddeeff\r\n\r\n", NegotiationFailure.InvalidDecision, "version 2");
         yield return Blocks("an extension we did not offer", Hello, "Decision: accept\r\nVersion: 1\r\nConnection-Id: 00112233445566778899aabbccddeeff\r\nExtensions: cancel/1\r\n\r\n", NegotiationFailure.InvalidDecision, "cancel/1");
-        yield return Blocks("an extension nobody knows", Hello, "Decision: accept\r\nVersion: 1\r\nConnection-Id: 00112233445566778899aabbccddeeff\r\nExtensions: trace/1\r\n\r\n", NegotiationFailure.InvalidDecision, "trace/1");
+        yield return Blocks("an extension nobody knows", Hello, "Decision: accept\r\nVersion: 1\r\nConnection-Id: 00112233445566778899aabbccddeeff\r\nExtensions: x-future/1\r\n\r\n", NegotiationFailure.InvalidDecision, "x-future/1");
         yield return Blocks("a malformed Decision", Hello, "Decision: maybe\r\n\r\n", NegotiationFailure.MalformedBlock, "'maybe'");
         yield return Blocks("a refusal", Hello, "Decision: refuse\r\nReason: no-common-version\r\nMessage: speak 3\r\n\r\n", NegotiationFailure.NoCommonVersion, "no-common-version: speak 3");
         yield return Blocks("the end before the Decision", Hello, "", NegotiationFailure.PeerClosed, "Decision block");

@@ -29,7 +29,7 @@ public sealed class HeadSplitTests
         yield return Case("303", "HTTP/1.1 303 See Other\r\nLocation: http://localhost:5001/amp/calc\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
             head => Describe(HttpResponseHead.Parse(head)), "303 See Other amp=False location=http://localhost:5001/amp/calc length=0");
         yield return Case("hello", "Versions: 1 1\r\nId: alice\r\nExtensions: streams/1 cancel/1 keepalive/1 goaway/1\r\nIncarnation: 0123abcd\r\nApp-nick: al ice\r\n\r\n",
-            head => Describe(HelloBlock.Read(NegotiationBlock.Parse(head))), "alice 1-1 All 0123abcd  nick=al ice");
+            head => Describe(HelloBlock.Read(NegotiationBlock.Parse(head))), "alice 1-1 Default 0123abcd  nick=al ice");
         yield return Case("decision", "Decision: accept\r\nVersion: 1\r\nConnection-Id: 0123456789abcdef0123456789abcdef\r\nExtensions: streams/1\r\n\r\n",
             head => Describe(DecisionBlock.Read(NegotiationBlock.Parse(head), out _, out _, out _)!), "1 Streams 0123456789abcdef0123456789abcdef");
         yield return Case("refusal", "Decision: refuse\r\nReason: duplicate-connection\r\nMessage: this side already has a connection with bob\r\n\r\n",

@@ -80,7 +80,7 @@ public sealed class MasterRuleTests
     private static string Id(int n) => n.ToString("x32");
 
     private static NegotiationOffer Offer(string? id, int min = 1, int max = 1, string? incarnation = null, string? last = null) =>
-        new(id, min, max, AmpExtensions.All, new Dictionary<string, string>(), incarnation, last);
+        new(id, min, max, AmpExtensions.Default, new Dictionary<string, string>(), incarnation, last);
 
-    private static NegotiationDecision Decision(string id, string? replaces) => new(1, AmpExtensions.All, new Dictionary<string, string>(), id, replaces);
+    private static NegotiationDecision Decision(string id, string? replaces) => new(1, AmpExtensions.Default, new Dictionary<string, string>(), id, replaces);
 }

@@ -40,9 +40,9 @@ public sealed class NegotiationTests
             Assert.That(accepted.Target, Is.EqualTo("calc"));
             Assert.That(dialled.Decision.ConnectionId, Is.EqualTo(accepted.Decision.ConnectionId).And.Match("^[0-9a-f]{32}$"));
             Assert.That(dialled.Decision.Version, Is.EqualTo(1));
-            Assert.That(dialled.Decision.Extensions, Is.EqualTo(AmpExtensions.All));
-            Assert.That(dialled.Connection.AgreedExtensions, Is.EqualTo(AmpExtensions.All));
-            Assert.That(serverConnection.AgreedExtensions, Is.EqualTo(AmpExtensions.All));
+            Assert.That(dialled.Decision.Extensions, Is.EqualTo(AmpExtensions.Default));
+            Assert.That(dialled.Connection.AgreedExtensions, Is.EqualTo(AmpExtensions.Default));
+            Assert.That(serverConnection.AgreedExtensions, Is.EqualTo(AmpExtensions.Default));
             Assert.That(dialled.Tls.PeerCertificate?.Subject, Is.EqualTo("CN=amp-server"));
             Assert.That(accepted.Tls.PeerCertificate?.Subject, Is.EqualTo("CN=amp-client"));
             Assert.That(dialled.Connection.GetTlsLayers(), Has.Count.EqualTo(1), "AMP runs over the negotiation's TLS layer");

@@ -24,9 +24,9 @@ public sealed class StartWithAgreedExtensionsTests
     public async Task A_stream_call_goes_out_first_with_no_hello_when_the_set_is_agreed_before_AMP(CancellationToken cancellationToken)
     {
         var (ours, theirs) = InMemoryTransport.CreatePair();
-        await using AmpConnection connection = AmpConnection.Start(ours, [], AmpExtensions.All, new AmpConnectionOptions());
+        await using AmpConnection connection = AmpConnection.Start(ours, [], AmpExtensions.Default, new AmpConnectionOptions());
         await using var _ = theirs;
-        Assert.That(connection.AgreedExtensions, Is.EqualTo(AmpExtensions.All), "known from the start");
+        Assert.That(connection.AgreedExtensions, Is.EqualTo(AmpExtensions.Default), "known from the start");
 
         Task<UploadResult> upload = connection.CallRemoteAsync(new Upload { Name = "a", Data = new MemoryStream([1, 2, 3]) }, cancellationToken);
         byte[]? first = await WireBoxes.ReadBoxAsync(theirs.Input, cancellationToken);
@@ -77,11 +77,11 @@ public sealed class StartWithAgreedExtensionsTests
 
         // The server's first box goes out in TLS before the client's AMP has started: it must be read, not lost.
         await serverLayer.Output.WriteAsync(BoxWriter.Serialize(Make(("_ask", "1"), ("_command", "Sum"), ("a", "20"), ("b", "22"))), cancellationToken);
-        await using AmpConnection ampClient = AmpConnection.Start(client, [clientTls], AmpExtensions.All, new AmpConnectionOptions { Responders = InteropResponders.Create() });
+        await using AmpConnection ampClient = AmpConnection.Start(client, [clientTls], AmpExtensions.Default, new AmpConnectionOptions { Responders = InteropResponders.Create() });
         AmpBox answer = AmpBoxOf(await WireBoxes.ReadBoxAsync(serverLayer.Input, cancellationToken));
         Assert.That(answer.GetString("total"), Is.EqualTo("42"));
 
-        await using AmpConnection ampServer = AmpConnection.Start(server, [serverLayer], AmpExtensions.All, new AmpConnectionOptions { Responders = InteropResponders.Create() });
+        await using AmpConnection ampServer = AmpConnection.Start(server, [serverLayer], AmpExtensions.Default, new AmpConnectionOptions { Responders = InteropResponders.Create() });
         SumResult sum = await ampClient.CallRemoteAsync(new Sum { A = 1, B = 2 }, cancellationToken);
         Assert.That((int)sum.Total, Is.EqualTo(3));
         Assert.That(ampClient.GetTlsLayers(), Has.Count.EqualTo(1));
@@ -95,8 +95,8 @@ public sealed class StartWithAgreedExtensionsTests
         var (ours, theirs) = InMemoryTransport.CreatePair();
         Assert.Multiple(() =>
         {
-            Assert.That(() => AmpConnection.Start(ours, [null!], AmpExtensions.All), Throws.ArgumentNullException);
-            Assert.That(() => AmpConnection.Start(ours, [new XorLayer(ours, 1), new XorLayer(ours, 2)], AmpExtensions.All, new AmpConnectionOptions { MaxLayerDepth = 1 }),
+            Assert.That(() => AmpConnection.Start(ours, [null!], AmpExtensions.Default), Throws.ArgumentNullException);
+            Assert.That(() => AmpConnection.Start(ours, [new XorLayer(ours, 1), new XorLayer(ours, 2)], AmpExtensions.Default, new AmpConnectionOptions { MaxLayerDepth = 1 }),
                 Throws.ArgumentException.With.Message.Contains("MaxLayerDepth"));
         });
         _ = theirs;
