@@ -48,15 +48,22 @@ public sealed partial class BinaryBoxProtocol : IAsyncDisposable
         TimeSpan idleTimeout,
         AmpMinimumDataRate? minimumReceiveRate,
         Func<bool>? isBusy = null,
-        bool watchReceives = false)
+        bool watchReceives = false,
+        IReadOnlyList<AmpLayer>? layers = null)
     {
         _maxLayerDepth = maxLayerDepth;
         _stack = new LayerStack(transport);
+        foreach (AmpLayer layer in layers ?? [])
+        {
+            // Layers something in front of AMP already started (a negotiation's TLS): boxes go through them from the first.
+            _stack.Push(layer);
+        }
+
         _receiver = receiver;
         LoggerFactory = loggerFactory;
         Name = string.IsNullOrEmpty(name) ? transport.Description : name;
         _logger = loggerFactory.CreateLogger("Amp.Connection");
-        _writer = new OutgoingWriter(transport.Output, maxQueuedOutgoingBytes,
+        _writer = new OutgoingWriter(_stack.Top.Output, maxQueuedOutgoingBytes,
             e => End(e is AmpLayerException layer ? layer.DisconnectReason : AmpDisconnectReason.TransportError, "Writing to the transport failed: " + e.Message, e))
         {
             CheckBeforeSending = CheckBeforeSending,

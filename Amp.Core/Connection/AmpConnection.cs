@@ -37,15 +37,15 @@ public sealed partial class AmpConnection : IAsyncDisposable
     private readonly ILogger _streamsLogger;
     private readonly bool _sendsCancellations;
 
-    private AmpConnection(AmpTransport transport, AmpConnectionOptions options)
+    private AmpConnection(AmpTransport transport, AmpConnectionOptions options, IReadOnlyList<AmpLayer>? layers = null, AmpExtensions? agreedExtensions = null)
     {
         var router = new AmpBoxRouter(this, _pending, options);
         _protocol = new BinaryBoxProtocol(
             transport, router, options.Name, options.Limits, options.MaxQueuedOutgoingBytes, options.LoggerFactory, options.MaxLayerDepth,
-            options.IdleTimeout, options.MinimumReceiveRate, isBusy: HasWorkInFlight, watchReceives: KeepAlive.KeepAliveMonitor.IsOn(options));
+            options.IdleTimeout, options.MinimumReceiveRate, isBusy: HasWorkInFlight, watchReceives: KeepAlive.KeepAliveMonitor.IsOn(options), layers: layers);
         _writer = _protocol.Writer;
         _streamsLogger = options.LoggerFactory.CreateLogger("Amp.Streams");
-        _extensions = new ExtensionNegotiation(options.Extensions, _streamsLogger, Name);
+        _extensions = new ExtensionNegotiation(options.Extensions, _streamsLogger, Name, agreedExtensions);
         if ((options.Extensions & AmpExtensions.Streams) != 0)
         {
             _streams = new StreamTable(_writer, new StreamLimits(options.StreamWindowBytes, options.MaxStreamBufferBytes, options.MaxIncomingStreams), _streamsLogger, Name);
@@ -104,7 +104,47 @@ public sealed partial class AmpConnection : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(transport);
         options ??= AmpConnectionOptions.Default;
-        var connection = new AmpConnection(transport, options);
+        return Run(new AmpConnection(transport, options), options);
+    }
+
+    /// <summary>
+    /// Starts AMP over <paramref name="transport"/> once something in front of AMP has run on it: the connection
+    /// negotiation of spec/amp-wire.md §16 (Amp.Negotiation) starts TLS and agrees the extension set before the
+    /// first box. The connection begins with <paramref name="layers"/> on its layer stack, as if StartTLS had
+    /// pushed them, and with its agreed extension set already known: it never sends the extension hello of §15.1
+    /// (it still answers one from the peer, with that set).
+    /// </summary>
+    /// <param name="transport">The byte stream; the connection owns it and closes it when it ends.</param>
+    /// <param name="layers">
+    /// Layers already running over <paramref name="transport"/>, bottom first, each positioned where the peer's
+    /// first box will arrive (bytes the peer sent after what the negotiation read are still in them). The
+    /// connection owns them: StopTLS may pop them, and they are disposed when it ends.
+    /// </param>
+    /// <param name="agreedExtensions">The extensions both sides agreed to; only those in <see cref="AmpConnectionOptions.Extensions"/> are used.</param>
+    /// <param name="options">Settings; the defaults when omitted.</param>
+    /// <returns>The running connection.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="transport"/> or <paramref name="layers"/> is (or holds) <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">More layers than <see cref="AmpConnectionOptions.MaxLayerDepth"/>.</exception>
+    public static AmpConnection Start(AmpTransport transport, IReadOnlyList<AmpLayer> layers, AmpExtensions agreedExtensions, AmpConnectionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(layers);
+        options ??= AmpConnectionOptions.Default;
+        foreach (AmpLayer layer in layers)
+        {
+            ArgumentNullException.ThrowIfNull(layer, nameof(layers));
+        }
+
+        if (layers.Count > options.MaxLayerDepth)
+        {
+            throw new ArgumentException($"{layers.Count} layers exceed AmpConnectionOptions.MaxLayerDepth ({options.MaxLayerDepth}).", nameof(layers));
+        }
+
+        return Run(new AmpConnection(transport, options, layers, agreedExtensions), options);
+    }
+
+    private static AmpConnection Run(AmpConnection connection, AmpConnectionOptions options)
+    {
         Log.Connection.ConnectionStarted(options.LoggerFactory.CreateLogger("Amp.Connection"), connection.Name);
         AmpInstruments.ConnectionStarted();
         connection._protocol.StartReading();

@@ -29,7 +29,14 @@ internal sealed class ExtensionNegotiation
     private int _helloSent;
     private int _agreedFlags = -1;
 
-    public ExtensionNegotiation(AmpExtensions supported, ILogger logger, string connection)
+    /// <param name="supported">The extensions this side supports.</param>
+    /// <param name="logger">Where the agreement is logged.</param>
+    /// <param name="connection">The connection's name, for logs.</param>
+    /// <param name="agreed">
+    /// The set already agreed before AMP started (a connection negotiation, spec §16): fixed from the start
+    /// (within <paramref name="supported"/>), so our hello is never sent; <see langword="null"/> to agree with the hello.
+    /// </param>
+    public ExtensionNegotiation(AmpExtensions supported, ILogger logger, string connection, AmpExtensions? agreed = null)
     {
         _supported = supported;
         _logger = logger;
@@ -37,6 +44,11 @@ internal sealed class ExtensionNegotiation
         if (supported != AmpExtensions.None)
         {
             Responder = new TypedResponderEntry<ExtensionHello, ExtensionAccept>((hello, _, _) => new ValueTask<ExtensionAccept>(Answer(hello)));
+        }
+
+        if (agreed is { } preset)
+        {
+            Settle(supported & preset);
         }
     }
 

@@ -142,4 +142,35 @@ public static class AmpEventId
 
     /// <summary>Disposing a connection's service scope threw (Error); the exception is attached.</summary>
     public const int ConnectionScopeDisposeFailed = 1808;
+    // Connection negotiation: 1700-1799 (category Amp.Negotiation), used by Amp.Negotiation (spec/amp-wire.md §16).
+
+    /// <summary>A connection negotiation began (Debug): which side, which target.</summary>
+    public const int NegotiationStarted = 1700;
+
+    /// <summary>The plaintext phase ended with 101 Switching Protocols, sent or received (Debug): TLS starts.</summary>
+    public const int UpgradeAccepted = 1701;
+
+    /// <summary>The listening side answered a request with something other than 101: a redirect, 404, 426, 400, 431 or 408 (Debug).</summary>
+    public const int HttpAnswered = 1702;
+
+    /// <summary>The connecting side followed a redirect to another address or target (Debug).</summary>
+    public const int RedirectFollowed = 1703;
+
+    /// <summary>The peer's Hello block was read (Debug): its id, versions, extensions.</summary>
+    public const int HelloReceived = 1704;
+
+    /// <summary>A negotiation was decided and the connection switched to AMP (Debug): version, extensions, master, connection id.</summary>
+    public const int NegotiationDecided = 1705;
+
+    /// <summary>The master refused the connection (sent or received): duplicate, no common version, refused by the application (Information).</summary>
+    public const int NegotiationRefused = 1706;
+
+    /// <summary>A new connection to a peer replaced an existing one the peer had given up (Information).</summary>
+    public const int ConnectionReplaced = 1707;
+
+    /// <summary>A negotiation failed: timeout, malformed input, TLS failure, the peer's close (Information).</summary>
+    public const int NegotiationFailed = 1708;
+
+    /// <summary>The handler given to <c>AmpNegotiationServer.ServeAsync</c> threw; its connection is closed (Warning).</summary>
+    public const int ConnectedHandlerFailed = 1709;
 }

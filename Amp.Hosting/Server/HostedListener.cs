@@ -123,7 +123,7 @@ internal sealed class HostedListener : IAsyncDisposable
     /// <summary>
     /// The hosted state of a connection: created, with its scope, and listed in <see cref="IAmpConnections"/>
     /// by whichever asks first, this listener right after starting the connection or the first responder
-    /// resolved for it (the read loop may answer a command before <see cref="AmpConnection.Start"/> has
+    /// resolved for it (the read loop may answer a command before <see cref="AmpConnection.Start(Transports.AmpTransport, AmpConnectionOptions?)"/> has
     /// returned). So a connection is listed before its first command is answered.
     /// </summary>
     private HostedConnection Attach(AmpConnection connection) => connection.Items.GetOrAdd(() =>

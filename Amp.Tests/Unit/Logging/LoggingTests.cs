@@ -24,15 +24,17 @@ public sealed class LoggingTests
         ("KeepAlive", "Amp.Connection", 1600, 1609),
         ("Closing", "Amp.Connection", 1610, 1619),
         ("Hosting", "Amp.Hosting", 1800, 1899),
+        ("Negotiation", "Amp.Negotiation", 1700, 1799),
     ];
 
     private static IEnumerable<FieldInfo> EventIdConstants() =>
         typeof(AmpEventId).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.FieldType == typeof(int));
 
-    /// <summary>The LoggerMessage methods of Amp.Core's <c>Log</c> and of Amp.Hosting's (which logs with ids of its own range).</summary>
+    // The Log classes whose areas have their ranges here: Amp.Core's, Amp.Hosting's and Amp.Negotiation's.
+    private static readonly Type[] s_logClasses = [typeof(Log), typeof(Amp.Hosting.Logging.Log), typeof(Amp.Negotiation.Logging.Log)];
+
     private static IEnumerable<(Type Area, MethodInfo Method, LoggerMessageAttribute Attribute)> LoggerMessages() =>
-        typeof(AmpConnection).Assembly.GetTypes().Concat(typeof(Amp.Hosting.AmpServerOptions).Assembly.GetTypes())
-            .Where(t => t.DeclaringType == typeof(Log) || t.DeclaringType == typeof(Amp.Hosting.Logging.Log))
+        s_logClasses.SelectMany(log => log.Assembly.GetTypes().Where(t => t.DeclaringType == log))
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
                 .Select(m => (Area: t, Method: m, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>()!))
                 .Where(x => x.Attribute is not null));
@@ -70,8 +72,8 @@ public sealed class LoggingTests
 
             Assert.That(messages.Select(m => m.Attribute.EventId), Is.Unique, "two log messages share an event id");
 
-            // Every id Amp.Core defines in its own areas, and every id of Amp.Hosting's, is logged somewhere.
-            foreach (var (name, id) in constants.Where(c => c.Value < 1300 || c.Value is >= 1800 and <= 1899))
+            // Every id defined for Amp.Core's own areas, Amp.Negotiation's and Amp.Hosting's is logged somewhere.
+            foreach (var (name, id) in constants.Where(c => c.Value < 1300 || c.Value is >= 1700 and <= 1899))
             {
                 Assert.That(messages.Count(m => m.Attribute.EventId == id), Is.EqualTo(1), $"AmpEventId.{name} is logged by no message, or by several");
             }
