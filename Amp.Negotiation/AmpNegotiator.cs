@@ -21,9 +21,15 @@ public sealed class AmpNegotiator
 {
     /// <summary>Creates a node.</summary>
     /// <param name="options">Its settings; the defaults (no id, every extension, no parameters) when omitted.</param>
+    /// <exception cref="ArgumentException"><see cref="NegotiationOptions.ConnectionOptions"/> allows no layer (<see cref="AmpConnectionOptions.MaxLayerDepth"/> is 0): AMP runs inside the negotiation's TLS layer.</exception>
     public AmpNegotiator(NegotiationOptions? options = null)
     {
         Options = options ?? new NegotiationOptions();
+        if (Options.ConnectionOptions.MaxLayerDepth < 1)
+        {
+            throw new ArgumentException("NegotiationOptions.ConnectionOptions.MaxLayerDepth is 0, but AMP runs inside the negotiation's TLS layer: allow at least 1.", nameof(options));
+        }
+
         Logger = Options.ConnectionOptions.LoggerFactory.CreateLogger(Log.Category);
     }
 

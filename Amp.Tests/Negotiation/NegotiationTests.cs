@@ -154,6 +154,11 @@ public sealed class NegotiationTests
         Assert.That((int)(await dialled.Connection.CallRemoteAsync(new Sum { A = 2, B = 3 }, cancellationToken)).Total, Is.EqualTo(5));
     }
 
+    [Test]
+    public void A_node_whose_AMP_allows_no_layer_is_refused_at_once() =>
+        Assert.That(() => new AmpNegotiator(new NegotiationOptions { ConnectionOptions = new AmpConnectionOptions { MaxLayerDepth = 0 } }),
+            Throws.ArgumentException.With.Message.Contains("MaxLayerDepth"));
+
     internal static async Task<AmpNegotiationResult> ConnectAsync(AmpNegotiator client, InMemoryNetwork network, NegotiationAddress address, CancellationToken cancellationToken, TlsLayerOptions? tls = null) =>
         await client.ConnectAsync(address, tls ?? ClientTls(), network.DialAsync, cancellationToken);
 
