@@ -146,7 +146,7 @@ public sealed class NegotiationTests
         Assert.That(NegotiationProtocol.IsAmpUpgrade(connection, upgrade), Is.True);
         await serverEnd.Output.WriteAsync("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: amp/1\r\n\r\n"u8.ToArray(), cancellationToken);
 
-        var upgraded = new StreamTransport(new Amp.Switching.DuplexPipeStream(serverEnd), AmpTransportRole.Acceptor);
+        Stream upgraded = new Amp.Switching.DuplexPipeStream(serverEnd);   // what IHttpUpgradeFeature.UpgradeAsync() returns
         AmpNegotiationResult accepted = await Node("server").AcceptUpgradedAsync(upgraded, target, TargetTls(), cancellationToken);
         await using AmpConnection _ = accepted.Connection;
         await using AmpNegotiationResult dialled = await dialling;
