@@ -12,7 +12,7 @@ namespace Amp.Negotiation;
 /// One negotiating node (Foolscap's Tub): its id and offer, and its connections by peer id. It dials targets
 /// (<see cref="ConnectAsync(NegotiationAddress, TlsLayerOptions, CancellationToken)"/>), serves targets through an
 /// <see cref="AmpNegotiationServer"/>, or runs the encrypted phases on a stream a web server has already upgraded
-/// (<see cref="AcceptUpgradedAsync"/>). Each negotiation ends with AMP running over TLS with the decided extension set
+/// (<see cref="AcceptUpgradedAsync(AmpTransport, string, TlsLayerOptions, CancellationToken)"/>). Each negotiation ends with AMP running over TLS with the decided extension set
 /// (spec/amp-wire.md §16). Use one instance per node: the duplicate-connection rule (§16.7) keeps one connection per peer
 /// and target across all of its connections, whichever side dialled.
 /// </summary>
@@ -21,9 +21,15 @@ public sealed class AmpNegotiator
 {
     /// <summary>Creates a node.</summary>
     /// <param name="options">Its settings; the defaults (no id, every extension, no parameters) when omitted.</param>
+    /// <exception cref="ArgumentException"><see cref="NegotiationOptions.ConnectionOptions"/> allows no layer (<see cref="AmpConnectionOptions.MaxLayerDepth"/> is 0): AMP runs inside the negotiation's TLS layer.</exception>
     public AmpNegotiator(NegotiationOptions? options = null)
     {
         Options = options ?? new NegotiationOptions();
+        if (Options.ConnectionOptions.MaxLayerDepth < 1)
+        {
+            throw new ArgumentException("NegotiationOptions.ConnectionOptions.MaxLayerDepth is 0, but AMP runs inside the negotiation's TLS layer: allow at least 1.", nameof(options));
+        }
+
         Logger = Options.ConnectionOptions.LoggerFactory.CreateLogger(Log.Category);
     }
 
@@ -150,6 +156,26 @@ public sealed class AmpNegotiator
 
             throw translated;
         }
+    }
+
+    /// <summary>
+    /// <see cref="AcceptUpgradedAsync(AmpTransport, string, TlsLayerOptions, CancellationToken)"/> over the upgraded
+    /// <see cref="Stream"/> a web server hands over (Kestrel's <c>IHttpUpgradeFeature.UpgradeAsync()</c>), wrapped in a
+    /// <see cref="StreamTransport"/> with <see cref="AmpTransportRole.Acceptor"/>.
+    /// </summary>
+    /// <param name="upgraded">The duplex stream right after the 101 answer; owned by the result's connection on success, disposed on failure.</param>
+    /// <param name="target">The target id the request named.</param>
+    /// <param name="tls">The target's TLS settings: its certificate (required) and what it asks of the client's.</param>
+    /// <param name="cancellationToken">Abandons the negotiation.</param>
+    /// <returns>The negotiated connection.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="target"/> is not a valid id, or the stream cannot both read and write.</exception>
+    /// <exception cref="AmpNegotiationException">The negotiation failed; <see cref="AmpNegotiationException.Failure"/> says why.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<AmpNegotiationResult> AcceptUpgradedAsync(Stream upgraded, string target, TlsLayerOptions tls, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(upgraded);
+        return AcceptUpgradedAsync(new StreamTransport(upgraded, AmpTransportRole.Acceptor), target, tls, cancellationToken);
     }
 
     /// <summary>The encrypted phases as the listening side, under this node's own timeout as well as <paramref name="cancellationToken"/>.</summary>

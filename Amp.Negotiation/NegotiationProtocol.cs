@@ -3,7 +3,7 @@ namespace Amp.Negotiation;
 /// <summary>
 /// The fixed names of the connection negotiation (spec/amp-wire.md §16): the request path, the upgrade token and
 /// header names, the identifier grammar. For code that does the HTTP step itself (a web server answering the
-/// upgrade, then handing the stream to <see cref="AmpNegotiator.AcceptUpgradedAsync"/>) and must recognize the
+/// upgrade, then handing the stream to <see cref="AmpNegotiator.AcceptUpgradedAsync(Amp.Transports.AmpTransport, string, Amp.Tls.TlsLayerOptions, CancellationToken)"/>) and must recognize the
 /// request exactly as <see cref="AmpNegotiationServer"/> does.
 /// </summary>
 public static class NegotiationProtocol

@@ -110,7 +110,18 @@ internal sealed partial class EncryptedPhase
     /// <summary>Starts AMP over the TLS layer with the decided extensions, and records the connection.</summary>
     private AmpNegotiationResult StartAmp(NegotiationOffer peer, NegotiationDecision decision, bool isMaster, PeerTable.Entry entry, PeerTable.Entry? replaced)
     {
-        AmpConnection connection = AmpConnection.Start(_transport, [_layer], decision.Extensions, _node.Options.ConnectionOptions);
+        AmpConnection connection;
+        try
+        {
+            connection = AmpConnection.Start(_transport, [_layer], decision.Extensions, _node.Options.ConnectionOptions);
+        }
+        catch
+        {
+            // Never admitted for good: the next connection with this peer must not meet a ghost.
+            _node.Peers.Forget(entry);
+            throw;
+        }
+
         var result = new AmpNegotiationResult(connection, _target, _isConnectingSide, isMaster, peer, decision, _layer.Info);
         if (!_node.Peers.Attach(entry, result))
         {

@@ -146,13 +146,18 @@ public sealed class NegotiationTests
         Assert.That(NegotiationProtocol.IsAmpUpgrade(connection, upgrade), Is.True);
         await serverEnd.Output.WriteAsync("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: amp/1\r\n\r\n"u8.ToArray(), cancellationToken);
 
-        var upgraded = new StreamTransport(new Amp.Switching.DuplexPipeStream(serverEnd), AmpTransportRole.Acceptor);
+        Stream upgraded = new Amp.Switching.DuplexPipeStream(serverEnd);   // what IHttpUpgradeFeature.UpgradeAsync() returns
         AmpNegotiationResult accepted = await Node("server").AcceptUpgradedAsync(upgraded, target, TargetTls(), cancellationToken);
         await using AmpConnection _ = accepted.Connection;
         await using AmpNegotiationResult dialled = await dialling;
         Assert.That(accepted.Target, Is.EqualTo("web"));
         Assert.That((int)(await dialled.Connection.CallRemoteAsync(new Sum { A = 2, B = 3 }, cancellationToken)).Total, Is.EqualTo(5));
     }
+
+    [Test]
+    public void A_node_whose_AMP_allows_no_layer_is_refused_at_once() =>
+        Assert.That(() => new AmpNegotiator(new NegotiationOptions { ConnectionOptions = new AmpConnectionOptions { MaxLayerDepth = 0 } }),
+            Throws.ArgumentException.With.Message.Contains("MaxLayerDepth"));
 
     internal static async Task<AmpNegotiationResult> ConnectAsync(AmpNegotiator client, InMemoryNetwork network, NegotiationAddress address, CancellationToken cancellationToken, TlsLayerOptions? tls = null) =>
         await client.ConnectAsync(address, tls ?? ClientTls(), network.DialAsync, cancellationToken);
