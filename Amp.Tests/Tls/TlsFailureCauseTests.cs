@@ -6,6 +6,8 @@ using Amp.Dispatch;
 using Amp.Logging;
 using Amp.Tests.TestUtilities;
 using Amp.Tls;
+using Amp.Tls.Engines;
+using Amp.Tls.Engines.Platform;
 using Amp.Transports;
 using static Amp.Tests.Tls.TlsLayerStandaloneTests;
 
@@ -232,10 +234,14 @@ public sealed class TlsFailureCauseTests
     {
         // Same words as a peer close or an alert, but no code, no flag: an ordinary handshake failure.
         var misleading = new AuthenticationException("EOF: connection closed, 0 bytes, tlsv1 alert unknown ca");
-        Assert.That(TlsErrors.TryGetReceivedAlert(misleading, out _), Is.False);
-        var records = new TlsRecordStream(new DuplexPipe(new Pipe(), new Pipe()));
-        Assert.That(TlsErrors.FromHandshake(misleading, new PeerVerdict(), records).Failure, Is.EqualTo(TlsFailure.HandshakeFailed));
-        Assert.That(TlsErrors.FromTransfer(new IOException("closed"), records, "Reading")!.Failure, Is.EqualTo(TlsFailure.ProtocolError));
+        foreach (TlsEngine engine in Enum.GetValues<TlsEngine>())
+        {
+            ITlsEngine tls = TlsEngines.For(engine);
+            Assert.That(tls.TryGetReceivedAlert(misleading, out _), Is.False);
+            var records = new TlsRecordStream(new DuplexPipe(new Pipe(), new Pipe()));
+            Assert.That(TlsErrors.FromHandshake(misleading, new PeerVerdict(), records, tls).Failure, Is.EqualTo(TlsFailure.HandshakeFailed));
+            Assert.That(TlsErrors.FromTransfer(new IOException("closed"), records, "Reading", tls)!.Failure, Is.EqualTo(TlsFailure.ProtocolError));
+        }
     }
 
     [Test]
@@ -245,11 +251,11 @@ public sealed class TlsFailureCauseTests
         Assert.That(OperatingSystem.IsLinux() && System.Security.Cryptography.SafeEvpPKeyHandle.OpenSslVersion >= 0x3000_0000, Is.True, "the codes below are OpenSSL 3's");
         // error:0A000418:SSL routines::tlsv1 alert unknown ca, as OpenSSL 3 reports a received unknown_ca.
         var engine = new System.Security.Cryptography.CryptographicException("any text") { HResult = 0x0A000418 };
-        Assert.That(TlsErrors.TryGetReceivedAlert(new IOException("wrapped", engine), out int alert), Is.True);
+        Assert.That(OpenSslAlerts.TryGetReceivedAlert(new IOException("wrapped", engine), out int alert), Is.True);
         Assert.That(alert, Is.EqualTo(48));
 
         // error:0A000102 (unsupported protocol) is OpenSSL's own verdict, not a received alert.
         var local = new System.Security.Cryptography.CryptographicException("tlsv1 alert protocol version") { HResult = 0x0A000102 };
-        Assert.That(TlsErrors.TryGetReceivedAlert(local, out _), Is.False);
+        Assert.That(OpenSslAlerts.TryGetReceivedAlert(local, out _), Is.False);
     }
 }
