@@ -41,7 +41,8 @@ public sealed class TlsConnectionInfo
     /// The identity of the pre-shared key that authenticated both sides (<see cref="TlsLayerOptions.PreSharedKey"/>),
     /// or <see langword="null"/> when certificates did.
     /// </summary>
-    public ReadOnlyMemory<byte>? PreSharedKeyIdentity => _preSharedKeyIdentity;
+    public ReadOnlyMemory<byte>? PreSharedKeyIdentity =>
+        _preSharedKeyIdentity is { } identity ? new ReadOnlyMemory<byte>(identity) : (ReadOnlyMemory<byte>?)null;   // a bare null would become an empty array
 
     /// <summary>Whether this side was the TLS client.</summary>
     public bool IsClient { get; }
