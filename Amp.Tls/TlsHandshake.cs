@@ -38,6 +38,11 @@ internal static class TlsHandshake
             ITlsSession session = await engine.HandshakeAsync(records, options, isClient, depth, verdict, timeout.Token).ConfigureAwait(false);
             return (session, records, engine);
         }
+        catch (AmpTlsException)
+        {
+            // Already named by the engine (a certificate it cannot use, say).
+            throw;
+        }
         catch (Exception e)
         {
             if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)

@@ -144,6 +144,11 @@ public sealed record TlsLayerOptions
             return $"The BouncyCastle engine speaks TLS 1.2 and 1.3 only, not {EnabledProtocols} (TlsLayerOptions.EnabledProtocols).";
         }
 
+        if (LocalCertificate is { HasPrivateKey: false } certificate)
+        {
+            return $"The certificate {certificate.Subject} (TlsLayerOptions.LocalCertificate) has no private key.";
+        }
+
         if (isClient == false && LocalCertificate is null && !UsesPreSharedKeys)
         {
             return Engine == TlsEngine.SslStream

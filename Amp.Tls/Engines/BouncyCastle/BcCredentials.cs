@@ -97,12 +97,13 @@ internal sealed class BcCredentials
                 using (ecdsa)
                 {
                     pkcs8 = ecdsa.ExportPkcs8PrivateKey();
-                    schemes = ecdsa.KeySize switch
+                    Oid? curve = ecdsa.ExportParameters(includePrivateParameters: false).Curve.Oid;
+                    schemes = curve?.Value switch
                     {
-                        256 => [SignatureScheme.ecdsa_secp256r1_sha256],
-                        384 => [SignatureScheme.ecdsa_secp384r1_sha384],
-                        521 => [SignatureScheme.ecdsa_secp521r1_sha512],
-                        _ => throw Invalid(certificate, $"BouncyCastle's TLS signs with the NIST curves P-256, P-384 and P-521, not a {ecdsa.KeySize}-bit curve"),
+                        "1.2.840.10045.3.1.7" => [SignatureScheme.ecdsa_secp256r1_sha256],
+                        "1.3.132.0.34" => [SignatureScheme.ecdsa_secp384r1_sha384],
+                        "1.3.132.0.35" => [SignatureScheme.ecdsa_secp521r1_sha512],
+                        _ => throw Invalid(certificate, $"the engine signs with the curves P-256, P-384 and P-521, not {curve?.FriendlyName ?? curve?.Value ?? "an unnamed curve"}"),
                     };
                 }
             }
