@@ -67,6 +67,10 @@ internal sealed class PeerVerdict
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+
+        // Without a platform check this runs inside the engine's handshake step, which must not wait on the
+        // network: intermediates come from the peer, never from an AIA download.
+        chain.ChainPolicy.DisableCertificateDownloads = platformErrors is null;
         chain.ChainPolicy.ApplicationPolicy.Add(new Oid(isClient ? ServerAuthentication : ClientAuthentication));
         if (intermediates is not null)
         {

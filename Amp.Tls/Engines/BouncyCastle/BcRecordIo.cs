@@ -37,28 +37,10 @@ internal sealed class BcRecordIo
     /// <summary>Held around every call into the protocol.</summary>
     public Lock Engine { get; } = new();
 
-    /// <summary>Runs <paramref name="step"/> on the protocol under <see cref="Engine"/>; if it throws, sends the queued alert, then rethrows.</summary>
+    /// <summary>Runs <paramref name="step"/> on the protocol under <see cref="Engine"/>, then sends what it queued; if it throws, sends the queued alert, then rethrows.</summary>
     public async ValueTask RunAsync(Action<TlsProtocol> step, CancellationToken cancellationToken)
     {
-        Exception? failure = null;
-        lock (Engine)
-        {
-            try
-            {
-                step(_protocol);
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        }
-
-        if (failure is not null)
-        {
-            await SendAlertAsync().ConfigureAwait(false);
-            ExceptionDispatchInfo.Throw(failure);
-        }
-
+        await RunUnsentAsync(step).ConfigureAwait(false);
         await SendQueuedAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -166,7 +148,10 @@ internal sealed class BcRecordIo
         }
     }
 
-    /// <summary>Like <see cref="RunAsync"/> without sending what the step queued (the caller does).</summary>
+    /// <summary>
+    /// Runs <paramref name="step"/> under <see cref="Engine"/> without sending what it queued (the caller does);
+    /// if it throws, sends the queued alert (<paramref name="holdingSend"/>: the caller holds the send semaphore), then rethrows.
+    /// </summary>
     private async ValueTask RunUnsentAsync(Action<TlsProtocol> step, bool holdingSend = false)
     {
         Exception? failure = null;
