@@ -15,6 +15,17 @@ if ! /usr/bin/python3 -c 'import twisted' >/dev/null 2>&1; then
   fi
 fi
 
+if [ ! -x /usr/bin/openssl ]; then
+  echo "openssl is missing: the pre-shared key tests run it as a TLS peer; installing it."
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
+  else
+    echo "Cannot install openssl without root; the pre-shared key tests will fail." >&2
+  fi
+fi
+
 results=$(mktemp -d)
 dotnet test Amp.sln -c Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
 status=$?

@@ -69,6 +69,18 @@ if (args.Length > 0 && args[0] is "tls" or "bulk" or "bulkloop" or "streams")
     return;
 }
 
+// "engines [seconds] [--rounds N] [--handshakes N]": the two TLS engines in one run: handshake latency (median,
+// p99 over N handshakes per engine, TLS 1.3 and 1.2, default 400), then bulk boxes in one TLS layer per engine
+// beside the SslStream pair, in N interleaved rounds (default 5).
+if (args.Length > 0 && args[0] == "engines")
+{
+    var rest = args.Skip(1).ToList();
+    int rounds = TakeOption(rest, "--rounds", 5);
+    int handshakes = TakeOption(rest, "--handshakes", 400);
+    await Amp.Benchmarks.Engines.EngineRunner.RunAsync(rest.Count > 0 ? double.Parse(rest[0], CultureInfo.InvariantCulture) : 10, rounds, handshakes).ConfigureAwait(false);
+    return;
+}
+
 // "cancel [calls]": the time from Cancel() to the peer responder's token firing, over loopback TCP.
 if (args.Length > 0 && args[0] == "cancel")
 {

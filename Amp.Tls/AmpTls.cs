@@ -19,7 +19,10 @@ public static class AmpTls
     /// <param name="options">This side's TLS settings.</param>
     /// <param name="cancellationToken">Stops waiting for the answer.</param>
     /// <returns>What the new layer negotiated.</returns>
-    /// <exception cref="AmpTlsException">The handshake failed (the connection is closed).</exception>
+    /// <exception cref="AmpTlsException">
+    /// The handshake failed (the connection is closed); or the options cannot work in any role
+    /// (<see cref="TlsFailure.InvalidOptions"/>, thrown before anything is sent; the connection goes on).
+    /// </exception>
     /// <exception cref="AmpRemoteException">The peer refused StartTLS (the connection stays in its layers).</exception>
     public static async Task<TlsConnectionInfo> StartTlsAsync(this AmpConnection connection, TlsLayerOptions options, CancellationToken cancellationToken = default)
     {
@@ -34,9 +37,15 @@ public static class AmpTls
     /// <param name="responders">The responder table.</param>
     /// <param name="options">This side's TLS settings (a TLS server needs a certificate).</param>
     /// <returns>The table.</returns>
+    /// <exception cref="ArgumentException">The options cannot work in any role (a pre-shared key with the SslStream engine, say).</exception>
     public static AmpResponders AddStartTls(this AmpResponders responders, TlsLayerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.FindProblem(isClient: null) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
         return responders.AddStartTls(_ => options);
     }
 

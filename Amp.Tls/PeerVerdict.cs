@@ -6,7 +6,8 @@ namespace Amp.Tls;
 
 /// <summary>
 /// Decides, for one handshake, whether the peer's certificate is acceptable, and remembers why not so
-/// the failure can name its cause.
+/// the failure can name its cause. Both engines ask it, so they verify alike; an engine also records here
+/// why it refused a peer's pre-shared key.
 /// </summary>
 internal sealed class PeerVerdict
 {
@@ -17,7 +18,17 @@ internal sealed class PeerVerdict
 
     public string? Reason { get; private set; }
 
-    public bool Decide(TlsLayerOptions options, bool isClient, X509Certificate? presented, SslPolicyErrors errors)
+    /// <summary>Whether the peer sent no certificate when this side refused it.</summary>
+    public bool NoCertificate { get; private set; }
+
+    /// <summary>
+    /// Decides on the certificate the peer presented (none: <see langword="null"/>). <paramref name="platformErrors"/>
+    /// is what the platform's own chain check found (SslStream), or <see langword="null"/> when nothing checked
+    /// it yet (BouncyCastle): the chain is then always built here, against the system's roots when no
+    /// authorities are pinned. <paramref name="intermediates"/> are the other certificates the peer sent.
+    /// </summary>
+    public bool Decide(TlsLayerOptions options, bool isClient, X509Certificate? presented, SslPolicyErrors? platformErrors,
+        X509Certificate2Collection? intermediates = null)
     {
         if (options.AllowAnyPeerCertificate)
         {
@@ -27,12 +38,13 @@ internal sealed class PeerVerdict
         string peer = isClient ? "server" : "client";
         if (presented is null)
         {
+            NoCertificate = true;
             return (!isClient && !options.RequireClientCertificate && options.TrustedAuthorities.Count == 0)
                 || Refuse(TlsFailure.UntrustedCertificate, $"The {peer} sent no certificate.");
         }
 
         using var certificate = new X509Certificate2(presented);
-        if (!CheckChain(options, isClient, certificate, errors, peer))
+        if (!CheckChain(options, isClient, certificate, platformErrors, intermediates, peer))
         {
             return false;
         }
@@ -50,17 +62,27 @@ internal sealed class PeerVerdict
         return true;
     }
 
-    private bool CheckChain(TlsLayerOptions options, bool isClient, X509Certificate2 certificate, SslPolicyErrors errors, string peer)
+    private bool CheckChain(TlsLayerOptions options, bool isClient, X509Certificate2 certificate, SslPolicyErrors? platformErrors,
+        X509Certificate2Collection? intermediates, string peer)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+
+        // Without a platform check this runs inside the engine's handshake step, which must not wait on the
+        // network: intermediates come from the peer, never from an AIA download.
+        chain.ChainPolicy.DisableCertificateDownloads = platformErrors is null;
         chain.ChainPolicy.ApplicationPolicy.Add(new Oid(isClient ? ServerAuthentication : ClientAuthentication));
+        if (intermediates is not null)
+        {
+            chain.ChainPolicy.ExtraStore.AddRange(intermediates);
+        }
+
         if (options.TrustedAuthorities.Count > 0)
         {
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             chain.ChainPolicy.CustomTrustStore.AddRange(options.TrustedAuthorities);
         }
-        else if ((errors & SslPolicyErrors.RemoteCertificateChainErrors) == 0)
+        else if (platformErrors is { } errors && (errors & SslPolicyErrors.RemoteCertificateChainErrors) == 0)
         {
             return true;
         }
@@ -87,8 +109,14 @@ internal sealed class PeerVerdict
             $"The {peer}'s certificate ({certificate.Subject}, issued by {certificate.Issuer}) does not chain to {trusted}: {statuses}");
     }
 
-    private bool Refuse(TlsFailure failure, string reason)
+    /// <summary>Records why this side refused the peer (the first reason wins) and returns <see langword="false"/>.</summary>
+    public bool Refuse(TlsFailure failure, string reason)
     {
+        if (Failure is not null)
+        {
+            return false;
+        }
+
         Failure = failure;
         Reason = reason;
         return false;

@@ -18,7 +18,17 @@ public sealed class StartTls : IAmpCommand<AmpEmptyResponse>, IAmpLayerCommand
     /// <summary>What the layer pushed by this call negotiated, once it is up.</summary>
     internal TlsConnectionInfo? Negotiated { get; private set; }
 
-    /// <inheritdoc/>
-    public LayerChange CreateChange(AmpConnection connection) =>
-        AmpTls.PushTls(Options, layer => Negotiated = layer.Info);
+    /// <summary>The push of a TLS layer with <see cref="Options"/>, made when the call is made, before anything is sent.</summary>
+    /// <param name="connection">The calling connection.</param>
+    /// <returns>The change.</returns>
+    /// <exception cref="AmpTlsException"><see cref="TlsFailure.InvalidOptions"/>: the options cannot work in any role (nothing is sent).</exception>
+    public LayerChange CreateChange(AmpConnection connection)
+    {
+        if (Options.FindProblem(isClient: null) is { } problem)
+        {
+            throw new AmpTlsException(TlsFailure.InvalidOptions, problem);
+        }
+
+        return AmpTls.PushTls(Options, layer => Negotiated = layer.Info);
+    }
 }

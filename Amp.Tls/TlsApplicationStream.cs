@@ -1,10 +1,10 @@
-using System.Net.Security;
 using System.Runtime.ExceptionServices;
+using Amp.Tls.Engines;
 
 namespace Amp.Tls;
 
 /// <summary>
-/// The plaintext side of a TLS layer: the <see cref="SslStream"/>, with its failures translated as
+/// The plaintext side of a TLS layer: the engine's session, with its failures translated as
 /// <see cref="TlsErrors.FromTransfer"/> decides (a TLS failure becomes an <see cref="AmpTlsException"/>,
 /// a failure of the layer below passes through as that layer threw it). The layer's pipes are made over
 /// this stream. After the first TLS failure every operation throws that failure again: the engine's
@@ -12,16 +12,18 @@ namespace Amp.Tls;
 /// </summary>
 internal sealed class TlsApplicationStream : AsyncDuplexStream
 {
-    private readonly SslStream _tls;
+    private readonly ITlsSession _tls;
     private readonly TlsRecordStream _records;
+    private readonly ITlsEngine _engine;
     private AmpTlsException? _failure;
     private int _reads;
     private TaskCompletionSource? _readsEnded;
 
-    public TlsApplicationStream(SslStream tls, TlsRecordStream records)
+    public TlsApplicationStream(ITlsSession tls, TlsRecordStream records, ITlsEngine engine)
     {
         _tls = tls;
         _records = records;
+        _engine = engine;
     }
 
     /// <summary>The first TLS failure of the layer, if any.</summary>
@@ -74,9 +76,6 @@ internal sealed class TlsApplicationStream : AsyncDuplexStream
         ThrowIfFailed();
         try
         {
-            // The layer's writer always flushes after writing (StreamPipeWriter does): the records of
-            // this write go below in that one flush.
-            _records.HoldFlushes();
             await _tls.WriteAsync(source, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -91,10 +90,7 @@ internal sealed class TlsApplicationStream : AsyncDuplexStream
         ThrowIfFailed();
         try
         {
-            await _tls.ShutdownAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-
-            // Whatever a write cut short left held goes out with the close_notify.
-            await _records.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await _tls.ShutdownAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -125,7 +121,7 @@ internal sealed class TlsApplicationStream : AsyncDuplexStream
 
     private AmpTlsException Translate(Exception error, string operation)
     {
-        if (TlsErrors.FromTransfer(error, _records, operation) is { } failure)
+        if (TlsErrors.FromTransfer(error, _records, operation, _engine) is { } failure)
         {
             Interlocked.CompareExchange(ref _failure, failure, null);
             return failure;

@@ -4,18 +4,26 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace Amp.Tls;
 
-/// <summary>What one TLS layer negotiated. The TLS stream itself is never exposed.</summary>
+/// <summary>What one TLS layer negotiated. The TLS engine itself is never exposed.</summary>
 public sealed class TlsConnectionInfo
 {
-    internal TlsConnectionInfo(SslStream stream, bool isClient, int depth)
+    private readonly byte[]? _preSharedKeyIdentity;
+
+    internal TlsConnectionInfo(TlsEngine engine, SslProtocols protocol, TlsCipherSuite cipherSuite, X509Certificate2? peerCertificate,
+        X509Certificate2? localCertificate, byte[]? preSharedKeyIdentity, bool isClient, int depth)
     {
-        Protocol = stream.SslProtocol;
-        CipherSuite = stream.NegotiatedCipherSuite;
-        PeerCertificate = stream.RemoteCertificate is { } remote ? new X509Certificate2(remote) : null;
-        LocalCertificate = stream.LocalCertificate is { } local ? new X509Certificate2(local) : null;
+        Engine = engine;
+        Protocol = protocol;
+        CipherSuite = cipherSuite;
+        PeerCertificate = peerCertificate;
+        LocalCertificate = localCertificate;
+        _preSharedKeyIdentity = preSharedKeyIdentity;
         IsClient = isClient;
         Depth = depth;
     }
+
+    /// <summary>The TLS implementation that ran the layer.</summary>
+    public TlsEngine Engine { get; }
 
     /// <summary>The TLS version, such as <see cref="SslProtocols.Tls13"/>.</summary>
     public SslProtocols Protocol { get; }
@@ -29,6 +37,13 @@ public sealed class TlsConnectionInfo
     /// <summary>The certificate this side presented, if any.</summary>
     public X509Certificate2? LocalCertificate { get; }
 
+    /// <summary>
+    /// The identity of the pre-shared key that authenticated both sides (<see cref="TlsLayerOptions.PreSharedKey"/>),
+    /// or <see langword="null"/> when certificates did.
+    /// </summary>
+    public ReadOnlyMemory<byte>? PreSharedKeyIdentity =>
+        _preSharedKeyIdentity is { } identity ? new ReadOnlyMemory<byte>(identity) : (ReadOnlyMemory<byte>?)null;   // a bare null would become an empty array
+
     /// <summary>Whether this side was the TLS client.</summary>
     public bool IsClient { get; }
 
@@ -36,6 +51,11 @@ public sealed class TlsConnectionInfo
     public int Depth { get; }
 
     /// <inheritdoc/>
-    public override string ToString() =>
-        $"TLS layer {Depth}: {Protocol}, {CipherSuite}, {(IsClient ? "client" : "server")}, peer {PeerCertificate?.Subject ?? "(no certificate)"}";
+    public override string ToString()
+    {
+        string peer = _preSharedKeyIdentity is { } identity
+            ? $"pre-shared key '{TlsText.Identity(identity)}'"
+            : PeerCertificate?.Subject ?? "(no certificate)";
+        return $"TLS layer {Depth}: {Protocol}, {CipherSuite}, {(IsClient ? "client" : "server")}, {Engine}, peer {peer}";
+    }
 }

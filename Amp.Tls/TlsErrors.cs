@@ -1,34 +1,27 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography;
+using Amp.Tls.Engines;
 
 namespace Amp.Tls;
 
 /// <summary>
-/// Turns what the TLS engine threw into one <see cref="TlsFailure"/>, from what was observed: this side's
+/// Turns what a TLS engine threw into one <see cref="TlsFailure"/>, from what was observed: this side's
 /// certificate verdict, the record stream's view of the layer below (ended, or failed with its own
-/// exception), exception types, socket error codes and the TLS engine's error codes. Message text is only
+/// exception), exception types, socket error codes and the alert the engine says it received
+/// (<see cref="ITlsEngine.TryGetReceivedAlert"/>). The same rules for every engine. Message text is only
 /// ever copied into the human message, never examined.
 /// </summary>
 internal static class TlsErrors
 {
-    // OpenSSL's library number for libssl (ERR_LIB_SSL), and the offset it adds to a received alert's
-    // description to make the error reason (SSL_AD_REASON_OFFSET): "tlsv1 alert unknown ca" is reason
-    // 1000 + 48. Errors OpenSSL raises for its own checks (and the alerts it sends for them) have other reasons.
-    private const int OpenSslLibSsl = 20;
-    private const int OpenSslAlertReasonOffset = 1000;
-
-    private static readonly Lazy<bool> s_openSsl3 = new(IsOpenSsl3);
-
     /// <summary>Classifies a failed handshake.</summary>
-    public static AmpTlsException FromHandshake(Exception error, PeerVerdict verdict, TlsRecordStream records)
+    public static AmpTlsException FromHandshake(Exception error, PeerVerdict verdict, TlsRecordStream records, ITlsEngine engine)
     {
         if (verdict.Failure is { } refused)
         {
             return new AmpTlsException(refused, verdict.Reason!, error);
         }
 
-        if (TryGetReceivedAlert(error, out int alert))
+        if (engine.TryGetReceivedAlert(error, out int alert))
         {
             return IsCertificateAlert(alert)
                 ? new AmpTlsException(TlsFailure.PeerRejectedCertificate,
@@ -61,14 +54,14 @@ internal static class TlsErrors
     /// layer), or a failure of the layer below (<see cref="TlsRecordStream.LowerFailure"/>), which the
     /// caller rethrows as it was thrown.
     /// </summary>
-    public static AmpTlsException? FromTransfer(Exception error, TlsRecordStream records, string operation)
+    public static AmpTlsException? FromTransfer(Exception error, TlsRecordStream records, string operation, ITlsEngine engine)
     {
         if (error is OperationCanceledException || records.LowerFailure is not null || error is not (IOException or AuthenticationException))
         {
             return null;
         }
 
-        if (TryGetReceivedAlert(error, out int alert))
+        if (engine.TryGetReceivedAlert(error, out int alert))
         {
             return IsCertificateAlert(alert)
                 ? new AmpTlsException(TlsFailure.PeerRejectedCertificate,
@@ -86,28 +79,6 @@ internal static class TlsErrors
         return new AmpTlsException(TlsFailure.ProtocolError, $"{operation} failed. Cause: {Cause(error)}", error);
     }
 
-    /// <summary>
-    /// Finds, in <paramref name="error"/>'s chain, the TLS engine's error for an alert received from the
-    /// peer, and returns the alert's description number (RFC 8446 §6). OpenSSL (Linux) reports it as a
-    /// <see cref="CryptographicException"/> whose <see cref="Exception.HResult"/> is the OpenSSL error
-    /// code: library libssl, reason 1000 + the alert's description.
-    /// </summary>
-    public static bool TryGetReceivedAlert(Exception error, out int alert)
-    {
-        for (Exception? e = error; e is not null; e = e.InnerException)
-        {
-            if (e is CryptographicException && TryDecodeOpenSslError(e.HResult, out int library, out int reason)
-                && library == OpenSslLibSsl && reason is >= OpenSslAlertReasonOffset and <= OpenSslAlertReasonOffset + 255)
-            {
-                alert = reason - OpenSslAlertReasonOffset;
-                return true;
-            }
-        }
-
-        alert = 0;
-        return false;
-    }
-
     /// <summary>The innermost exception's type and message: the real cause, under "Authentication failed, see inner exception".</summary>
     public static string Cause(Exception error)
     {
@@ -121,7 +92,7 @@ internal static class TlsErrors
     }
 
     /// <summary>The alerts that say the peer refused the certificate we presented, or our lack of one.</summary>
-    private static bool IsCertificateAlert(int alert) => alert is
+    internal static bool IsCertificateAlert(int alert) => alert is
         42      // bad_certificate
         or 43   // unsupported_certificate
         or 44   // certificate_revoked
@@ -131,7 +102,7 @@ internal static class TlsErrors
         or 49   // access_denied
         or 116; // certificate_required
 
-    private static string AlertText(int alert)
+    internal static string AlertText(int alert)
     {
         string? name = alert switch
         {
@@ -177,50 +148,5 @@ internal static class TlsErrors
         }
 
         return false;
-    }
-
-    /// <summary>
-    /// Splits an OpenSSL error code: OpenSSL 3 packs the library in bits 23-30 and the reason in bits
-    /// 0-22 (bit 31 marks a system error); OpenSSL 1.1 the library in bits 24-31 and the reason in bits 0-11.
-    /// </summary>
-    private static bool TryDecodeOpenSslError(int code, out int library, out int reason)
-    {
-        library = 0;
-        reason = 0;
-        if (code <= 0 || !(OperatingSystem.IsLinux() || OperatingSystem.IsFreeBSD()))
-        {
-            // Negative: an HRESULT (or OpenSSL 3's system-error flag), not a libssl error.
-            return false;
-        }
-
-        if (s_openSsl3.Value)
-        {
-            library = (code >> 23) & 0xFF;
-            reason = code & 0x7FFFFF;
-        }
-        else
-        {
-            library = (code >> 24) & 0xFF;
-            reason = code & 0xFFF;
-        }
-
-        return true;
-    }
-
-    private static bool IsOpenSsl3()
-    {
-        if (!(OperatingSystem.IsLinux() || OperatingSystem.IsFreeBSD()))
-        {
-            return false;
-        }
-
-        try
-        {
-            return SafeEvpPKeyHandle.OpenSslVersion >= 0x3000_0000;
-        }
-        catch (Exception e) when (e is PlatformNotSupportedException or TypeInitializationException or DllNotFoundException or EntryPointNotFoundException)
-        {
-            return true;
-        }
     }
 }

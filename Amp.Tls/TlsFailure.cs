@@ -36,8 +36,9 @@ public enum TlsFailure
     HandshakeFailed = 6,
 
     /// <summary>
-    /// The layer's options cannot work (no certificate for the TLS server, no role for a transport that
-    /// has none). Raised before anything is sent.
+    /// The layer's options cannot work (no certificate or pre-shared key for the TLS server, a pre-shared key
+    /// with the SslStream engine, a version the engine does not speak, no role for a transport that has
+    /// none). Raised before anything is sent.
     /// </summary>
     InvalidOptions = 7,
 
@@ -88,4 +89,13 @@ public enum TlsFailure
     /// StartTLS the connection is closed, and the peer sees it closed during its handshake.
     /// </summary>
     TooManyHandshakes = 13,
+
+    /// <summary>
+    /// Pre-shared keys (<see cref="TlsLayerOptions.PreSharedKey"/>): as the TLS server, this side knows no key
+    /// for the identity the client offered (and cannot fall back to a certificate); as the TLS client, the
+    /// server did not take this side's key and presented a certificate instead. Raised by the handshake. A
+    /// key that both sides name alike but that differs fails as <see cref="HandshakeFailed"/> on the side that
+    /// finds it out, and as <see cref="AlertReceived"/> (<c>decrypt_error</c>) on the other.
+    /// </summary>
+    UnknownPreSharedKey = 14,
 }

@@ -1,8 +1,6 @@
 using System.IO.Pipelines;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
-using System.Threading.RateLimiting;
 using Amp.Layers;
+using Amp.Tls.Engines;
 
 namespace Amp.Tls;
 
@@ -16,9 +14,10 @@ namespace Amp.Tls;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The TLS engine is an <see cref="SslStream"/> over a view of the pipe below that hands it at most one TLS
-/// record per read, so it never consumes bytes past the record it is decoding. The
-/// <see cref="SslStream"/> itself is never exposed; <see cref="Info"/> tells what was negotiated.
+/// The TLS engine (<see cref="TlsLayerOptions.Engine"/>: the platform's <see cref="System.Net.Security.SslStream"/>
+/// or BouncyCastle's TLS) runs over a view of the pipe below that hands it at most one TLS record per read,
+/// so it never consumes bytes past the record it is decoding. The engine itself is never exposed;
+/// <see cref="Info"/> tells what was negotiated.
 /// </para>
 /// <para>
 /// Concurrency: one read of <see cref="Input"/> and one write to <see cref="Output"/> may run at the same
@@ -39,7 +38,7 @@ public sealed class TlsLayer : AmpLayer
     private const int MaxRecordPlaintext = 16 * 1024;
     private const int InputBufferSize = 64 * 1024;
 
-    private readonly SslStream _tls;
+    private readonly ITlsSession _tls;
     private readonly TlsRecordStream _records;
     private readonly TlsApplicationStream _plaintext;
     private readonly PipeReader _input;
@@ -47,13 +46,13 @@ public sealed class TlsLayer : AmpLayer
     private int _writingClosed;
     private int _disposed;
 
-    private TlsLayer(IDuplexPipe below, SslStream tls, TlsRecordStream records, TlsConnectionInfo info)
+    private TlsLayer(IDuplexPipe below, ITlsSession tls, TlsRecordStream records, ITlsEngine engine)
     {
         Below = below;
         _tls = tls;
         _records = records;
-        Info = info;
-        _plaintext = new TlsApplicationStream(tls, records);
+        Info = tls.Info;
+        _plaintext = new TlsApplicationStream(tls, records, engine);
         // Reads take whole records (up to 16 KiB of plaintext each), several into one buffer; a zero-byte
         // read first waits for data, so an idle layer holds no buffer. Writes go to the engine as they
         // come, up to a record each (TLS's largest): a batch of boxes leaves as full records in one flush.
@@ -82,8 +81,13 @@ public sealed class TlsLayer : AmpLayer
     /// <exception cref="AmpTlsException">Thrown by its flushes when TLS fails.</exception>
     public override PipeWriter Output => _output;
 
-    /// <summary>The layer's name for diagnostics: <c>tls(1.3)</c> or <c>tls(1.2)</c>.</summary>
-    public override string Name => $"tls({TlsText.Version(Info.Protocol)})";
+    /// <summary>
+    /// The layer's name for diagnostics: <c>tls(1.3)</c> or <c>tls(1.2)</c> with the platform's engine,
+    /// <c>tls(1.3, BouncyCastle)</c> with BouncyCastle's.
+    /// </summary>
+    public override string Name => Info.Engine == TlsEngine.SslStream
+        ? $"tls({TlsText.Version(Info.Protocol)})"
+        : $"tls({TlsText.Version(Info.Protocol)}, {Info.Engine})";
 
     /// <summary>
     /// Runs the TLS handshake over <paramref name="below"/> and returns the layer. <paramref name="below"/>
@@ -294,64 +298,8 @@ public sealed class TlsLayer : AmpLayer
 
     private static async Task<TlsLayer> HandshakeAsync(IDuplexPipe below, TlsLayerOptions options, bool isClient, int depth, CancellationToken cancellationToken)
     {
-        if (!isClient && options.LocalCertificate is null)
-        {
-            throw new AmpTlsException(TlsFailure.InvalidOptions, "The TLS server side needs a certificate (TlsLayerOptions.LocalCertificate).");
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.HandshakeTimeout);
-
-        // Held until the handshake ends, whatever the outcome; taken before the TLS engine exists, so a
-        // handshake waiting for its turn holds none of its state.
-        using RateLimitLease? permit = isClient
-            ? null
-            : await TlsHandshakeLimits.AcquireAsync(options.HandshakeLimiter, options.HandshakeTimeout, timeout.Token, cancellationToken).ConfigureAwait(false);
-        var verdict = new PeerVerdict();
-        var records = new TlsRecordStream(below);
-        var tls = new SslStream(records, leaveInnerStreamOpen: true);
-        try
-        {
-            if (isClient)
-            {
-                await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-                {
-                    TargetHost = options.TargetHost ?? string.Empty,
-                    ClientCertificates = options.LocalCertificate is { } certificate ? [certificate] : null,
-                    EnabledSslProtocols = options.EnabledProtocols,
-                    RemoteCertificateValidationCallback = (_, peer, _, errors) => verdict.Decide(options, isClient: true, peer, errors),
-                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                }, timeout.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
-                {
-                    ServerCertificate = options.LocalCertificate,
-                    ClientCertificateRequired = options.RequireClientCertificate || options.TrustedAuthorities.Count > 0,
-                    EnabledSslProtocols = options.EnabledProtocols,
-                    RemoteCertificateValidationCallback = (_, peer, _, errors) => verdict.Decide(options, isClient: false, peer, errors),
-                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                }, timeout.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e)
-        {
-            await tls.DisposeAsync().ConfigureAwait(false);
-            if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException("The TLS handshake was cancelled.", e, cancellationToken);
-            }
-
-            if (e is OperationCanceledException && timeout.IsCancellationRequested && verdict.Failure is null)
-            {
-                throw new AmpTlsException(TlsFailure.HandshakeTimedOut,
-                    $"The TLS handshake did not finish within {options.HandshakeTimeout.TotalSeconds:0.###} s.", e);
-            }
-
-            throw TlsErrors.FromHandshake(e, verdict, records);
-        }
-
-        return new TlsLayer(below, tls, records, new TlsConnectionInfo(tls, isClient, depth));
+        (ITlsSession session, TlsRecordStream records, ITlsEngine engine) =
+            await TlsHandshake.RunAsync(below, options, isClient, depth, cancellationToken).ConfigureAwait(false);
+        return new TlsLayer(below, session, records, engine);
     }
 }

@@ -8,7 +8,16 @@ namespace Amp.Tls;
 /// Settings of one TLS layer. The peer's certificate is verified by default: against
 /// <see cref="TrustedAuthorities"/> when set (pinning a private CA is one line), else against the
 /// system's roots. Accepting any certificate takes <see cref="AllowAnyPeerCertificate"/>.
+/// <see cref="Engine"/> picks the TLS implementation; with <see cref="TlsEngine.BouncyCastle"/> the peers
+/// may authenticate each other with a <see cref="PreSharedKey"/> instead of certificates.
 /// </summary>
+/// <remarks>
+/// Options that cannot work (a pre-shared key with the <see cref="TlsEngine.SslStream"/> engine, a TLS
+/// version the engine does not speak) are refused before anything is sent: by
+/// <see cref="TlsLayer.StartAsync(System.IO.Pipelines.IDuplexPipe, TlsLayerOptions, TlsRole, CancellationToken)"/>
+/// and StartTLS with <see cref="AmpTlsException"/> (<see cref="TlsFailure.InvalidOptions"/>), by
+/// <c>AddStartTls(options)</c> with <see cref="ArgumentException"/>.
+/// </remarks>
 public sealed record TlsLayerOptions
 {
     private readonly TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(10);
@@ -38,7 +47,11 @@ public sealed record TlsLayerOptions
     /// </summary>
     public bool CheckHostName { get; init; } = true;
 
-    /// <summary>The TLS versions allowed; <see cref="SslProtocols.None"/> (the default) lets the system choose (TLS 1.2 and 1.3).</summary>
+    /// <summary>
+    /// The TLS versions allowed; <see cref="SslProtocols.None"/> (the default) lets the system choose (TLS 1.2
+    /// and 1.3). The <see cref="TlsEngine.BouncyCastle"/> engine speaks only <see cref="SslProtocols.Tls12"/>
+    /// and <see cref="SslProtocols.Tls13"/> (None means both).
+    /// </summary>
     public SslProtocols EnabledProtocols { get; init; } = SslProtocols.None;
 
     /// <summary>Which end of the handshake this side plays. Default <see cref="TlsRole.Automatic"/>.</summary>
@@ -83,6 +96,68 @@ public sealed record TlsLayerOptions
 
     /// <summary>An extra check run after the built-in verification succeeds; return <see langword="false"/> to refuse the peer.</summary>
     public Func<X509Certificate2, bool>? PeerCertificateCheck { get; init; }
+
+    /// <summary>The TLS implementation of the layer. Default <see cref="TlsEngine.SslStream"/>, the platform's.</summary>
+    public TlsEngine Engine { get; init; }
+
+    /// <summary>
+    /// A key both peers hold, to authenticate each other without certificates (needs
+    /// <see cref="TlsEngine.BouncyCastle"/>). As the TLS client: the key offered, and the only way the server
+    /// may authenticate (a server that answers with a certificate instead is refused,
+    /// <see cref="TlsFailure.UnknownPreSharedKey"/>); TLS 1.3 uses it as an external PSK with an ECDHE key
+    /// share, TLS 1.2 with PSK cipher suites. As the TLS server: a client offering this identity must prove
+    /// this key; clients without a pre-shared key still get the certificate handshake when
+    /// <see cref="LocalCertificate"/> is set.
+    /// </summary>
+    public TlsPreSharedKey? PreSharedKey { get; init; }
+
+    /// <summary>
+    /// As the TLS server, finds the key for the identity a client offers (needs
+    /// <see cref="TlsEngine.BouncyCastle"/>): return the key's bytes, or <see langword="null"/> for an identity
+    /// this side does not know (the handshake then fails with <see cref="TlsFailure.UnknownPreSharedKey"/>,
+    /// unless a certificate handshake can go on). Consulted when <see cref="PreSharedKey"/> does not name the
+    /// identity. It runs inside the handshake: keep it quick, and never block on I/O in it.
+    /// </summary>
+    public Func<ReadOnlyMemory<byte>, byte[]?>? PreSharedKeyLookup { get; init; }
+
+    /// <summary>Whether a pre-shared key is configured for either role.</summary>
+    internal bool UsesPreSharedKeys => PreSharedKey is not null || PreSharedKeyLookup is not null;
+
+    /// <summary>
+    /// Why these options cannot work, or <see langword="null"/>. <paramref name="isClient"/> is the role when
+    /// known; without it only what is wrong in any role is found.
+    /// </summary>
+    internal string? FindProblem(bool? isClient)
+    {
+        if (!Enum.IsDefined(Engine))
+        {
+            return $"Unknown TLS engine {(int)Engine} (TlsLayerOptions.Engine).";
+        }
+
+        if (Engine == TlsEngine.SslStream && UsesPreSharedKeys)
+        {
+            return "The SslStream engine cannot use pre-shared keys (TlsLayerOptions.PreSharedKey, PreSharedKeyLookup): set Engine = TlsEngine.BouncyCastle.";
+        }
+
+        if (Engine == TlsEngine.BouncyCastle && (EnabledProtocols & ~(SslProtocols.Tls12 | SslProtocols.Tls13)) != 0)
+        {
+            return $"The BouncyCastle engine speaks TLS 1.2 and 1.3 only, not {EnabledProtocols} (TlsLayerOptions.EnabledProtocols).";
+        }
+
+        if (LocalCertificate is { HasPrivateKey: false } certificate)
+        {
+            return $"The certificate {certificate.Subject} (TlsLayerOptions.LocalCertificate) has no private key.";
+        }
+
+        if (isClient == false && LocalCertificate is null && !UsesPreSharedKeys)
+        {
+            return Engine == TlsEngine.SslStream
+                ? "The TLS server side needs a certificate (TlsLayerOptions.LocalCertificate)."
+                : "The TLS server side needs a certificate (TlsLayerOptions.LocalCertificate) or a pre-shared key (PreSharedKey, PreSharedKeyLookup).";
+        }
+
+        return null;
+    }
 
     /// <summary>Options that trust only <paramref name="authority"/> for the peer and present <paramref name="certificate"/>.</summary>
     /// <param name="certificate">This side's certificate with its key, or <see langword="null"/>.</param>

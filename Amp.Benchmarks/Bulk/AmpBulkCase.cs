@@ -8,7 +8,8 @@ namespace Amp.Benchmarks.Bulk;
 
 /// <summary>
 /// Amp.NET bulk boxes: <see cref="InFlight"/> callers each sending <see cref="BulkCommand"/> with a 16 KiB
-/// payload in a loop, over one loopback TCP connection with 0, 1 or 2 TLS layers (StartTLS made before the run).
+/// payload in a loop, over one loopback TCP connection with 0, 1 or 2 TLS layers of one engine (StartTLS made
+/// before the run).
 /// </summary>
 internal sealed class AmpBulkCase : IBulkCase
 {
@@ -19,9 +20,14 @@ internal sealed class AmpBulkCase : IBulkCase
     private readonly AmpConnection _client;
     private readonly byte[] _payload;
 
-    private AmpBulkCase(int layers, SocketListener listener, AmpConnection server, AmpConnection client, int payloadBytes)
+    private AmpBulkCase(int layers, TlsEngine engine, SocketListener listener, AmpConnection server, AmpConnection client, int payloadBytes)
     {
         Name = layers == 0 ? "Amp.NET plaintext" : $"Amp.NET {layers} TLS layer{(layers == 1 ? "" : "s")}";
+        if (layers > 0 && engine != TlsEngine.SslStream)
+        {
+            Name += $" ({engine})";
+        }
+
         _listener = listener;
         _server = server;
         _client = client;
@@ -33,14 +39,14 @@ internal sealed class AmpBulkCase : IBulkCase
     /// <summary>The calling side.</summary>
     public AmpConnection Client => _client;
 
-    public static async Task<AmpBulkCase> StartAsync(int layers, int payloadBytes, BulkCertificates certificates, bool stopTls = false)
+    public static async Task<AmpBulkCase> StartAsync(int layers, int payloadBytes, BulkCertificates certificates, bool stopTls = false, TlsEngine engine = TlsEngine.SslStream)
     {
         SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, 0);
         Task<AmpTransport> accepting = listener.AcceptAsync().AsTask();
         AmpTransport clientTransport = await SocketTransport.ConnectTcpAsync("127.0.0.1", listener.Port).ConfigureAwait(false);
         var responders = new AmpResponders()
             .Add((BulkCommand c) => new BulkResult { Length = c.Data.Length })
-            .AddStartTls(certificates.ServerOptions);
+            .AddStartTls(certificates.ServerOptionsFor(engine));
         if (stopTls)
         {
             responders.AddStopTls();
@@ -50,11 +56,11 @@ internal sealed class AmpBulkCase : IBulkCase
         AmpConnection client = AmpConnection.Start(clientTransport, new AmpConnectionOptions
         {
             Name = "bulk-client",
-            Responders = stopTls ? new AmpResponders().AddStartTls(certificates.ClientOptions).AddStopTls() : new AmpResponders(),
+            Responders = stopTls ? new AmpResponders().AddStartTls(certificates.ClientOptionsFor(engine)).AddStopTls() : new AmpResponders(),
         });
         for (int i = 0; i < layers; i++)
         {
-            await client.StartTlsAsync(certificates.ClientOptions).ConfigureAwait(false);
+            await client.StartTlsAsync(certificates.ClientOptionsFor(engine)).ConfigureAwait(false);
         }
 
         BulkResult check = await client.CallRemoteAsync(new BulkCommand { Data = new byte[payloadBytes] }).ConfigureAwait(false);
@@ -63,7 +69,7 @@ internal sealed class AmpBulkCase : IBulkCase
             throw new InvalidOperationException($"Bulk answered {check.Length} for {payloadBytes} bytes");
         }
 
-        return new AmpBulkCase(layers, listener, server, client, payloadBytes);
+        return new AmpBulkCase(layers, engine, listener, server, client, payloadBytes);
     }
 
     public async Task<BulkSample> PushAsync(TimeSpan duration)

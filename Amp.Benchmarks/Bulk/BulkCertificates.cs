@@ -24,4 +24,10 @@ internal sealed class BulkCertificates
     public TlsLayerOptions ServerOptions { get; }
 
     public TlsLayerOptions ClientOptions { get; }
+
+    /// <summary>The server's options with <paramref name="engine"/>.</summary>
+    public TlsLayerOptions ServerOptionsFor(TlsEngine engine) => ServerOptions with { Engine = engine };
+
+    /// <summary>The client's options with <paramref name="engine"/>.</summary>
+    public TlsLayerOptions ClientOptionsFor(TlsEngine engine) => ClientOptions with { Engine = engine };
 }

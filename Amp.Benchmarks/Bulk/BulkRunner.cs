@@ -41,6 +41,15 @@ internal static class BulkRunner
             ceilingOf = [socketPair, tlsPair, socketPair, tlsPair, tlsPair];
         }
 
+        await MeasureAsync(cases, ceilingOf, seconds, rounds).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Measures <paramref name="cases"/> in interleaved rounds and prints each one's MB/s and its share of
+    /// <paramref name="ceilingOf"/> (the case at the same index; itself for a ceiling); disposes them all.
+    /// </summary>
+    public static async Task MeasureAsync(List<IBulkCase> cases, IBulkCase[] ceilingOf, double seconds, int rounds)
+    {
         try
         {
             TimeSpan slice = TimeSpan.FromSeconds(seconds / rounds);
@@ -80,7 +89,10 @@ internal static class BulkRunner
         }
     }
 
-    /// <summary>One case alone for <paramref name="seconds"/>: <c>pair</c>, <c>sslpair</c>, or the number of TLS layers under Amp.NET.</summary>
+    /// <summary>
+    /// One case alone for <paramref name="seconds"/>: <c>pair</c>, <c>sslpair</c>, the number of TLS layers under
+    /// Amp.NET, <c>bc1</c> or <c>bc2</c> for that many layers of the BouncyCastle engine.
+    /// </summary>
     public static async Task LoopAsync(string which, double seconds)
     {
         var certificates = new BulkCertificates();
@@ -89,6 +101,7 @@ internal static class BulkRunner
             "pair" => await PairCeiling.StartSocketsAsync(PayloadBytes).ConfigureAwait(false),
             "sslpair" => await PairCeiling.StartTlsAsync(PayloadBytes, certificates).ConfigureAwait(false),
             "stream0" or "stream1" => await AmpStreamCase.StartAsync(which[^1] - '0', certificates).ConfigureAwait(false),
+            "bc1" or "bc2" => await AmpBulkCase.StartAsync(which[^1] - '0', PayloadBytes, certificates, engine: Amp.Tls.TlsEngine.BouncyCastle).ConfigureAwait(false),
             _ => await AmpBulkCase.StartAsync(int.Parse(which, CultureInfo.InvariantCulture), PayloadBytes, certificates).ConfigureAwait(false),
         };
         await using (one.ConfigureAwait(false))

@@ -31,6 +31,9 @@ public enum FaultedChange
 /// </summary>
 internal sealed record FaultCase(FaultedChange Change, bool InitiatorAsks, bool CutTowardsCaller, Fault Fault)
 {
+    /// <summary>The TLS engine of both sides' layers (TLS changes only).</summary>
+    public Amp.Tls.TlsEngine Engine { get; init; }
+
     /// <summary>The direction on the wire that is cut.</summary>
     public Direction Direction => InitiatorAsks ^ CutTowardsCaller ? Direction.ToAcceptor : Direction.ToInitiator;
 
@@ -38,5 +41,5 @@ internal sealed record FaultCase(FaultedChange Change, bool InitiatorAsks, bool 
     public bool IsTls => Change is FaultedChange.StartTls or FaultedChange.StopTls or FaultedChange.TlsInTls;
 
     public override string ToString() =>
-        $"{Change} asked by the {(InitiatorAsks ? "initiator" : "acceptor")}, cut {(CutTowardsCaller ? "peer->caller" : "caller->peer")} ({Direction}), {Fault}";
+        $"{Change}{(IsTls ? $" ({Engine})" : "")} asked by the {(InitiatorAsks ? "initiator" : "acceptor")}, cut {(CutTowardsCaller ? "peer->caller" : "caller->peer")} ({Direction}), {Fault}";
 }

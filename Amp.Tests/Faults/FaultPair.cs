@@ -19,11 +19,15 @@ internal sealed class FaultPair : IAsyncDisposable
     /// <summary>Long enough never to end a handshake that a cut left waiting: that must end by itself, or be reported as a hang.</summary>
     private static readonly TimeSpan s_handshakeTimeout = TimeSpan.FromHours(1);
 
-    private static readonly TlsLayerOptions s_clientTls = Race.ClientTls with { HandshakeTimeout = s_handshakeTimeout };
-    private static readonly TlsLayerOptions s_serverTls = Race.ServerTls with { HandshakeTimeout = s_handshakeTimeout };
+    private readonly TlsLayerOptions _clientTls;
+    private readonly TlsLayerOptions _serverTls;
 
-    private FaultPair()
+    private FaultPair(TlsEngine engine)
     {
+        _clientTls = Race.ClientTls with { HandshakeTimeout = s_handshakeTimeout, Engine = engine };
+        _serverTls = Race.ServerTls with { HandshakeTimeout = s_handshakeTimeout, Engine = engine };
+        InitiatorHooks = new() { Tls = TlsFor };
+        AcceptorHooks = new() { Tls = TlsFor };
         Initiator = AmpConnection.Start(Wire.Initiator, new AmpConnectionOptions { Name = "initiator", Responders = Responders(InitiatorHooks, InitiatorHandOver) });
         Acceptor = AmpConnection.Start(Wire.Acceptor, new AmpConnectionOptions { Name = "acceptor", Responders = Responders(AcceptorHooks, AcceptorHandOver) });
     }
@@ -34,19 +38,20 @@ internal sealed class FaultPair : IAsyncDisposable
 
     public AmpConnection Acceptor { get; }
 
-    public PeerHooks InitiatorHooks { get; } = new() { Tls = TlsFor };
+    public PeerHooks InitiatorHooks { get; }
 
-    public PeerHooks AcceptorHooks { get; } = new() { Tls = TlsFor };
+    public PeerHooks AcceptorHooks { get; }
 
     public HandOverEcho InitiatorHandOver { get; } = new();
 
     public HandOverEcho AcceptorHandOver { get; } = new();
 
-    public static FaultPair Create() => new();
+    /// <summary>A pair whose TLS layers, both sides', run on <paramref name="engine"/>.</summary>
+    public static FaultPair Create(TlsEngine engine = TlsEngine.SslStream) => new(engine);
 
     /// <summary>The initiator is the TLS client, whichever side asks for TLS.</summary>
-    public static TlsLayerOptions TlsFor(AmpConnection connection) =>
-        connection.Transport.Role == AmpTransportRole.Initiator ? s_clientTls : s_serverTls;
+    public TlsLayerOptions TlsFor(AmpConnection connection) =>
+        connection.Transport.Role == AmpTransportRole.Initiator ? _clientTls : _serverTls;
 
     public PeerHooks HooksOf(AmpConnection connection) => connection == Initiator ? InitiatorHooks : AcceptorHooks;
 

@@ -31,7 +31,7 @@ internal static class FaultRun
     {
         var outcomes = new List<(string Task, string Outcome)>();
         var details = new List<string>();
-        await using FaultPair pair = FaultPair.Create();
+        await using FaultPair pair = FaultPair.Create(fault.Engine);
         AmpConnection caller = fault.InitiatorAsks ? pair.Initiator : pair.Acceptor;
         AmpConnection peer = fault.InitiatorAsks ? pair.Acceptor : pair.Initiator;
         string State() => $"[{fault}, offset {offset?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}] {Race.Describe(caller)}; {Race.Describe(peer)}; {pair.Wire}";
@@ -49,7 +49,7 @@ internal static class FaultRun
 
         try
         {
-            await PrepareAsync(fault.Change, caller, peer, hang);
+            await PrepareAsync(fault.Change, pair, caller, peer, hang);
         }
         catch (Exception e) when (e is AmpException)
         {
@@ -65,7 +65,7 @@ internal static class FaultRun
         }
 
         Task pending = caller.CallRemoteAsync(new NeverAnswer(), CancellationToken.None);
-        Task change = Start(fault.Change, caller);
+        Task change = Start(fault.Change, pair, caller);
         Task? held = fault.Change is FaultedChange.Switch or FaultedChange.HandOver ? null : caller.CallRemoteAsync(new Sum { A = 1, B = 2 }, CancellationToken.None);
         string changed = await EndOfAsync(change, "the change");
         outcomes.Add(("the change", changed));
@@ -111,12 +111,12 @@ internal static class FaultRun
     }
 
     /// <summary>What must be in place before the change; done before the byte count starts, and never cut.</summary>
-    private static async Task PrepareAsync(FaultedChange change, AmpConnection caller, AmpConnection peer, CancellationToken hang)
+    private static async Task PrepareAsync(FaultedChange change, FaultPair pair, AmpConnection caller, AmpConnection peer, CancellationToken hang)
     {
         switch (change)
         {
             case FaultedChange.StopTls or FaultedChange.TlsInTls:
-                await caller.StartTlsAsync(FaultPair.TlsFor(caller), hang);
+                await caller.StartTlsAsync(pair.TlsFor(caller), hang);
                 break;
             case FaultedChange.StopCompression:
                 await caller.StartCompressionAsync(cancellationToken: hang);
@@ -130,9 +130,9 @@ internal static class FaultRun
         await peer.CallRemoteAsync(new Sum { A = 2, B = 2 }, hang);
     }
 
-    private static Task Start(FaultedChange change, AmpConnection caller) => change switch
+    private static Task Start(FaultedChange change, FaultPair pair, AmpConnection caller) => change switch
     {
-        FaultedChange.StartTls or FaultedChange.TlsInTls => caller.StartTlsAsync(FaultPair.TlsFor(caller), CancellationToken.None),
+        FaultedChange.StartTls or FaultedChange.TlsInTls => caller.StartTlsAsync(pair.TlsFor(caller), CancellationToken.None),
         FaultedChange.StopTls => caller.StopTlsAsync(CancellationToken.None),
         FaultedChange.Switch => caller.SwitchProtocolAsync(new SwitchProtocol { Protocol = "raw-echo" }, CancellationToken.None),
         FaultedChange.HandOver => caller.CallRemoteAsync(new Detach(), CancellationToken.None),

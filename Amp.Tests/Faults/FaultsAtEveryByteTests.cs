@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Amp.Tests.TestUtilities;
+using Amp.Tls;
 
 namespace Amp.Tests.Faults;
 
@@ -9,7 +10,8 @@ namespace Amp.Tests.Faults;
 /// StopCompression), in both directions, with either side asking for the change. Every task ends (the change's
 /// call, a call pending across it, a call held behind it, the traffic after the boundary, both connections,
 /// switched streams and the protocols they were handed to), each as the docs say a cut connection ends, and no
-/// task exception goes unobserved. A task that never ends fails the test as a hang after a minute.
+/// task exception goes unobserved. A task that never ends fails the test as a hang after a minute. The TLS
+/// changes run with each TLS engine.
 /// </summary>
 /// <remarks>
 /// TLS handshakes are thousands of bytes: by default they are cut at every offset of every box and small
@@ -27,18 +29,20 @@ public sealed class FaultsAtEveryByteTests
         "the change", "the call held behind the change", "the peer's call after the change", "the caller's hand-over", "the raw exchange",
     ];
 
+    /// <summary>Every change, side, direction and fault; the TLS changes with each engine (the BouncyCastle ones named so).</summary>
     public static IEnumerable<TestCaseData> Sweeps() =>
         from change in Enum.GetValues<FaultedChange>()
+        from engine in new FaultCase(change, true, false, Fault.Eof).IsTls ? Enum.GetValues<TlsEngine>() : [TlsEngine.SslStream]
         from initiatorAsks in new[] { true, false }
         from cutTowardsCaller in new[] { false, true }
         from fault in Enum.GetValues<Fault>()
-        select new TestCaseData(change, initiatorAsks, cutTowardsCaller, fault)
-            .SetName($"CutDuring{change}_{(initiatorAsks ? "Initiator" : "Acceptor")}Asks_{(cutTowardsCaller ? "PeerToCaller" : "CallerToPeer")}_{fault}");
+        select new TestCaseData(change, engine, initiatorAsks, cutTowardsCaller, fault)
+            .SetName($"CutDuring{change}{(engine == TlsEngine.SslStream ? "" : $"On{engine}")}_{(initiatorAsks ? "Initiator" : "Acceptor")}Asks_{(cutTowardsCaller ? "PeerToCaller" : "CallerToPeer")}_{fault}");
 
     [TestCaseSource(nameof(Sweeps))]
-    public async Task EveryTaskEndsAsDocumentedWhenTheConnectionIsCutAtEveryByteOfTheChange(FaultedChange change, bool initiatorAsks, bool cutTowardsCaller, Fault fault)
+    public async Task EveryTaskEndsAsDocumentedWhenTheConnectionIsCutAtEveryByteOfTheChange(FaultedChange change, TlsEngine engine, bool initiatorAsks, bool cutTowardsCaller, Fault fault)
     {
-        var sweep = new FaultCase(change, initiatorAsks, cutTowardsCaller, fault);
+        var sweep = new FaultCase(change, initiatorAsks, cutTowardsCaller, fault) { Engine = engine };
         int seed = FaultOffsets.Seed();
         var clock = Stopwatch.StartNew();
         var tally = new SortedDictionary<string, int>(StringComparer.Ordinal);

@@ -8,24 +8,24 @@ using Amp.Transports;
 
 namespace Amp.Tests.Tls;
 
-/// <summary>StartTLS between two Amp.NET peers: roles, held boxes, nesting, every split.</summary>
-[CancelAfter(30000)]
+/// <summary>StartTLS between two Amp.NET peers: roles, held boxes, nesting, every split, each engine on each side.</summary>
+[CancelAfter(60000)]
 public sealed class StartTlsTests
 {
-    [Test]
-    public async Task OverTcpTheConnectingSideIsTheTlsClientAndBothSeeTheRightCertificate(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Pairs))]
+    public async Task OverTcpTheConnectingSideIsTheTlsClientAndBothSeeTheRightCertificate(TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
-        await using TcpPair pair = await TcpPair.StartAsync(TestCertificates.ServerOptions(), TestCertificates.ClientOptions(), cancellationToken);
-        TlsConnectionInfo info = await pair.Client.StartTlsAsync(TestCertificates.ClientOptions(), cancellationToken);
-        Assert.That(info.IsClient, Is.True);
+        await using TcpPair pair = await TcpPair.StartAsync(TestCertificates.ServerOptions(engine: serverEngine), TestCertificates.ClientOptions(engine: clientEngine), cancellationToken);
+        TlsConnectionInfo info = await pair.Client.StartTlsAsync(TestCertificates.ClientOptions(engine: clientEngine), cancellationToken);
+        Assert.That((info.IsClient, info.Engine), Is.EqualTo((true, clientEngine)));
         Assert.That(info.PeerCertificate!.Subject, Is.EqualTo("CN=amp-server"));
         Assert.That(info.Protocol, Is.AnyOf(SslProtocols.Tls12, SslProtocols.Tls13));
         Assert.That((await pair.Client.CallRemoteAsync(new CallMeBack { A = 1, B = 2 }, cancellationToken)).Total, Is.EqualTo(new BigInteger(3)));
         AmpConnection server = await pair.ServerConnection;
         TlsConnectionInfo serverInfo = server.GetTlsLayers().Single();
-        Assert.That(serverInfo.IsClient, Is.False);
+        Assert.That((serverInfo.IsClient, serverInfo.Engine, serverInfo.Protocol, serverInfo.CipherSuite), Is.EqualTo((false, serverEngine, info.Protocol, info.CipherSuite)));
         Assert.That(serverInfo.PeerCertificate!.Subject, Is.EqualTo("CN=amp-client"));
-        Assert.That(pair.Client.Layers, Does.EndWith("tls(1.3)").Or.EndWith("tls(1.2)"));
+        Assert.That(pair.Client.Layers, Does.EndWith(clientEngine == TlsEngine.SslStream ? "tls(1.3)" : "tls(1.3, BouncyCastle)"));
     }
 
     [Test]
@@ -65,31 +65,57 @@ public sealed class StartTlsTests
         await AssertCallsWorkAsync(pair, cancellationToken);
     }
 
-    [Test]
-    public async Task EveryBoundaryPositionWithOneBytePerRead(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Pairs))]
+    public async Task EveryBoundaryPositionWithOneBytePerRead(TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
-        await using var pair = TlsPair(new InMemoryTransportOptions { MaxBytesPerRead = 1 });
-        Task<TlsConnectionInfo> starting = pair.Client.StartTlsAsync(TestCertificates.ClientOptions(role: TlsRole.Client), cancellationToken);
+        await using var pair = TlsPair(new InMemoryTransportOptions { MaxBytesPerRead = 1 }, clientEngine, serverEngine);
+        Task<TlsConnectionInfo> starting = pair.Client.StartTlsAsync(TestCertificates.ClientOptions(role: TlsRole.Client, engine: clientEngine), cancellationToken);
         Task<SumResult> early = pair.Client.CallRemoteAsync(new Sum { A = 20, B = 22 }, cancellationToken);
         await starting;
         Assert.That((await early).Total, Is.EqualTo(new BigInteger(42)));
-        await pair.Server.StartTlsAsync(TestCertificates.ServerOptions(role: TlsRole.Server), cancellationToken);
+        await pair.Server.StartTlsAsync(TestCertificates.ServerOptions(role: TlsRole.Server, engine: serverEngine), cancellationToken);
         await AssertCallsWorkAsync(pair, cancellationToken);
+        Assert.That(pair.Server.GetTlsLayers().Select(l => l.Engine), Is.EqualTo(new[] { serverEngine, serverEngine }));
     }
 
-    [Test]
-    public async Task RandomSplitsAroundTheBoundary([Range(0, 3)] int round, CancellationToken cancellationToken)
+    /// <summary>TLS in TLS over AMP with the engines mixed per layer, one byte per read: BouncyCastle outside, the platform's inside, and the reverse.</summary>
+    [TestCase(TlsEngine.BouncyCastle, TlsEngine.SslStream)]
+    [TestCase(TlsEngine.SslStream, TlsEngine.BouncyCastle)]
+    public async Task TlsInsideTlsWithTheEnginesMixedPerLayerOneBytePerRead(TlsEngine outer, TlsEngine inner, CancellationToken cancellationToken)
+    {
+        await using var pair = TlsPair(new InMemoryTransportOptions { MaxBytesPerRead = 1 }, outer, outer);
+        await pair.Client.StartTlsAsync(TestCertificates.ClientOptions(role: TlsRole.Client, engine: outer), cancellationToken);
+        Task<TlsConnectionInfo> starting = pair.Client.StartTlsAsync(TestCertificates.ClientOptions(role: TlsRole.Client, engine: inner), cancellationToken);
+        Task<SumResult> early = pair.Client.CallRemoteAsync(new Sum { A = 1, B = 2 }, cancellationToken);
+        TlsConnectionInfo second = await starting;
+        Assert.That((await early).Total, Is.EqualTo(new BigInteger(3)));
+        Assert.That((second.Depth, second.Engine), Is.EqualTo((2, inner)));
+        Assert.That(pair.Server.GetTlsLayers().Select(l => l.Engine), Is.EqualTo(new[] { outer, outer }), "the answering side's own options (its engine) for both");
+        await AssertCallsWorkAsync(pair, cancellationToken);
+        await pair.Server.StopTlsAsync(cancellationToken);
+        await pair.Client.StopTlsAsync(cancellationToken);
+        await AssertCallsWorkAsync(pair, cancellationToken);
+        Assert.That((pair.Client.LayerDepth, pair.Server.LayerDepth), Is.EqualTo((0, 0)));
+    }
+
+    public static IEnumerable<TestCaseData> SplitRounds() =>
+        from engines in EngineCases.PairValues()
+        from round in new[] { 0, 1 }
+        select new TestCaseData(round, engines.Client, engines.Server);
+
+    [TestCaseSource(nameof(SplitRounds))]
+    public async Task RandomSplitsAroundTheBoundary(int round, TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
         int seed = Environment.TickCount + round;
         TestContext.Out.WriteLine($"split seed: {seed}");
-        await using var pair = TlsPair(new InMemoryTransportOptions { SplitSeed = seed });
-        Task<TlsConnectionInfo> starting = pair.Client.StartTlsAsync(TestCertificates.ClientOptions(role: TlsRole.Client), cancellationToken);
+        await using var pair = TlsPair(new InMemoryTransportOptions { SplitSeed = seed }, clientEngine, serverEngine);
+        Task<TlsConnectionInfo> starting = pair.Client.StartTlsAsync(TestCertificates.ClientOptions(role: TlsRole.Client, engine: clientEngine), cancellationToken);
         Task<SumResult>[] fromClient = [.. Enumerable.Range(0, 20).Select(i => pair.Client.CallRemoteAsync(new Sum { A = i, B = 0 }, cancellationToken))];
         Task<SumResult>[] fromServer = [.. Enumerable.Range(0, 20).Select(i => pair.Server.CallRemoteAsync(new Sum { A = i, B = 1 }, cancellationToken))];
         await starting;
         Assert.That((await Task.WhenAll(fromClient)).Select(r => (int)r.Total), Is.EqualTo(Enumerable.Range(0, 20)));
         Assert.That((await Task.WhenAll(fromServer)).Select(r => (int)r.Total), Is.EqualTo(Enumerable.Range(1, 20)));
-        await pair.Server.StartTlsAsync(TestCertificates.ServerOptions(role: TlsRole.Server), cancellationToken);
+        await pair.Server.StartTlsAsync(TestCertificates.ServerOptions(role: TlsRole.Server, engine: serverEngine), cancellationToken);
         await AssertCallsWorkAsync(pair, cancellationToken);
     }
 
@@ -107,11 +133,12 @@ public sealed class StartTlsTests
         Assert.That((await client.CallRemoteAsync(new Sum { A = 3, B = 4 }, cancellationToken)).Total, Is.EqualTo(new BigInteger(7)));
     }
 
-    internal static ConnectedPair TlsPair(InMemoryTransportOptions transport) =>
+    /// <summary>An in-memory pair answering StartTLS and StopTLS, the initiator as TLS client, each side with its own engine.</summary>
+    internal static ConnectedPair TlsPair(InMemoryTransportOptions transport, TlsEngine initiatorEngine = TlsEngine.SslStream, TlsEngine acceptorEngine = TlsEngine.SslStream) =>
         ConnectedPair.Create(transport, configure: responders => responders.AddStopTls().AddStartTls(connection =>
             connection.Transport.Role == AmpTransportRole.Initiator
-                ? TestCertificates.ClientOptions(role: TlsRole.Client)
-                : TestCertificates.ServerOptions(role: TlsRole.Server)));
+                ? TestCertificates.ClientOptions(role: TlsRole.Client, engine: initiatorEngine)
+                : TestCertificates.ServerOptions(role: TlsRole.Server, engine: acceptorEngine)));
 
     internal static async Task AssertCallsWorkAsync(ConnectedPair pair, CancellationToken cancellationToken)
     {

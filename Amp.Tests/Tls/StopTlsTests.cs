@@ -6,33 +6,34 @@ using Amp.Transports;
 
 namespace Amp.Tests.Tls;
 
-/// <summary>StopTLS (an Amp.NET extension): pop a TLS layer with close_notify both ways, no byte lost.</summary>
-[CancelAfter(30000)]
+/// <summary>StopTLS (an Amp.NET extension): pop a TLS layer with close_notify both ways, no byte lost, with each engine on each side.</summary>
+[CancelAfter(60000)]
 public sealed class StopTlsTests
 {
     private static readonly TlsLayerOptions s_client = TestCertificates.ClientOptions(role: TlsRole.Client);
     private static readonly TlsLayerOptions s_server = TestCertificates.ServerOptions(role: TlsRole.Server);
 
-    [Test]
-    public async Task StartThenStopThenStartAgain(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Pairs))]
+    public async Task StartThenStopThenStartAgain(TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
-        await using var pair = StartTlsTests.TlsPair(new InMemoryTransportOptions());
-        await pair.Client.StartTlsAsync(s_client, cancellationToken);
+        await using var pair = StartTlsTests.TlsPair(new InMemoryTransportOptions(), clientEngine, serverEngine);
+        await pair.Client.StartTlsAsync(s_client with { Engine = clientEngine }, cancellationToken);
         await pair.Client.StopTlsAsync(cancellationToken);
         await StartTlsTests.AssertCallsWorkAsync(pair, cancellationToken);
         Assert.That((pair.Client.LayerDepth, pair.Server.LayerDepth), Is.EqualTo((0, 0)));
-        await pair.Client.StartTlsAsync(s_client, cancellationToken);
+        await pair.Client.StartTlsAsync(s_client with { Engine = clientEngine }, cancellationToken);
         await StartTlsTests.AssertCallsWorkAsync(pair, cancellationToken);
         Assert.That(pair.Server.GetTlsLayers(), Has.Count.EqualTo(1));
     }
 
-    [Test]
-    public async Task ThreeLayersDownToNoneAndBackUpFromBothSides(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Pairs))]
+    public async Task ThreeLayersDownToNoneAndBackUpFromBothSides(TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
-        await using var pair = StartTlsTests.TlsPair(new InMemoryTransportOptions());
-        await pair.Client.StartTlsAsync(s_client, cancellationToken);
-        await pair.Server.StartTlsAsync(s_server, cancellationToken);
-        await pair.Client.StartTlsAsync(s_client, cancellationToken);
+        // The callers' layers alternate engines; the answering sides use their own.
+        await using var pair = StartTlsTests.TlsPair(new InMemoryTransportOptions(), clientEngine, serverEngine);
+        await pair.Client.StartTlsAsync(s_client with { Engine = clientEngine }, cancellationToken);
+        await pair.Server.StartTlsAsync(s_server with { Engine = Other(serverEngine) }, cancellationToken);
+        await pair.Client.StartTlsAsync(s_client with { Engine = Other(clientEngine) }, cancellationToken);
         for (int depth = 3; depth > 0; depth--)
         {
             await (depth % 2 == 0 ? pair.Server.StopTlsAsync(cancellationToken) : pair.Client.StopTlsAsync(cancellationToken));
@@ -71,12 +72,12 @@ public sealed class StopTlsTests
         Assert.That(pair.Client.IsConnected && pair.Server.IsConnected, Is.True);
     }
 
-    [Test]
-    public async Task EveryBoundaryPositionWithOneBytePerRead(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Pairs))]
+    public async Task EveryBoundaryPositionWithOneBytePerRead(TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
-        await using var pair = StartTlsTests.TlsPair(new InMemoryTransportOptions { MaxBytesPerRead = 1 });
-        await pair.Client.StartTlsAsync(s_client, cancellationToken);
-        await pair.Server.StartTlsAsync(s_server, cancellationToken);
+        await using var pair = StartTlsTests.TlsPair(new InMemoryTransportOptions { MaxBytesPerRead = 1 }, clientEngine, serverEngine);
+        await pair.Client.StartTlsAsync(s_client with { Engine = clientEngine }, cancellationToken);
+        await pair.Server.StartTlsAsync(s_server with { Engine = Other(serverEngine) }, cancellationToken);
         Task stopping = pair.Client.StopTlsAsync(cancellationToken);
         Task<SumResult> early = pair.Client.CallRemoteAsync(new Sum { A = 1, B = 2 }, cancellationToken);
         await stopping;
@@ -86,13 +87,13 @@ public sealed class StopTlsTests
         Assert.That(pair.Server.LayerDepth, Is.Zero);
     }
 
-    [Test]
-    public async Task RandomSplits([Range(0, 3)] int round, CancellationToken cancellationToken)
+    [TestCaseSource(typeof(StartTlsTests), nameof(StartTlsTests.SplitRounds))]
+    public async Task RandomSplits(int round, TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
         int seed = Environment.TickCount + round;
         TestContext.Out.WriteLine($"split seed: {seed}");
-        await using var pair = StartTlsTests.TlsPair(new InMemoryTransportOptions { SplitSeed = seed });
-        await pair.Client.StartTlsAsync(s_client, cancellationToken);
+        await using var pair = StartTlsTests.TlsPair(new InMemoryTransportOptions { SplitSeed = seed }, clientEngine, serverEngine);
+        await pair.Client.StartTlsAsync(s_client with { Engine = clientEngine }, cancellationToken);
         Task<SumResult>[] fromServer = [.. Enumerable.Range(0, 20).Select(i => pair.Server.CallRemoteAsync(new Sum { A = i, B = 0 }, cancellationToken))];
         Task stopping = pair.Client.StopTlsAsync(cancellationToken);
         Task<SumResult>[] fromClient = [.. Enumerable.Range(0, 20).Select(i => pair.Client.CallRemoteAsync(new Sum { A = i, B = 1 }, cancellationToken))];
@@ -102,13 +103,13 @@ public sealed class StopTlsTests
         await StartTlsTests.AssertCallsWorkAsync(pair, cancellationToken);
     }
 
-    [Test]
-    public async Task OverTcpAndUnixSockets(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Pairs))]
+    public async Task OverTcp(TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
-        await using TcpPair tcp = await TcpPair.StartAsync(TestCertificates.ServerOptions(), TestCertificates.ClientOptions(), cancellationToken);
+        await using TcpPair tcp = await TcpPair.StartAsync(TestCertificates.ServerOptions(engine: serverEngine), TestCertificates.ClientOptions(engine: clientEngine), cancellationToken);
         for (int i = 0; i < 3; i++)
         {
-            await tcp.Client.StartTlsAsync(TestCertificates.ClientOptions(), cancellationToken);
+            await tcp.Client.StartTlsAsync(TestCertificates.ClientOptions(engine: clientEngine), cancellationToken);
             Assert.That((await tcp.Client.CallRemoteAsync(new CallMeBack { A = i, B = 1 }, cancellationToken)).Total, Is.EqualTo(new BigInteger(i + 1)));
             await tcp.Client.StopTlsAsync(cancellationToken);
             Assert.That((await tcp.Client.CallRemoteAsync(new Sum { A = i, B = 2 }, cancellationToken)).Total, Is.EqualTo(new BigInteger(i + 2)));
@@ -126,4 +127,6 @@ public sealed class StopTlsTests
         Assert.That((refused!.ErrorCode, refused.Description), Is.EqualTo(("TLS_ERROR", "No TLS layer to stop.")));
         await StartTlsTests.AssertCallsWorkAsync(pair, cancellationToken);
     }
+
+    private static TlsEngine Other(TlsEngine engine) => engine == TlsEngine.SslStream ? TlsEngine.BouncyCastle : TlsEngine.SslStream;
 }

@@ -26,19 +26,21 @@ internal static class TestCertificates
 
     public static X509Certificate2 Expired => s_expired.Value;
 
-    public static TlsLayerOptions ServerOptions(X509Certificate2? certificate = null, TlsRole role = TlsRole.Automatic) => new()
+    public static TlsLayerOptions ServerOptions(X509Certificate2? certificate = null, TlsRole role = TlsRole.Automatic, TlsEngine engine = TlsEngine.SslStream) => new()
     {
         LocalCertificate = certificate ?? Server,
         TrustedAuthorities = [Authority],
         RequireClientCertificate = true,
         Role = role,
+        Engine = engine,
     };
 
-    public static TlsLayerOptions ClientOptions(X509Certificate2? trust = null, string? host = "localhost", TlsRole role = TlsRole.Automatic) => new()
+    public static TlsLayerOptions ClientOptions(X509Certificate2? trust = null, string? host = "localhost", TlsRole role = TlsRole.Automatic, TlsEngine engine = TlsEngine.SslStream) => new()
     {
         LocalCertificate = Client,
         TrustedAuthorities = [trust ?? Authority],
         TargetHost = host,
         Role = role,
+        Engine = engine,
     };
 }

@@ -7,47 +7,55 @@ using Amp.Transports;
 
 namespace Amp.Tests.Tls;
 
-/// <summary>Each way StartTLS can fail: a typed cause, pending calls failed with it, the connection closed, nothing hanging.</summary>
+/// <summary>
+/// Each way StartTLS can fail: a typed cause, pending calls failed with it, the connection closed, nothing
+/// hanging; the certificate cases with each client engine against each server engine.
+/// </summary>
 [CancelAfter(30000)]
 public sealed class TlsFailureTests
 {
-    [Test]
-    public async Task ServerCertificateFromAnotherAuthorityIsUntrusted(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Pairs))]
+    public async Task ServerCertificateFromAnotherAuthorityIsUntrusted(TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
-        await using TcpPair pair = await TcpPair.StartAsync(TestCertificates.ServerOptions(TestCertificates.Stranger), TestCertificates.ClientOptions(), cancellationToken);
-        await AssertStartTlsFailsAsync(pair, TestCertificates.ClientOptions(), TlsFailure.UntrustedCertificate, "does not chain", cancellationToken);
+        await using TcpPair pair = await TcpPair.StartAsync(
+            TestCertificates.ServerOptions(TestCertificates.Stranger, engine: serverEngine), TestCertificates.ClientOptions(engine: clientEngine), cancellationToken);
+        await AssertStartTlsFailsAsync(pair, TestCertificates.ClientOptions(engine: clientEngine), TlsFailure.UntrustedCertificate, "does not chain", cancellationToken);
     }
 
-    [Test]
-    public async Task ExpiredServerCertificateIsNamedAsExpired(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Pairs))]
+    public async Task ExpiredServerCertificateIsNamedAsExpired(TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
-        await using TcpPair pair = await TcpPair.StartAsync(TestCertificates.ServerOptions(TestCertificates.Expired), TestCertificates.ClientOptions(), cancellationToken);
-        await AssertStartTlsFailsAsync(pair, TestCertificates.ClientOptions(), TlsFailure.ExpiredCertificate, "not valid now", cancellationToken);
+        await using TcpPair pair = await TcpPair.StartAsync(
+            TestCertificates.ServerOptions(TestCertificates.Expired, engine: serverEngine), TestCertificates.ClientOptions(engine: clientEngine), cancellationToken);
+        await AssertStartTlsFailsAsync(pair, TestCertificates.ClientOptions(engine: clientEngine), TlsFailure.ExpiredCertificate, "not valid now", cancellationToken);
     }
 
-    [Test]
-    public async Task WrongHostNameIsRefused(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Pairs))]
+    public async Task WrongHostNameIsRefused(TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
-        await using TcpPair pair = await TcpPair.StartAsync(TestCertificates.ServerOptions(), TestCertificates.ClientOptions(), cancellationToken);
-        await AssertStartTlsFailsAsync(pair, TestCertificates.ClientOptions(host: "amp.example.org"), TlsFailure.HostNameMismatch, "amp.example.org", cancellationToken);
+        await using TcpPair pair = await TcpPair.StartAsync(
+            TestCertificates.ServerOptions(engine: serverEngine), TestCertificates.ClientOptions(engine: clientEngine), cancellationToken);
+        await AssertStartTlsFailsAsync(pair, TestCertificates.ClientOptions(host: "amp.example.org", engine: clientEngine), TlsFailure.HostNameMismatch, "amp.example.org", cancellationToken);
     }
 
-    [Test]
-    public async Task AClientTrustingAnotherAuthorityFailsCleanlyOnBothSides(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Pairs))]
+    public async Task AClientTrustingAnotherAuthorityFailsCleanlyOnBothSides(TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
-        await using TcpPair pair = await TcpPair.StartAsync(TestCertificates.ServerOptions(), TestCertificates.ClientOptions(), cancellationToken);
-        await AssertStartTlsFailsAsync(pair, TestCertificates.ClientOptions(trust: TestCertificates.OtherAuthority), TlsFailure.UntrustedCertificate, "Some Other CA", cancellationToken);
+        await using TcpPair pair = await TcpPair.StartAsync(
+            TestCertificates.ServerOptions(engine: serverEngine), TestCertificates.ClientOptions(engine: clientEngine), cancellationToken);
+        await AssertStartTlsFailsAsync(pair, TestCertificates.ClientOptions(trust: TestCertificates.OtherAuthority, engine: clientEngine), TlsFailure.UntrustedCertificate, "Some Other CA", cancellationToken);
         AmpConnection server = await pair.ServerConnection;
         // The server may finish its side of a TLS 1.3 handshake before the client hangs up: it sees the peer go.
         AmpConnectionLostException serverEnd = await server.Completion.WaitAsync(cancellationToken);
         Assert.That(serverEnd.Reason, Is.AnyOf(AmpDisconnectReason.TlsFailure, AmpDisconnectReason.RemoteClosed, AmpDisconnectReason.TransportError));
     }
 
-    [Test]
-    public async Task ClientCertificateTheServerDoesNotTrustEndsTheConnection(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Pairs))]
+    public async Task ClientCertificateTheServerDoesNotTrustEndsTheConnection(TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
-        await using TcpPair pair = await TcpPair.StartAsync(TestCertificates.ServerOptions(), TestCertificates.ClientOptions(), cancellationToken);
-        TlsLayerOptions stranger = TestCertificates.ClientOptions() with { LocalCertificate = TestCertificates.Stranger };
+        await using TcpPair pair = await TcpPair.StartAsync(
+            TestCertificates.ServerOptions(engine: serverEngine), TestCertificates.ClientOptions(engine: clientEngine), cancellationToken);
+        TlsLayerOptions stranger = TestCertificates.ClientOptions(engine: clientEngine) with { LocalCertificate = TestCertificates.Stranger };
         Task<TlsConnectionInfo> starting = pair.Client.StartTlsAsync(stranger, cancellationToken);
         Task<SumResult> held = pair.Client.CallRemoteAsync(new Sum { A = 1, B = 1 }, cancellationToken);
         AmpConnection server = await pair.ServerConnection;
@@ -68,11 +76,11 @@ public sealed class TlsFailureTests
         }
     }
 
-    [Test]
-    public async Task APeerThatNeverHandshakesTimesOut(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Each))]
+    public async Task APeerThatNeverHandshakesTimesOut(TlsEngine engine, CancellationToken cancellationToken)
     {
         await using RawPeer peer = RawPeer.Start();
-        var options = TestCertificates.ClientOptions(role: TlsRole.Client) with { HandshakeTimeout = TimeSpan.FromMilliseconds(500) };
+        var options = TestCertificates.ClientOptions(role: TlsRole.Client, engine: engine) with { HandshakeTimeout = TimeSpan.FromMilliseconds(500) };
         Task<TlsConnectionInfo> starting = peer.Connection.StartTlsAsync(options, cancellationToken);
         Task<SumResult> held = peer.Connection.CallRemoteAsync(new Sum { A = 1, B = 1 }, cancellationToken);
         await AnswerStartTlsAsync(peer, cancellationToken);
@@ -84,11 +92,11 @@ public sealed class TlsFailureTests
         Assert.That(lost.InnerException, Is.SameAs(error));
     }
 
-    [Test]
-    public async Task APeerClosingMidHandshakeIsNamed(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Each))]
+    public async Task APeerClosingMidHandshakeIsNamed(TlsEngine engine, CancellationToken cancellationToken)
     {
         await using RawPeer peer = RawPeer.Start();
-        Task<TlsConnectionInfo> starting = peer.Connection.StartTlsAsync(TestCertificates.ClientOptions(role: TlsRole.Client), cancellationToken);
+        Task<TlsConnectionInfo> starting = peer.Connection.StartTlsAsync(TestCertificates.ClientOptions(role: TlsRole.Client, engine: engine), cancellationToken);
         await AnswerStartTlsAsync(peer, cancellationToken);
         await peer.CompleteOutputAsync();
         var error = Assert.ThrowsAsync<AmpTlsException>(() => starting);
@@ -159,12 +167,13 @@ public sealed class TlsFailureTests
         Assert.That(answer.GetString("total"), Is.EqualTo("9"));
     }
 
-    [Test]
-    public void AServerWithoutACertificateIsAnOptionsError()
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Each))]
+    public void AServerWithoutACertificateIsAnOptionsError(TlsEngine engine)
     {
         var below = new PipePair(new System.IO.Pipelines.Pipe());
-        var error = Assert.ThrowsAsync<AmpTlsException>(() => TlsLayer.StartAsync(below, new TlsLayerOptions(), isClient: false, 1, CancellationToken.None));
+        var error = Assert.ThrowsAsync<AmpTlsException>(() => TlsLayer.StartAsync(below, new TlsLayerOptions { Engine = engine }, isClient: false, 1, CancellationToken.None));
         Assert.That(error!.Failure, Is.EqualTo(TlsFailure.InvalidOptions));
+        Assert.That(error.Message, Does.Contain("needs a certificate (TlsLayerOptions.LocalCertificate)"));
     }
 
     private static async Task AssertStartTlsFailsAsync(TcpPair pair, TlsLayerOptions clientOptions, TlsFailure expected, string inMessage, CancellationToken cancellationToken)

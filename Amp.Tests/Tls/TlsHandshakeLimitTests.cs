@@ -9,7 +9,7 @@ namespace Amp.Tests.Tls;
 /// <summary>
 /// <see cref="TlsLayerOptions.HandshakeLimiter"/> on the TLS layer itself: a server-side handshake takes a
 /// permit before its TLS engine exists, waits for one within its timeout, fails with
-/// <see cref="TlsFailure.TooManyHandshakes"/> without one, and gives it back however it ends.
+/// <see cref="TlsFailure.TooManyHandshakes"/> without one, and gives it back however it ends, whatever the engine.
 /// </summary>
 [CancelAfter(60000)]
 public sealed class TlsHandshakeLimitTests
@@ -25,11 +25,11 @@ public sealed class TlsHandshakeLimitTests
         CallerCancels,
     }
 
-    [Test]
-    public async Task FailedTimedOutAndCancelledHandshakesGiveTheirPermitBackThenOneSucceeds(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Each))]
+    public async Task FailedTimedOutAndCancelledHandshakesGiveTheirPermitBackThenOneSucceeds(TlsEngine engine, CancellationToken cancellationToken)
     {
         using var limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 1, QueueLimit = 0 });
-        TlsLayerOptions server = TestCertificates.ServerOptions(role: TlsRole.Server) with { HandshakeLimiter = limiter };
+        TlsLayerOptions server = TestCertificates.ServerOptions(role: TlsRole.Server, engine: engine) with { HandshakeLimiter = limiter };
         for (int round = 0; round < 2; round++)
         {
             foreach (Failure failure in Enum.GetValues<Failure>())
@@ -43,17 +43,17 @@ public sealed class TlsHandshakeLimitTests
         await using var _ = initiator;
         await using var __ = acceptor;
         Task<TlsLayer> serving = TlsLayer.StartAsync(acceptor, server, TlsRole.Server, cancellationToken);
-        await using TlsLayer client = await TlsLayer.StartAsync(initiator, s_client, TlsRole.Client, cancellationToken);
+        await using TlsLayer client = await TlsLayer.StartAsync(initiator, s_client with { Engine = engine }, TlsRole.Client, cancellationToken);
         await using TlsLayer layer = await serving;
         Assert.That(layer.Info.PeerCertificate!.Subject, Is.EqualTo("CN=amp-client"));
         Assert.That(limiter.GetStatistics()!.CurrentAvailablePermits, Is.EqualTo(1));
     }
 
-    [Test]
-    public async Task WithThePermitTakenAndTheQueueFullAHandshakeIsRefusedAtOnce(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Each))]
+    public async Task WithThePermitTakenAndTheQueueFullAHandshakeIsRefusedAtOnce(TlsEngine engine, CancellationToken cancellationToken)
     {
         using var limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 1, QueueLimit = 1 });
-        TlsLayerOptions server = TestCertificates.ServerOptions(role: TlsRole.Server) with { HandshakeLimiter = limiter, HandshakeTimeout = TimeSpan.FromMinutes(5) };
+        TlsLayerOptions server = TestCertificates.ServerOptions(role: TlsRole.Server, engine: engine) with { HandshakeLimiter = limiter, HandshakeTimeout = TimeSpan.FromMinutes(5) };
         RateLimitLease taken = limiter.AttemptAcquire();
         ValueTask<RateLimitLease> waiting = limiter.AcquireAsync(1, cancellationToken);
         Assert.That(waiting.IsCompleted, Is.False);
@@ -76,11 +76,11 @@ public sealed class TlsHandshakeLimitTests
         Assert.That(limiter.GetStatistics()!.CurrentAvailablePermits, Is.EqualTo(1));
     }
 
-    [Test]
-    public async Task AQueuedHandshakeRunsWhenThePermitIsGivenBack(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Each))]
+    public async Task AQueuedHandshakeRunsWhenThePermitIsGivenBack(TlsEngine engine, CancellationToken cancellationToken)
     {
         using var limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 1, QueueLimit = 1 });
-        TlsLayerOptions server = TestCertificates.ServerOptions(role: TlsRole.Server) with { HandshakeLimiter = limiter, HandshakeTimeout = TimeSpan.FromMinutes(5) };
+        TlsLayerOptions server = TestCertificates.ServerOptions(role: TlsRole.Server, engine: engine) with { HandshakeLimiter = limiter, HandshakeTimeout = TimeSpan.FromMinutes(5) };
         RateLimitLease taken = limiter.AttemptAcquire();
 
         var (initiator, acceptor) = InMemoryTransport.CreatePair();
@@ -89,7 +89,7 @@ public sealed class TlsHandshakeLimitTests
 
         // The server side asks for its permit before StartAsync returns, so it is queued now.
         Task<TlsLayer> serving = TlsLayer.StartAsync(acceptor, server, TlsRole.Server, cancellationToken);
-        Task<TlsLayer> connecting = TlsLayer.StartAsync(initiator, s_client, TlsRole.Client, cancellationToken);
+        Task<TlsLayer> connecting = TlsLayer.StartAsync(initiator, s_client with { Engine = engine }, TlsRole.Client, cancellationToken);
         Assert.That(limiter.GetStatistics()!.CurrentQueuedCount, Is.EqualTo(1));
         Assert.That(serving.IsCompleted, Is.False);
 
@@ -99,11 +99,11 @@ public sealed class TlsHandshakeLimitTests
         Assert.That(limiter.GetStatistics()!.CurrentAvailablePermits, Is.EqualTo(1));
     }
 
-    [Test]
-    public async Task WaitingForAPermitCountsAgainstTheHandshakeTimeout(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Each))]
+    public async Task WaitingForAPermitCountsAgainstTheHandshakeTimeout(TlsEngine engine, CancellationToken cancellationToken)
     {
         using var limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 1, QueueLimit = 1 });
-        TlsLayerOptions server = TestCertificates.ServerOptions(role: TlsRole.Server) with { HandshakeLimiter = limiter, HandshakeTimeout = TimeSpan.FromMilliseconds(300) };
+        TlsLayerOptions server = TestCertificates.ServerOptions(role: TlsRole.Server, engine: engine) with { HandshakeLimiter = limiter, HandshakeTimeout = TimeSpan.FromMilliseconds(300) };
         using RateLimitLease taken = limiter.AttemptAcquire();
 
         var (initiator, acceptor) = InMemoryTransport.CreatePair();
@@ -184,7 +184,7 @@ public sealed class TlsHandshakeLimitTests
                 await initiator.Output.WriteAsync(new byte[] { 0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5 }, cancellationToken);
                 break;
             case Failure.UntrustedClientCertificate:
-                connecting = TlsLayer.StartAsync(initiator, s_client with { LocalCertificate = TestCertificates.Stranger }, TlsRole.Client, cancellationToken);
+                connecting = TlsLayer.StartAsync(initiator, s_client with { LocalCertificate = TestCertificates.Stranger, Engine = server.Engine }, TlsRole.Client, cancellationToken);
                 break;
             case Failure.CallerCancels:
                 await caller.CancelAsync();

@@ -12,31 +12,59 @@ namespace Amp.Tests.Tls;
 /// <summary>
 /// <see cref="TlsLayer"/> on its own, over any pipe or stream (no AMP): push TLS, TLS inside TLS, exchange
 /// data, pop back to plaintext with the bytes written right behind each close_notify arriving intact,
-/// whatever the segmentation of the transport.
+/// whatever the segmentation of the transport, with either engine on either side, and the engines mixed
+/// per layer in TLS inside TLS.
 /// </summary>
-[CancelAfter(30000)]
+[CancelAfter(60000)]
 public sealed class TlsLayerStandaloneTests
 {
     private static readonly TlsLayerOptions s_client = TestCertificates.ClientOptions(role: TlsRole.Client);
     private static readonly TlsLayerOptions s_server = TestCertificates.ServerOptions(role: TlsRole.Server);
 
-    public static IEnumerable<TestCaseData> Segmentations()
+    private static IEnumerable<(int? MaxBytesPerRead, int? Seed, string Name)> SegmentationsOnly()
     {
-        yield return new TestCaseData(null, null).SetArgDisplayNames("whole reads");
-        yield return new TestCaseData(1, null).SetArgDisplayNames("one byte per read");
+        yield return (null, null, "whole reads");
+        yield return (1, null, "one byte per read");
         int seed = Environment.TickCount;
-        yield return new TestCaseData(null, seed).SetArgDisplayNames($"random splits, seed {seed}");
+        yield return (null, seed, $"random splits, seed {seed}");
+    }
+
+    /// <summary>Every segmentation with each client engine against each server engine.</summary>
+    public static IEnumerable<TestCaseData> Segmentations() =>
+        from engines in EngineCases.PairValues()
+        from split in SegmentationsOnly()
+        select new TestCaseData(split.MaxBytesPerRead, split.Seed, engines.Client, engines.Server)
+            .SetArgDisplayNames(split.Name, $"client {engines.Client}", $"server {engines.Server}");
+
+    /// <summary>
+    /// Every segmentation with the engines mixed per layer: BouncyCastle outside and the platform's inside, the
+    /// reverse, and each layer with a different engine on each side.
+    /// </summary>
+    public static IEnumerable<TestCaseData> NestedSegmentations()
+    {
+        (TlsEngine, TlsEngine, TlsEngine, TlsEngine)[] layers =
+        [
+            (TlsEngine.SslStream, TlsEngine.SslStream, TlsEngine.SslStream, TlsEngine.SslStream),
+            (TlsEngine.BouncyCastle, TlsEngine.BouncyCastle, TlsEngine.SslStream, TlsEngine.SslStream),
+            (TlsEngine.SslStream, TlsEngine.SslStream, TlsEngine.BouncyCastle, TlsEngine.BouncyCastle),
+            (TlsEngine.BouncyCastle, TlsEngine.SslStream, TlsEngine.SslStream, TlsEngine.BouncyCastle),
+        ];
+        return from engines in layers
+               from split in SegmentationsOnly()
+               select new TestCaseData(split.MaxBytesPerRead, split.Seed, engines.Item1, engines.Item2, engines.Item3, engines.Item4)
+                   .SetArgDisplayNames(split.Name, $"outer {engines.Item1}-{engines.Item2}", $"inner {engines.Item3}-{engines.Item4}");
     }
 
     [TestCaseSource(nameof(Segmentations))]
-    public async Task PushExchangeAndPopBackToPlaintextWithNothingLost(int? maxBytesPerRead, int? seed, CancellationToken cancellationToken)
+    public async Task PushExchangeAndPopBackToPlaintextWithNothingLost(int? maxBytesPerRead, int? seed, TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
         TestContext.Out.WriteLine($"MaxBytesPerRead={maxBytesPerRead}, SplitSeed={seed}");
         var (initiator, acceptor) = InMemoryTransport.CreatePair(new InMemoryTransportOptions { MaxBytesPerRead = maxBytesPerRead, SplitSeed = seed });
         await using var _ = initiator;
         await using var __ = acceptor;
 
-        (TlsLayer client, TlsLayer server) = await HandshakeAsync(initiator, acceptor, cancellationToken);
+        (TlsLayer client, TlsLayer server) = await HandshakeAsync(initiator, acceptor, cancellationToken, clientEngine, serverEngine);
+        Assert.That((client.Info.Engine, server.Info.Engine), Is.EqualTo((clientEngine, serverEngine)));
         Assert.That((client.Info.IsClient, server.Info.IsClient), Is.EqualTo((true, false)));
         Assert.That((client.Info.Depth, server.Info.Depth), Is.EqualTo((1, 1)));
         Assert.That(client.Below, Is.SameAs(initiator));
@@ -49,17 +77,19 @@ public sealed class TlsLayerStandaloneTests
         await AssertOnlyTheseBytesRemainAsync(initiator, acceptor, cancellationToken);
     }
 
-    [TestCaseSource(nameof(Segmentations))]
-    public async Task TlsInsideTlsPoppedInnermostFirstBackToPlaintext(int? maxBytesPerRead, int? seed, CancellationToken cancellationToken)
+    [TestCaseSource(nameof(NestedSegmentations))]
+    public async Task TlsInsideTlsPoppedInnermostFirstBackToPlaintext(int? maxBytesPerRead, int? seed,
+        TlsEngine outerClientEngine, TlsEngine outerServerEngine, TlsEngine innerClientEngine, TlsEngine innerServerEngine, CancellationToken cancellationToken)
     {
         TestContext.Out.WriteLine($"MaxBytesPerRead={maxBytesPerRead}, SplitSeed={seed}");
         var (initiator, acceptor) = InMemoryTransport.CreatePair(new InMemoryTransportOptions { MaxBytesPerRead = maxBytesPerRead, SplitSeed = seed });
         await using var _ = initiator;
         await using var __ = acceptor;
 
-        (TlsLayer outerClient, TlsLayer outerServer) = await HandshakeAsync(initiator, acceptor, cancellationToken);
-        (TlsLayer innerClient, TlsLayer innerServer) = await HandshakeAsync(outerClient, outerServer, cancellationToken);
+        (TlsLayer outerClient, TlsLayer outerServer) = await HandshakeAsync(initiator, acceptor, cancellationToken, outerClientEngine, outerServerEngine);
+        (TlsLayer innerClient, TlsLayer innerServer) = await HandshakeAsync(outerClient, outerServer, cancellationToken, innerClientEngine, innerServerEngine);
         Assert.That((innerClient.Info.Depth, innerServer.Info.Depth), Is.EqualTo((2, 2)));
+        Assert.That((outerClient.Info.Engine, innerServer.Info.Engine), Is.EqualTo((outerClientEngine, innerServerEngine)));
         Assert.That(innerClient.Below, Is.SameAs(outerClient));
 
         await ExchangeAsync(innerClient, innerServer, "two layers deep", cancellationToken);
@@ -70,22 +100,22 @@ public sealed class TlsLayerStandaloneTests
         await AssertOnlyTheseBytesRemainAsync(initiator, acceptor, cancellationToken);
     }
 
-    [Test]
-    public async Task PushAgainAfterAPopOnTheSamePipe(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Pairs))]
+    public async Task PushAgainAfterAPopOnTheSamePipe(TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
         var (initiator, acceptor) = InMemoryTransport.CreatePair(new InMemoryTransportOptions { MaxBytesPerRead = 7 });
         await using var _ = initiator;
         await using var __ = acceptor;
         for (int round = 0; round < 3; round++)
         {
-            (TlsLayer client, TlsLayer server) = await HandshakeAsync(initiator, acceptor, cancellationToken);
+            (TlsLayer client, TlsLayer server) = await HandshakeAsync(initiator, acceptor, cancellationToken, clientEngine, serverEngine);
             await ExchangeAsync(client, server, $"round {round}", cancellationToken);
             await PopWithPlaintextBehindCloseNotifyAsync(client, server, $"client after round {round}", $"server after round {round}", cancellationToken);
         }
     }
 
-    [Test]
-    public async Task OverStreamsThePlaintextAfterThePopIsReadFromBelow(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Pairs))]
+    public async Task OverStreamsThePlaintextAfterThePopIsReadFromBelow(TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -96,8 +126,8 @@ public sealed class TlsLayerStandaloneTests
         await using NetworkStream clientStream = clientSocket.GetStream();
         await using NetworkStream serverStream = serverSocket.GetStream();
 
-        Task<TlsLayer> serverStarting = TlsLayer.StartAsync(serverStream, s_server, TlsRole.Server, cancellationToken);
-        TlsLayer client = await TlsLayer.StartAsync(clientStream, s_client, TlsRole.Client, cancellationToken);
+        Task<TlsLayer> serverStarting = TlsLayer.StartAsync(serverStream, s_server with { Engine = serverEngine }, TlsRole.Server, cancellationToken);
+        TlsLayer client = await TlsLayer.StartAsync(clientStream, s_client with { Engine = clientEngine }, TlsRole.Client, cancellationToken);
         TlsLayer server = await serverStarting;
         await ExchangeAsync(client, server, "over a NetworkStream", cancellationToken);
         await PopWithPlaintextBehindCloseNotifyAsync(client, server, "client, plaintext again", "server, plaintext again", cancellationToken);
@@ -122,13 +152,13 @@ public sealed class TlsLayerStandaloneTests
         Assert.ThrowsAsync<ArgumentNullException>(() => TlsLayer.StartAsync((Stream)null!, s_client, TlsRole.Client));
     }
 
-    [Test]
-    public async Task DataArrivingWhileStoppingIsAnErrorNotALoss(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Pairs))]
+    public async Task DataArrivingWhileStoppingIsAnErrorNotALoss(TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
         var (initiator, acceptor) = InMemoryTransport.CreatePair();
         await using var _ = initiator;
         await using var __ = acceptor;
-        (TlsLayer client, TlsLayer server) = await HandshakeAsync(initiator, acceptor, cancellationToken);
+        (TlsLayer client, TlsLayer server) = await HandshakeAsync(initiator, acceptor, cancellationToken, clientEngine, serverEngine);
         await WriteAsync(client.Output, "late data", cancellationToken);
 
         var error = Assert.ThrowsAsync<AmpTlsException>(() => server.StopAsync(cancellationToken));
@@ -139,13 +169,13 @@ public sealed class TlsLayerStandaloneTests
         await client.DisposeAsync();
     }
 
-    [Test]
-    public async Task APeerEndingTheConnectionInsteadOfSendingCloseNotifyFailsTheStop(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Pairs))]
+    public async Task APeerEndingTheConnectionInsteadOfSendingCloseNotifyFailsTheStop(TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
         var (initiator, acceptor) = InMemoryTransport.CreatePair();
         await using var _ = initiator;
         await using var __ = acceptor;
-        (TlsLayer client, TlsLayer server) = await HandshakeAsync(initiator, acceptor, cancellationToken);
+        (TlsLayer client, TlsLayer server) = await HandshakeAsync(initiator, acceptor, cancellationToken, clientEngine, serverEngine);
         Task stopping = server.StopAsync(cancellationToken);
         await initiator.Output.CompleteAsync();
 
@@ -155,14 +185,14 @@ public sealed class TlsLayerStandaloneTests
         await client.DisposeAsync();
     }
 
-    [Test]
-    public async Task WithoutStopTheInputEndsAtThePeersCloseNotifyAndTheLayerBelowGoesOn(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Pairs))]
+    public async Task WithoutStopTheInputEndsAtThePeersCloseNotifyAndTheLayerBelowGoesOn(TlsEngine clientEngine, TlsEngine serverEngine, CancellationToken cancellationToken)
     {
         // CloseWritingAsync alone is the half-close: the peer's input ends, and it may keep writing until it stops too.
         var (initiator, acceptor) = InMemoryTransport.CreatePair();
         await using var _ = initiator;
         await using var __ = acceptor;
-        (TlsLayer client, TlsLayer server) = await HandshakeAsync(initiator, acceptor, cancellationToken);
+        (TlsLayer client, TlsLayer server) = await HandshakeAsync(initiator, acceptor, cancellationToken, clientEngine, serverEngine);
         await client.CloseWritingAsync(cancellationToken);
         await client.CloseWritingAsync(cancellationToken);
         Assert.That(await ReadToEndAsync(server.Input, cancellationToken), Is.Empty);
@@ -171,10 +201,11 @@ public sealed class TlsLayerStandaloneTests
         await Task.WhenAll(client.StopAsync(cancellationToken), server.StopAsync(cancellationToken));
     }
 
-    internal static async Task<(TlsLayer Client, TlsLayer Server)> HandshakeAsync(IDuplexPipe clientBelow, IDuplexPipe serverBelow, CancellationToken cancellationToken)
+    internal static async Task<(TlsLayer Client, TlsLayer Server)> HandshakeAsync(IDuplexPipe clientBelow, IDuplexPipe serverBelow, CancellationToken cancellationToken,
+        TlsEngine clientEngine = TlsEngine.SslStream, TlsEngine serverEngine = TlsEngine.SslStream)
     {
-        Task<TlsLayer> server = TlsLayer.StartAsync(serverBelow, s_server, TlsRole.Server, cancellationToken);
-        Task<TlsLayer> client = TlsLayer.StartAsync(clientBelow, s_client, TlsRole.Client, cancellationToken);
+        Task<TlsLayer> server = TlsLayer.StartAsync(serverBelow, s_server with { Engine = serverEngine }, TlsRole.Server, cancellationToken);
+        Task<TlsLayer> client = TlsLayer.StartAsync(clientBelow, s_client with { Engine = clientEngine }, TlsRole.Client, cancellationToken);
         return (await client, await server);
     }
 

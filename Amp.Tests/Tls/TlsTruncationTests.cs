@@ -13,14 +13,16 @@ namespace Amp.Tests.Tls;
 [CancelAfter(30000)]
 public sealed class TlsTruncationTests
 {
-    [TestCase(1)]
-    [TestCase(2)]
-    [TestCase(3)]
-    [TestCase(4)]
-    public async Task ACutInsideTheCloseNotifysHeaderIsATruncation(int bytesDelivered, CancellationToken cancellationToken)
+    public static IEnumerable<TestCaseData> Cuts() =>
+        from engine in Enum.GetValues<TlsEngine>()
+        from delivered in new[] { 1, 2, 3, 4 }
+        select new TestCaseData(delivered, engine);
+
+    [TestCaseSource(nameof(Cuts))]
+    public async Task ACutInsideTheCloseNotifysHeaderIsATruncation(int bytesDelivered, TlsEngine engine, CancellationToken cancellationToken)
     {
         await using var wires = new Wires();
-        (TlsLayer client, TlsLayer server) = await HandshakeAsync(wires, cancellationToken);
+        (TlsLayer client, TlsLayer server) = await HandshakeAsync(wires, engine, cancellationToken);
 
         await wires.StopServerToClientAsync();
         await server.CloseWritingAsync(cancellationToken);
@@ -36,11 +38,11 @@ public sealed class TlsTruncationTests
         Assert.That(below.Buffer.Length, Is.Zero, "the cut record's bytes were left for the layer below");
     }
 
-    [Test]
-    public async Task ACutAtARecordBoundaryEndsTheInputAsAClose(CancellationToken cancellationToken)
+    [TestCaseSource(typeof(EngineCases), nameof(EngineCases.Each))]
+    public async Task ACutAtARecordBoundaryEndsTheInputAsAClose(TlsEngine engine, CancellationToken cancellationToken)
     {
         await using var wires = new Wires();
-        (TlsLayer client, _) = await HandshakeAsync(wires, cancellationToken);
+        (TlsLayer client, _) = await HandshakeAsync(wires, engine, cancellationToken);
 
         await wires.StopServerToClientAsync();
         await wires.ClientInput.Writer.CompleteAsync();
@@ -49,10 +51,10 @@ public sealed class TlsTruncationTests
         Assert.That((result.IsCompleted, result.Buffer.Length), Is.EqualTo((true, 0L)));
     }
 
-    private static async Task<(TlsLayer Client, TlsLayer Server)> HandshakeAsync(Wires wires, CancellationToken cancellationToken)
+    private static async Task<(TlsLayer Client, TlsLayer Server)> HandshakeAsync(Wires wires, TlsEngine engine, CancellationToken cancellationToken)
     {
-        Task<TlsLayer> server = TlsLayer.StartAsync(wires.ServerSide, TestCertificates.ServerOptions(role: TlsRole.Server), TlsRole.Server, cancellationToken);
-        TlsLayer client = await TlsLayer.StartAsync(wires.ClientSide, TestCertificates.ClientOptions(role: TlsRole.Client), TlsRole.Client, cancellationToken);
+        Task<TlsLayer> server = TlsLayer.StartAsync(wires.ServerSide, TestCertificates.ServerOptions(role: TlsRole.Server, engine: engine), TlsRole.Server, cancellationToken);
+        TlsLayer client = await TlsLayer.StartAsync(wires.ClientSide, TestCertificates.ClientOptions(role: TlsRole.Client, engine: engine), TlsRole.Client, cancellationToken);
         return (client, await server);
     }
 
