@@ -15,12 +15,21 @@ internal static class AmpTool
     /// <returns>The exit code (<see cref="ExitCodes"/>).</returns>
     public static async Task<int> RunAsync(string[] args, ToolConsole console, CancellationToken cancellationToken, bool handleSignals = false)
     {
-        RootCommand root = Create(console);
+        Command root = Create(console);
         ParseResult result = root.Parse(args);
         if (result.Errors.Count > 0 && result.Action is not HelpAction)
         {
-            string where = string.Join(' ', ["amp", .. result.CommandResult.Command.Parents.OfType<Command>().Where(c => c is not RootCommand).Select(c => c.Name), result.CommandResult.Command is RootCommand ? "" : result.CommandResult.Command.Name]).TrimEnd();
-            console.Error.WriteLine($"{where}: {result.Errors[0].Message} (see {where} --help)");
+            var names = new List<string>();
+            for (Symbol? symbol = result.CommandResult.Command; symbol is Command command; symbol = command.Parents.FirstOrDefault())
+            {
+                names.Insert(0, command.Name);
+            }
+
+            string where = string.Join(' ', names);
+            // One line: System.CommandLine lists suggestions on lines of their own.
+            string[] lines = result.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            string message = lines.Length == 1 ? lines[0] : $"{lines[0]} {string.Join(", ", lines[1..])}";
+            console.Error.WriteLine($"{where}: {message} (see {where} --help)");
             return ExitCodes.Usage;
         }
 
@@ -34,9 +43,10 @@ internal static class AmpTool
         return await result.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 
-    private static RootCommand Create(ToolConsole console)
+    private static Command Create(ToolConsole console)
     {
-        var root = new RootCommand($"""
+        // A Command named amp rather than a RootCommand, which would take the name of the executable running it (a test host, in tests).
+        var root = new Command("amp", $"""
             amp: call AMP servers (Twisted's Asynchronous Messaging Protocol) from a shell, watch what a client sends, decode captured bytes.
 
               amp call 127.0.0.1:5000 Sum a:int=13 b:int=81
@@ -50,6 +60,8 @@ internal static class AmpTool
             ListenCommand.Create(console),
             DecodeCommand.Create(console),
         };
+        root.Options.Add(new HelpOption { Recursive = true });
+        root.Options.Add(new VersionOption());
         root.SetAction(result =>
         {
             new HelpAction().Invoke(result);

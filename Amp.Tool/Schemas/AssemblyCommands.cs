@@ -47,7 +47,10 @@ internal static class AssemblyCommands
             string folder = Path.GetDirectoryName(full)!;
             AssemblyLoadContext.Default.Resolving += (context, name) =>
                 File.Exists(Path.Combine(folder, name.Name + ".dll")) ? context.LoadFromAssemblyPath(Path.Combine(folder, name.Name + ".dll")) : null;
-            assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(full);
+            // An assembly of that name already loaded (Amp.Core itself, or in a test run) is the one read.
+            string name = AssemblyName.GetAssemblyName(full).Name!;
+            assembly = AssemblyLoadContext.Default.Assemblies.FirstOrDefault(a => a.GetName().Name == name)
+                ?? AssemblyLoadContext.Default.LoadFromAssemblyPath(full);
         }
         catch (Exception e) when (e is BadImageFormatException or FileLoadException or IOException)
         {

@@ -13,6 +13,11 @@ internal sealed record CallArgument(string Key, WireType? Type, byte[] Input)
     public static CallArgument Parse(string text, string directory)
     {
         int equals = text.IndexOf('=', StringComparison.Ordinal);
+        if (text.StartsWith('-') && (equals < 0 || text.StartsWith("--", StringComparison.Ordinal)))
+        {
+            throw ToolException.Usage($"unknown option '{(equals < 0 ? text : text[..equals])}' (see amp call --help)");
+        }
+
         if (equals <= 0)
         {
             throw ToolException.Usage($"'{text}' is not key=value (or key:type=value, key=@file)");

@@ -44,9 +44,9 @@ internal sealed partial class ScalarType(string name, Func<ReadOnlySpan<byte>, b
         {
             return encode(input);
         }
-        catch (Exception e) when (e is not FormatException and not OutOfMemoryException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new FormatException($"not a {name}: {e.Message}", e);
+            throw new FormatException($"not a valid {name}: {e.Message}", e);
         }
     }
 
@@ -56,9 +56,9 @@ internal sealed partial class ScalarType(string name, Func<ReadOnlySpan<byte>, b
         {
             return decode(value);
         }
-        catch (Exception e) when (e is not FormatException and not OutOfMemoryException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new FormatException($"not a {name}: {e.Message}", e);
+            throw new FormatException($"not a valid {name}: {e.Message}", e);
         }
     }
 
@@ -70,7 +70,7 @@ internal sealed partial class ScalarType(string name, Func<ReadOnlySpan<byte>, b
         }
         catch (DecoderFallbackException)
         {
-            throw new FormatException("not UTF-8 text");
+            throw new FormatException("the bytes are not UTF-8");
         }
     }
 
@@ -84,7 +84,7 @@ internal sealed partial class ScalarType(string name, Func<ReadOnlySpan<byte>, b
     {
         string digits = HexSeparators().Replace(text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text, "");
         return digits.Length % 2 != 0 || !digits.All(char.IsAsciiHexDigit)
-            ? throw new FormatException("hex needs pairs of hexadecimal digits (spaces and colons between them are ignored)")
+            ? throw new FormatException("give pairs of hexadecimal digits (spaces and colons between them are ignored)")
             : Convert.FromHexString(digits);
     }
 
@@ -92,7 +92,7 @@ internal sealed partial class ScalarType(string name, Func<ReadOnlySpan<byte>, b
     {
         "True" or "true" or "1" or "yes" => true,
         "False" or "false" or "0" or "no" => false,
-        _ => throw new FormatException($"'{text}' is not a bool: give True or False (or true, false, 1, 0, yes, no)"),
+        _ => throw new FormatException($"'{text}': give True or False (or true, false, 1, 0, yes, no)"),
     };
 
     private static AmpDateTime DateTime(string text)
@@ -107,7 +107,7 @@ internal sealed partial class ScalarType(string name, Func<ReadOnlySpan<byte>, b
         // AMP refuses a time without an offset (Twisted: "cannot serialize naive datetime"), so one is required.
         return OffsetAtEnd().IsMatch(trimmed) && DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset parsed)
             ? parsed
-            : throw new FormatException($"'{text}' is not a datetime with an offset, such as 2010-12-25T00:00:00Z or 2010-12-25T01:30:00+01:00");
+            : throw new FormatException($"'{text}': give a time with an offset, such as 2010-12-25T00:00:00Z or 2010-12-25T01:30:00+01:00 (AMP has no time without one)");
     }
 
     [GeneratedRegex(@"[\s:]")]
