@@ -78,6 +78,11 @@ internal static class CallRunner
         {
             return PrintError(request, e, console);
         }
+        catch (ToolException e) when (e.ExitCode == ExitCodes.ConnectionLost && request.Tls is { LocalCertificate: null })
+        {
+            // With TLS 1.3 a server that requires a client certificate says so only after our side of the handshake is done.
+            throw new ToolException(e.ExitCode, e.Message + " (a server that requires a client certificate closes the connection this way: give --cert)", e);
+        }
 
         return PrintAnswer(request, answer, console);
     }
