@@ -46,6 +46,22 @@ public sealed class ToolTlsTests
     }
 
     [Test]
+    public async Task NoClientCertificateForAServerThatRequiresOneFailsAndSaysWhy(CancellationToken cancellationToken)
+    {
+        await using var server = ToolTestServer.Start(new AmpResponders(), TestCertificates.ServerOptions());
+
+        ToolResult result = await ToolRun.RunAsync(cancellationToken, "call", server.Address, "Who", "--ca", ToolTlsFiles.Ca);
+
+        // TLS 1.2 refuses during the handshake; TLS 1.3 after the client's side of it is done, so the call is what fails.
+        Assert.That(result.ExitCode, Is.AnyOf(ExitCodes.TlsFailed, ExitCodes.ConnectionLost), result.ToString());
+        Assert.That(result.ErrorLines, Has.Length.EqualTo(1), result.ToString());
+        if (result.ExitCode == ExitCodes.ConnectionLost)
+        {
+            Assert.That(result.Errors, Does.Contain("give --cert"));
+        }
+    }
+
+    [Test]
     public async Task InsecureSkipsVerificationAndSaysSo(CancellationToken cancellationToken)
     {
         await using var server = ToolTestServer.Start(new AmpResponders().AddRaw("Ping", (_, _, _) => ValueTask.FromResult(new AmpBox().SetString("pong", "1"))), TestCertificates.ServerOptions());
