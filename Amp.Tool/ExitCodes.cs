@@ -27,6 +27,9 @@ internal static class ExitCodes
     /// <summary><c>amp decode</c>: the bytes are not AMP boxes (malformed), or end inside a box (truncated).</summary>
     public const int BadInput = 7;
 
+    /// <summary>A failure <c>amp</c> did not foresee (a bug: the line names the exception to report).</summary>
+    public const int Unexpected = 70;
+
     /// <summary>Interrupted by Ctrl+C or SIGTERM before it was done.</summary>
     public const int Interrupted = 130;
 
@@ -34,6 +37,6 @@ internal static class ExitCodes
     public const string Table = """
         Exit codes: 0 done; 1 the server answered with an error; 2 bad command line or file;
         3 could not connect; 4 TLS failed; 5 timed out; 6 connection lost or protocol broken before the
-        answer; 7 (decode) malformed or truncated bytes; 130 interrupted.
+        answer; 7 (decode) malformed or truncated bytes; 70 a failure amp did not foresee; 130 interrupted.
         """;
 }

@@ -94,6 +94,29 @@ public sealed class SampleFlagTests
     }
 
     [Test]
+    public async Task ChatClientWithNoServerSaysSo(CancellationToken cancellationToken)
+    {
+        int port = ClosedPort();
+        string certificates = Path.Combine(Path.GetTempPath(), $"amp-chat-certs-{Guid.NewGuid():N}");
+        try
+        {
+            (int exitCode, string output, string errors) = await SampleProcess.RunAsync(cancellationToken,
+                "chat-client", "--name", "bob", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cert-dir", certificates);
+
+            Assert.That(exitCode, Is.EqualTo(2), output + errors);
+            Assert.That(output, Does.Contain($"* cannot reach the server at 127.0.0.1:{port} (ConnectionRefused)"));
+            Assert.That(output + errors, Does.Not.Contain("   at "));
+        }
+        finally
+        {
+            if (Directory.Exists(certificates))
+            {
+                Directory.Delete(certificates, recursive: true);
+            }
+        }
+    }
+
+    [Test]
     public async Task CalcServerOnATakenPortSaysSo(CancellationToken cancellationToken)
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);

@@ -23,7 +23,7 @@ internal static class ToolAction
         {
             // A failure nobody foresaw: still one line, with the exception's type to report it by.
             console.Error.WriteLine($"amp: unexpected failure ({e.GetType().Name}): {e.Message}");
-            return 70;
+            return ExitCodes.Unexpected;
         }
     }
 }

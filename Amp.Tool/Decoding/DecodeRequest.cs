@@ -1,17 +1,4 @@
 namespace Amp.Tool.Decoding;
 
-/// <summary>How <c>amp decode</c> reads its input.</summary>
-internal enum DecodeFormat
-{
-    /// <summary>Raw bytes when the first byte is 0x00 (as every box begins), else hex text.</summary>
-    Auto,
-
-    /// <summary>Hexadecimal text.</summary>
-    Hex,
-
-    /// <summary>Raw bytes, as captured.</summary>
-    Binary,
-}
-
 /// <summary>What <c>amp decode</c> was asked to do: read <see cref="Path"/> (or standard input when null), or <see cref="InlineHex"/>.</summary>
 internal sealed record DecodeRequest(string? Path, string? InlineHex, DecodeFormat Format, bool Json);

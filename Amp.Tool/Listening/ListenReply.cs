@@ -2,25 +2,6 @@ using Amp.Boxes;
 
 namespace Amp.Tool.Listening;
 
-/// <summary>How <c>amp listen</c> answers one command.</summary>
-internal enum ListenReplyKind
-{
-    /// <summary>The answer box is the command's own arguments.</summary>
-    Echo,
-
-    /// <summary>A fixed answer box.</summary>
-    Answer,
-
-    /// <summary>An error box with a code and a description.</summary>
-    Error,
-
-    /// <summary><c>UNHANDLED</c>, as a server without such a command answers.</summary>
-    Unhandled,
-
-    /// <summary>Close the connection without answering.</summary>
-    Close,
-}
-
 /// <summary>One reply: its kind, and the answer box or error it carries.</summary>
 internal sealed record ListenReply(ListenReplyKind Kind, AmpBox? Answer = null, string? Code = null, string? Description = null)
 {
