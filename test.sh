@@ -4,9 +4,20 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-if ! /usr/bin/python3 -c 'import twisted' >/dev/null 2>&1; then
+# The interop tests use the first Python with Twisted among $AMP_PYTHON, python3 on PATH and
+# /usr/bin/python3 (Amp.Tests/Interop/PythonLocator.cs); Debian's python3-twisted serves the last.
+has_twisted() {
+  for python in "${AMP_PYTHON:-}" python3 /usr/bin/python3; do
+    [ -n "$python" ] && "$python" -c 'import twisted' >/dev/null 2>&1 && return 0
+  done
+  return 1
+}
+
+if ! has_twisted; then
   echo "Twisted (python3-twisted) is missing: the interop tests need it; installing it."
-  if [ "$(id -u)" = 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "No apt-get here: install Twisted for a Python 3 yourself (macOS: python3 -m pip install twisted; Windows: py -m pip install twisted), or set AMP_PYTHON." >&2
+  elif [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-twisted >/dev/null
   elif command -v sudo >/dev/null 2>&1; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-twisted >/dev/null

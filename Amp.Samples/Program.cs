@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using Amp;
+using Amp.Samples;
 using Amp.Samples.Calculator;
 using Amp.Samples.Chat;
 using Amp.Samples.FileTransfer;
@@ -15,8 +15,9 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
-// SIGTERM (a service manager, a container stopping, kill) is a first Ctrl+C too: the chat server tells its
-// clients it is going away before it stops. A second one ends the process at once.
+// SIGTERM (a service manager, a container stopping, kill) is a first Ctrl+C too, for every subcommand: the
+// chat server tells its clients it is going away, calc-server closes its connections. A second one ends the
+// process at once.
 using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
 {
     context.Cancel = !cancel.IsCancellationRequested;
@@ -33,67 +34,63 @@ try
         return await ChatProgram.RunAsync(command, flags, cancel.Token);
     }
 
-    switch (command)
+    if (CalculatorProgram.Handles(command))
     {
-        case "calc-demo":
-            return await CalculatorDemo.RunAsync(cancel.Token);
-        case "transfer":
-            long megabytes = long.Parse(Flag(flags, "--megabytes") ?? "64", CultureInfo.InvariantCulture);
-            return await FileTransferDemo.RunAsync(megabytes * 1024 * 1024, Console.Out, cancel.Token);
-        case "calc-server":
-            await CalculatorServer.RunAsync(Port(flags), Console.Out, cancel.Token);
-            return 0;
-        case "calc-client":
-            await CalculatorClient.RunAsync("127.0.0.1", Port(flags), Environment.UserName, Console.Out, cancel.Token);
-            return 0;
-        case "calc-stdio-child":
-            return await RunStdioChildAsync(cancel.Token);
-        case "line-tls-demo":
-            return await LineTlsDemo.RunAsync(Console.Out, cancel.Token);
-        case "telemetry-demo":
-            return await Amp.Samples.Telemetry.TelemetryDemo.RunAsync(Console.Out, cancel.Token);
-        default:
-            Console.WriteLine("""
-                Amp.NET samples
-
-                  demo                      the chat, unattended: a server and clients as separate processes call
-                                            StartTLS, join, talk and leave; prints the transcript (alias chat-demo)
-                  chat-server [--name NAME] a chat server on 127.0.0.1:5001; with --name you chat from it too
-                  chat-client --name NAME   an interactive chat client: type a line to say it, /who, /quit
-                                            (chat-server --help and chat-client --help list every flag)
-                  calc-demo                 a calculator server and client as two processes, printing every call
-                  calc-server [--port N]    answer Sum, Divide and Greet on 127.0.0.1:N (default 5000)
-                  calc-client [--port N]    call the server on 127.0.0.1:N
-                  calc-stdio-child          answer the calculator and accept files (SendFile) over stdin/stdout
-                                            (a parent process drives it)
-                  transfer [--megabytes N]  send a file as a stream argument of an AMP call, and by switching the
-                                            connection to raw bytes (plain, then inside TLS); check its SHA-256
-                                            and print each throughput (default 64 MB)
-                  line-tls-demo             a text line protocol (no AMP) with STARTTLS and STOPTLS, server and client
-                                            over loopback TCP: TLS, TLS inside TLS, back to plaintext, nothing lost
-                  telemetry-demo            the calculator with OpenTelemetry: a span per call on each side (the server's
-                                            a child of the client's, trace/1) and the Amp meter, printed by the console exporter
-                """);
-            return command is "--help" or "-h" ? 0 : 2;
+        return await CalculatorProgram.RunAsync(command, flags, cancel.Token);
     }
+
+    if (TransferProgram.Handles(command))
+    {
+        return await TransferProgram.RunAsync(flags, cancel.Token);
+    }
+
+    if (LineTlsProgram.Handles(command))
+    {
+        return await LineTlsProgram.RunAsync(flags, cancel.Token);
+    }
+
+    if (command == "calc-stdio-child")
+    {
+        if (flags is ["--help"] or ["-h"])
+        {
+            Console.WriteLine("calc-stdio-child\n  Answers the calculator and accepts files (SendFile) over its stdin/stdout, for a parent process\n  that starts it (ChildProcessTransport); it prints to stderr and ends when the parent goes away.");
+            return 0;
+        }
+
+        return flags.Length == 0 ? await RunStdioChildAsync(cancel.Token) : Usage("calc-stdio-child takes no flags (a parent process drives it over stdin/stdout)");
+    }
+
+    if (command == "telemetry-demo")
+    {
+        if (flags is ["--help"] or ["-h"])
+        {
+            Console.WriteLine("telemetry-demo\n  The calculator over loopback TCP with OpenTelemetry wired to Amp.NET: a span per call on each side\n  (the server's a child of the client's, trace/1) and the Amp meter, printed by the console exporter.");
+            return 0;
+        }
+
+        return flags.Length == 0 ? await Amp.Samples.Telemetry.TelemetryDemo.RunAsync(Console.Out, cancel.Token) : Usage("telemetry-demo takes no flags");
+    }
+
+    if (command is "--help" or "-h" or "help")
+    {
+        Console.WriteLine(Commands);
+        return 0;
+    }
+
+    return Usage($"unknown command '{command}'");
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 {
+    Console.Error.WriteLine($"{command}: interrupted");
     return 130;
 }
-catch (Exception e) when (e is FormatException or OverflowException)
+
+static int Usage(string problem)
 {
-    Console.Error.WriteLine($"{command}: a number flag is not a number ({e.Message}); see --help");
+    Console.Error.WriteLine($"Amp.Samples: {problem}");
+    Console.Error.WriteLine(Commands);
     return 2;
 }
-
-static string? Flag(string[] flags, string name)
-{
-    int at = Array.IndexOf(flags, name);
-    return at >= 0 && at + 1 < flags.Length ? flags[at + 1] : null;
-}
-
-static int Port(string[] flags) => int.Parse(Flag(flags, "--port") ?? "5000", CultureInfo.InvariantCulture);
 
 static async Task<int> RunStdioChildAsync(CancellationToken cancellationToken)
 {
@@ -111,4 +108,31 @@ static async Task<int> RunStdioChildAsync(CancellationToken cancellationToken)
 
     Console.Error.WriteLine($"child: parent went away ({end.Reason})");
     return 0;
+}
+
+/// <summary>The list of subcommands (the samples' top-level help).</summary>
+internal static partial class Program
+{
+    private const string Commands = """
+        Amp.NET samples: dotnet run --project Amp.Samples -- COMMAND [flags]   (COMMAND --help for its flags)
+
+          demo                      the chat, unattended: a server and clients as separate processes call
+                                    StartTLS, join, talk and leave; prints the transcript (alias chat-demo)
+          chat-server [--name NAME] a chat server on 127.0.0.1:5001; with --name you chat from it too
+          chat-client --name NAME   an interactive chat client: type a line to say it, /who, /quit
+          calc-demo                 a calculator server and client as two processes, printing every call
+          calc-server [--port N]    answer Sum, Divide and Greet on 127.0.0.1:N (default 5000)
+          calc-client [--port N]    call the server on 127.0.0.1:N
+          calc-stdio-child          answer the calculator and accept files (SendFile) over stdin/stdout
+                                    (a parent process drives it)
+          transfer [--megabytes N]  send a file as a stream argument of an AMP call, and by switching the
+                                    connection to raw bytes (plain, then inside TLS); check its SHA-256
+                                    and print each throughput (default 64 MB)
+          line-tls-demo             a text line protocol (no AMP) with STARTTLS and STOPTLS, server and client
+                                    over loopback TCP: TLS, TLS inside TLS, back to plaintext, nothing lost
+          telemetry-demo            the calculator with OpenTelemetry: a span per call on each side (the server's
+                                    a child of the client's, trace/1) and the Amp meter, printed by the console exporter
+
+        Ctrl+C or SIGTERM stops any of them.
+        """;
 }

@@ -45,22 +45,49 @@ internal static class CalculatorServer
         });
     }
 
-    public static async Task RunAsync(int port, TextWriter log, CancellationToken cancellationToken)
+    /// <summary>Serves until <paramref name="cancellationToken"/> (Ctrl+C or SIGTERM), then closes every connection.</summary>
+    /// <returns>0.</returns>
+    /// <exception cref="System.Net.Sockets.SocketException">It cannot listen there.</exception>
+    /// <exception cref="ArgumentException"><paramref name="host"/> is not an IP address.</exception>
+    public static async Task<int> RunAsync(string host, int port, TextWriter log, CancellationToken cancellationToken)
     {
+        IPAddress address = host == "localhost" ? IPAddress.Loopback
+            : IPAddress.TryParse(host, out IPAddress? parsed) ? parsed
+            : throw new ArgumentException($"--host: a server listens on an IP address (such as 127.0.0.1), not '{host}'");
+
         // A local demo server: a hundred open connections is plenty; past them new ones are closed at once.
-        await using SocketListener listener = SocketListener.ListenTcp(IPAddress.Loopback, port, new SocketTransportOptions { MaxConnections = 100 });
+        await using SocketListener listener = SocketListener.ListenTcp(address, port, new SocketTransportOptions { MaxConnections = 100 });
         log.WriteLine($"server: listening on {listener.LocalEndPoint}");
         // Idle clients are closed after two minutes (off by default, as in Twisted), on top of the default
         // minimum rate for a box once begun.
         var options = new AmpConnectionOptions { Responders = Responders(log), IdleTimeout = TimeSpan.FromMinutes(2) };
-        while (!cancellationToken.IsCancellationRequested)
+        var open = new System.Collections.Concurrent.ConcurrentDictionary<AmpConnection, bool>();
+        try
         {
-            AmpTransport transport = await listener.AcceptAsync(cancellationToken);
-            log.WriteLine($"server: accepted {transport.Description}");
-            AmpConnection connection = AmpConnection.Start(transport, options);
-            _ = connection.Completion.ContinueWith(
-                t => log.WriteLine($"server: {connection.Name} ended ({t.Result.Reason})"),
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            while (true)
+            {
+                AmpTransport transport = await listener.AcceptAsync(cancellationToken);
+                log.WriteLine($"server: accepted {transport.Description}");
+                AmpConnection connection = AmpConnection.Start(transport, options);
+                open[connection] = true;
+                _ = connection.Completion.ContinueWith(
+                    t =>
+                    {
+                        open.TryRemove(connection, out _);
+                        log.WriteLine($"server: {connection.Name} ended ({t.Result.Reason})");
+                    },
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            log.WriteLine($"server: stopping (Ctrl+C or SIGTERM); closing {open.Count} connection(s)");
+            foreach (AmpConnection connection in open.Keys)
+            {
+                await connection.CloseAsync();
+            }
+
+            return 0;
         }
     }
 }

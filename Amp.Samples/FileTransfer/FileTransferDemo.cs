@@ -23,6 +23,7 @@ internal static class FileTransferDemo
         string file = Path.Combine(Path.GetTempPath(), $"amp-transfer-{Environment.ProcessId}.bin");
         try
         {
+            log.WriteLine($"transfer: writing {size:N0} random bytes to {file}");
             await WriteRandomFileAsync(file, size, cancellationToken);
             X509Authority tls = X509Authority.Create();
             bool ok = await StreamAsync(file, secure: null, log, cancellationToken);

@@ -4,22 +4,22 @@ using System.Text;
 namespace Amp.Tests.Interop;
 
 /// <summary>
-/// Runs Interop/Twisted/twisted_peer.py with the system Python that has Twisted. Missing Twisted fails
-/// the test (never skips it): ./test.sh and .ci/run install it.
+/// Runs Interop/Twisted/twisted_peer.py with a Python that has Twisted (<see cref="PythonLocator"/>:
+/// <c>AMP_PYTHON</c>, <c>python3</c> on PATH, <c>/usr/bin/python3</c>). Missing Twisted fails the test
+/// (never skips it), saying how to install it: ./test.sh and .ci/run install it on Debian.
 /// </summary>
 internal static class TwistedPeer
 {
-    public const string Python = "/usr/bin/python3";
-
-    private static readonly Lazy<string?> s_missing = new(FindProblem);
+    /// <summary>The Python with Twisted (or, when none has it, the candidate named in the failure).</summary>
+    public static string Python => PythonLocator.WithTwisted ?? PythonLocator.Any ?? "python3";
 
     public static string Script => Path.Combine(TestContext.CurrentContext.TestDirectory, "Interop", "Twisted", "twisted_peer.py");
 
     public static void RequireTwisted()
     {
-        if (s_missing.Value is { } problem)
+        if (PythonLocator.WithTwisted is null)
         {
-            Assert.Fail($"The Twisted interop tests need Twisted for {Python} ({problem}). Run ./test.sh, or: apt-get install -y python3-twisted");
+            Assert.Fail($"The Twisted interop tests need a Python with Twisted, and none was found ({PythonLocator.Tried}). {PythonLocator.InstallHelp}");
         }
     }
 
@@ -67,18 +67,5 @@ internal static class TwistedPeer
         }
 
         return (process.ExitCode, await output, await errors);
-    }
-
-    private static string? FindProblem()
-    {
-        if (!File.Exists(Python))
-        {
-            return $"{Python} does not exist";
-        }
-
-        using var process = Process.Start(new ProcessStartInfo(Python, ["-c", "import twisted"]) { RedirectStandardError = true, UseShellExecute = false })!;
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? null : errors.Trim();
     }
 }

@@ -112,12 +112,13 @@ internal sealed class OpenSslPeer : IAsyncDisposable
 
     private static Process Start(string role, string port, string version, X509Certificate2? trusting)
     {
-        if (!File.Exists(TwistedPeer.Python))
+        if (PythonLocator.Any is not { } python)
         {
-            Assert.Fail($"These tests need {TwistedPeer.Python} (with its ssl module), as the Twisted interop tests do.");
+            Assert.Fail($"These tests need a Python 3 (with its ssl module), as the Twisted interop tests do; none was found ({PythonLocator.Tried}). {PythonLocator.InstallHelp}");
+            return null!;
         }
 
-        var info = new ProcessStartInfo(TwistedPeer.Python)
+        var info = new ProcessStartInfo(python)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,0 +1,3 @@
+using Amp.Tool;
+
+return await AmpTool.RunAsync(args, ToolConsole.System, CancellationToken.None, handleSignals: true);
