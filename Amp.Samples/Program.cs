@@ -48,6 +48,8 @@ try
             return 0;
         case "calc-stdio-child":
             return await RunStdioChildAsync(cancel.Token);
+        case "first-call":
+            return await Amp.Samples.Startup.FirstCall.RunAsync(Console.Out, cancel.Token);
         case "line-tls-demo":
             return await LineTlsDemo.RunAsync(Console.Out, cancel.Token);
         default:
@@ -69,6 +71,8 @@ try
                                             and print each throughput (default 64 MB)
                   line-tls-demo             a text line protocol (no AMP) with STARTTLS and STOPTLS, server and client
                                             over loopback TCP: TLS, TLS inside TLS, back to plaintext, nothing lost
+                  first-call                a server and a client in this process, one Sum call over loopback TCP;
+                                            prints the time from process start to the answer (JIT or NativeAOT)
                 """);
             return command is "--help" or "-h" ? 0 : 2;
     }
