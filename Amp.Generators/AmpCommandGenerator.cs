@@ -62,7 +62,9 @@ public sealed class AmpCommandGenerator : IIncrementalGenerator
 
     private static CommandModel? UnattributedCommand(GeneratorSyntaxContext context, CancellationToken cancellationToken)
     {
+        // Most classes are no command: a look at their interfaces' names rules them out before any type lookup.
         if (context.SemanticModel.GetDeclaredSymbol(context.Node, cancellationToken) is not INamedTypeSymbol type
+            || !type.AllInterfaces.Any(i => i.Name is "IAmpCommand" or "IAmpProtocolSwitchCommand" && i.ContainingNamespace?.ToDisplayString() == "Amp.Commands")
             || KnownTypes.From(context.SemanticModel.Compilation) is not { } known || !CommandInspector.IsUnattributedCommand(type, known))
         {
             return null;
