@@ -52,6 +52,20 @@ public sealed class DiagnosticCases
                 [AmpArgument("x")] public int X { get; set; }
             }
             """);
+        yield return Case("AMP009", "an AmpList element without a parameterless constructor", """
+            public sealed class {|AMP009:Element|}
+            {
+                public Element(int x) { }
+            }
+            public sealed class C : IAmpCommand<AmpEmptyResponse>
+            {
+                [AmpArgument("items")] public List<Element> Items { get; set; } = [];
+            }
+            public sealed class D : IAmpCommand<AmpEmptyResponse>
+            {
+                [AmpArgument("items")] public Element[] Items { get; set; } = [];
+            }
+            """);
         yield return Case("AMP010", "a duplicate wire name", """
             public sealed class C : IAmpCommand<AmpEmptyResponse>
             {

@@ -36,26 +36,28 @@ public sealed class AmpDefinitionAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterSymbolAction(symbol => AnalyzeType(symbol, known), SymbolKind.NamedType);
+            // Records without fields of their own (a response, an AmpList element) are checked from the commands that
+            // use them, once each.
+            var fieldless = new System.Collections.Concurrent.ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+            start.RegisterSymbolAction(symbol => AnalyzeType(symbol, known, fieldless), SymbolKind.NamedType);
             start.RegisterSymbolAction(symbol => AnalyzeMethod(symbol, known), SymbolKind.Method);
         });
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, KnownTypes known)
+    private static void AnalyzeType(SymbolAnalysisContext context, KnownTypes known, System.Collections.Concurrent.ConcurrentDictionary<ISymbol, bool> fieldless)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         var problems = new List<Problem>();
+        var resolver = new WireTypeResolver(known);
         AttributeData? command = type.GetAttributes().FirstOrDefault(a => KnownTypes.Same(a.AttributeClass, known.CommandAttribute));
-        bool isRecord = false;
+        bool isRecord;
         if (command is not null || CommandInspector.IsUnattributedCommand(type, known))
         {
             var (_, _, response, _) = CommandInspector.InspectDeclaration(type, command, known, problems);
             isRecord = type.TypeKind == TypeKind.Class;
-            // A response declared here with no fields is checked here: nothing else would look at it.
-            if (response is INamedTypeSymbol named && SymbolEqualityComparer.Default.Equals(named.ContainingAssembly, context.Compilation.Assembly)
-                && !HasFields(named, known) && !SymbolEqualityComparer.Default.Equals(named, type))
+            if (response is INamedTypeSymbol named)
             {
-                RecordInspector.Inspect(named, known, new WireTypeResolver(known), problems);
+                resolver.NestedRecords.Add(named);
             }
         }
         else
@@ -65,7 +67,16 @@ public sealed class AmpDefinitionAnalyzer : DiagnosticAnalyzer
 
         if (isRecord)
         {
-            RecordInspector.Inspect(type, known, new WireTypeResolver(known), problems);
+            RecordInspector.Inspect(type, known, resolver, problems);
+        }
+
+        foreach (INamedTypeSymbol nested in resolver.NestedRecords)
+        {
+            if (SymbolEqualityComparer.Default.Equals(nested.ContainingAssembly, context.Compilation.Assembly) && !SymbolEqualityComparer.Default.Equals(nested, type)
+                && !HasFields(nested, known) && fieldless.TryAdd(nested, true))
+            {
+                RecordInspector.Inspect(nested, known, new WireTypeResolver(known), problems);
+            }
         }
 
         Report(context, problems);
