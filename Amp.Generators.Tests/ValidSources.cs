@@ -65,10 +65,22 @@ internal static class ValidSources
                 public int NotOnTheWire { get; set; }
             }
 
-            public sealed class EverythingResult
+            public class ResultBase
+            {
+                public required string Origin { get; init; }
+            }
+
+            public sealed class EverythingResult : ResultBase
             {
                 [AmpArgument("total")] public required int Total { get; init; }
             }
+
+            public sealed class InheritsRequired : ResultBase
+            {
+                [AmpArgument("n")] public int N { get; set; }
+            }
+
+            public sealed class UsesInheritsRequired : IAmpCommand<InheritsRequired> { }
 
             public sealed class Nameless : IAmpCommand<AmpEmptyResponse> { }
 
@@ -80,7 +92,7 @@ internal static class ValidSources
 
             public sealed class Responders
             {
-                [AmpResponder] public EverythingResult Answer(Everything command) => new() { Total = command.Int };
+                [AmpResponder] public EverythingResult Answer(Everything command) => new() { Total = command.Int, Origin = "" };
                 [AmpResponder] public Task<AmpEmptyResponse> Quietly(Nameless command, CancellationToken cancellationToken, AmpConnection connection) => Task.FromResult(AmpEmptyResponse.Instance);
                 internal AmpEmptyResponse NotPublic(Nameless command) => AmpEmptyResponse.Instance;
             }

@@ -107,8 +107,21 @@ internal static class RecordInspector
             return null;
         }
 
-        bool hasRequired = PublicProperties(type).Any(p => p.IsRequired) || type.GetMembers().OfType<IFieldSymbol>().Any(f => f.IsRequired);
-        return new RecordModel(WireTypeResolver.Name(type), hasRequired, new EquatableArray<FieldModel>(fields.ToImmutableArray()));
+        return new RecordModel(WireTypeResolver.Name(type), HasRequiredMembers(type), new EquatableArray<FieldModel>(fields.ToImmutableArray()));
+    }
+
+    /// <summary>Whether <c>new T()</c> would have to set required members (its own or inherited): the generated factory then calls the constructor directly, as reflection does.</summary>
+    private static bool HasRequiredMembers(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? t = type; t is not null; t = t.BaseType)
+        {
+            if (t.GetMembers().Any(m => m is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true }))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool CheckName(FieldSite site, string name)
