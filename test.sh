@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test (unit, integration and the Twisted interop suite) and ends with
+# Runs every test (unit, integration, the Twisted interop suite and the source generator's) and ends with
 # "Tests: N passed, N failed", counted from the test results.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -38,8 +38,16 @@ if [ ! -x /usr/bin/openssl ]; then
 fi
 
 results=$(mktemp -d)
-dotnet test Amp.sln -c Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
+# One TRX file per test project (Amp.Tests, Amp.Generators.Tests): a fixed LogFileName would make the second
+# overwrite the first; the prefix adds the framework and the finishing time.
+dotnet test Amp.sln -c Release --logger "trx;LogFilePrefix=results" --results-directory "$results" "$@"
 status=$?
+projects=$(grep -l '<IsTestProject>true</IsTestProject>' */*.csproj | wc -l)
+reports=$(find "$results" -maxdepth 1 -name '*.trx' | wc -l)
+if [ "$status" -eq 0 ] && [ "$reports" -lt "$projects" ]; then
+  echo "Expected a test report from each of the $projects test projects, found $reports: the count below would be short." >&2
+  status=1
+fi
 
 passed=0
 failed=0

@@ -82,6 +82,15 @@ if (args.Length > 0 && args[0] == "engines")
 }
 
 // "cancel [calls]": the time from Cancel() to the peer responder's token firing, over loopback TCP.
+// "paths [seconds] [--rounds N]": round trips with the command described by generated code and by reflection.
+if (args.Length > 0 && args[0] == "paths")
+{
+    var rest = args.Skip(1).ToList();
+    int rounds = TakeOption(rest, "--rounds", 5);
+    await Amp.Benchmarks.Generated.PathRoundTripRunner.RunAsync(rest.Count > 0 ? double.Parse(rest[0], CultureInfo.InvariantCulture) : 3, rounds).ConfigureAwait(false);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "cancel")
 {
     await Amp.Benchmarks.Cancellation.CancelLatencyRunner.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000).ConfigureAwait(false);

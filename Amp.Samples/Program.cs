@@ -60,6 +60,17 @@ try
         return flags.Length == 0 ? await RunStdioChildAsync(cancel.Token) : Usage("calc-stdio-child takes no flags (a parent process drives it over stdin/stdout)");
     }
 
+    if (command == "first-call")
+    {
+        if (flags is ["--help"] or ["-h"])
+        {
+            Console.WriteLine("first-call\n  A server and a client in this process, one Sum call over loopback TCP; prints the time from the\n  process start to the answer (the startup figure of the NativeAOT and JIT builds).");
+            return 0;
+        }
+
+        return flags.Length == 0 ? await Amp.Samples.Startup.FirstCall.RunAsync(Console.Out, cancel.Token) : Usage("first-call takes no flags");
+    }
+
     if (command == "telemetry-demo")
     {
         if (flags is ["--help"] or ["-h"])
@@ -130,6 +141,8 @@ internal static partial class Program
                                     and print each throughput (default 64 MB)
           line-tls-demo             a text line protocol (no AMP) with STARTTLS and STOPTLS, server and client
                                     over loopback TCP: TLS, TLS inside TLS, back to plaintext, nothing lost
+          first-call                a server and a client in this process, one Sum call over loopback TCP;
+                                    prints the time from the process start to the answer
           telemetry-demo            the calculator with OpenTelemetry: a span per call on each side (the server's
                                     a child of the client's, trace/1) and the Amp meter, printed by the console exporter
 

@@ -1,7 +1,9 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text;
 using Amp.Boxes;
 using Amp.Commands;
+using Amp.Commands.Generated;
 using Amp.Layers;
 
 namespace Amp.Dispatch;
@@ -125,6 +127,28 @@ public sealed class AmpResponders
     public AmpResponders AddObject(object target)
     {
         ArgumentNullException.ThrowIfNull(target);
+        Type type = target.GetType();
+        if (GeneratedCatalog.FindResponders(type, orBase: false) is { } generated)
+        {
+            generated(target, this);
+            return this;
+        }
+
+        if (ReflectionFallback.IsSupported)
+        {
+            return AddObjectByReflection(target);
+        }
+
+        // Without reflection, a class that declares no responder of its own answers with its base class's.
+        Action<object, AmpResponders> inherited = GeneratedCatalog.FindResponders(type, orBase: true) ?? throw ReflectionFallback.NotGenerated(type);
+        inherited(target, this);
+        return this;
+    }
+
+    [RequiresUnreferencedCode(ReflectionFallback.Reason)]
+    [RequiresDynamicCode(ReflectionFallback.Reason)]
+    private AmpResponders AddObjectByReflection(object target)
+    {
         foreach (MethodInfo method in target.GetType().GetMethods(BindingFlags.Public | BindingFlags.Instance))
         {
             if (method.GetCustomAttribute<AmpResponderAttribute>() is not null)

@@ -1,10 +1,14 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
 using Amp.Commands;
+using Amp.Commands.Generated;
 
 namespace Amp.Dispatch;
 
 /// <summary>Turns an <see cref="AmpResponderAttribute"/> method into a responder entry.</summary>
+[RequiresUnreferencedCode(ReflectionFallback.Reason)]
+[RequiresDynamicCode(ReflectionFallback.Reason)]
 internal static class ResponderMethodBinder
 {
     /// <summary>Binds a method of one object, which answers every call.</summary>

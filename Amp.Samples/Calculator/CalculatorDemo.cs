@@ -11,7 +11,8 @@ internal static class CalculatorDemo
     {
         int port = FreePort();
         string self = Environment.ProcessPath!;
-        string? assembly = typeof(CalculatorDemo).Assembly.Location;
+        // Assembly.Location is empty in a single-file or native app; there the process is its own program.
+        string assembly = Path.Combine(AppContext.BaseDirectory, $"{typeof(CalculatorDemo).Assembly.GetName().Name}.dll");
         var server = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {

@@ -24,6 +24,9 @@ public sealed class SwitchCommandTypeTests
         Assert.That((await pair.Client.CallRemoteAsync(new Sum { A = 1, B = 1 }, cancellationToken)).Total, Is.EqualTo(new System.Numerics.BigInteger(2)));
     }
 
+    // Deliberately invalid (AMP003 at compile time, off here): the test checks the run-time refusal.
+#pragma warning disable AMP003
     [AmpCommand("BothKinds")]
     private sealed class BothKinds : IAmpCommand<AmpEmptyResponse>, IAmpProtocolSwitchCommand;
+#pragma warning restore AMP003
 }

@@ -1,10 +1,14 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Collections.Concurrent;
 using System.Numerics;
 using Amp.Commands.Arguments;
+using Amp.Commands.Generated;
 
 namespace Amp.Commands.Descriptors;
 
 /// <summary>Picks the wire type of a property: the one named by the attribute, or the default for its CLR type.</summary>
+[RequiresUnreferencedCode(ReflectionFallback.Reason)]
+[RequiresDynamicCode(ReflectionFallback.Reason)]
 internal static class ArgumentTypeResolver
 {
     private static readonly Dictionary<Type, object> s_scalars = new()

@@ -23,13 +23,18 @@ internal abstract class BigValueCodec<TValue>
 /// <summary>The codecs of the big value types, by argument type and property type.</summary>
 internal static class BigValueCodecs
 {
+    public static readonly BigValueCodec<byte[]> ByteArray = new ByteArrayCodec();
+    public static readonly BigValueCodec<ReadOnlyMemory<byte>> Memory = new MemoryCodec();
+    public static readonly BigValueCodec<ReadOnlyMemory<byte>?> NullableMemory = new NullableMemoryCodec();
+    public static readonly BigValueCodec<string> Text = new TextCodec();
+
     /// <summary>The codec for <paramref name="propertyType"/> under <paramref name="argumentType"/>, or <see langword="null"/> if it does not carry that type.</summary>
     public static object? For(Type argumentType, Type propertyType) =>
         argumentType == typeof(Arguments.BigUnicodeArgument)
-            ? (propertyType == typeof(string) ? new TextCodec() : null)
-            : propertyType == typeof(byte[]) ? new ByteArrayCodec()
-            : propertyType == typeof(ReadOnlyMemory<byte>) ? new MemoryCodec()
-            : propertyType == typeof(ReadOnlyMemory<byte>?) ? new NullableMemoryCodec()
+            ? (propertyType == typeof(string) ? Text : null)
+            : propertyType == typeof(byte[]) ? ByteArray
+            : propertyType == typeof(ReadOnlyMemory<byte>) ? Memory
+            : propertyType == typeof(ReadOnlyMemory<byte>?) ? NullableMemory
             : null;
 
     private static byte[] Assemble(in ChunkList chunks)

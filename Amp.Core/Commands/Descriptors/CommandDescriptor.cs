@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
-using System.Reflection;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Amp.Boxes;
+using Amp.Commands.Generated;
 using Amp.Streams;
 
 namespace Amp.Commands.Descriptors;
 
 /// <summary>What is known about a command type: wire name, arguments, response and declared errors.</summary>
-internal abstract class CommandDescriptor
+internal abstract partial class CommandDescriptor
 {
     private static readonly ConcurrentDictionary<Type, Lazy<CommandDescriptor>> s_cache = new();
 
@@ -28,6 +29,8 @@ internal abstract class CommandDescriptor
 
     public bool RequiresAnswer { get; }
 
+    /// <summary>Whether the description comes from generated code (else from reflection).</summary>
+    public abstract bool IsGenerated { get; }
 
     /// <summary>Whether the arguments have a stream field (calls need the streams extension).</summary>
     public abstract bool ArgumentsHaveStreams { get; }
@@ -45,6 +48,13 @@ internal abstract class CommandDescriptor
     /// <exception cref="AmpDefinitionException">The declaration is invalid.</exception>
     public static CommandDescriptor For(Type commandType) =>
         s_cache.GetOrAdd(commandType, static t => new Lazy<CommandDescriptor>(() => Build(t))).Value;
+
+    /// <summary>
+    /// Makes <paramref name="descriptor"/> the description of <paramref name="commandType"/> from now on (before
+    /// any connection uses the type): benchmarks compare the reflection path with the generated one this way.
+    /// </summary>
+    internal static void SetForBenchmarks(Type commandType, CommandDescriptor descriptor) =>
+        s_cache[commandType] = new Lazy<CommandDescriptor>(descriptor);
 
     /// <summary>The exception a caller gets for an error box.</summary>
     public Exception MapRemoteError(string code, string description)
@@ -81,93 +91,29 @@ internal abstract class CommandDescriptor
 
     private static CommandDescriptor Build(Type commandType)
     {
-        Type? responseType = null;
-        foreach (Type implemented in commandType.GetInterfaces())
+        if (GeneratedCatalog.CreateCommand(commandType) is { } generated)
         {
-            if (implemented.IsGenericType && implemented.GetGenericTypeDefinition() == typeof(IAmpCommand<>))
-            {
-                if (responseType is not null)
-                {
-                    throw new AmpDefinitionException(commandType, null, "implements IAmpCommand<> more than once");
-                }
-
-                responseType = implemented.GetGenericArguments()[0];
-            }
+            return generated;
         }
 
-        if (typeof(IAmpProtocolSwitchCommand).IsAssignableFrom(commandType))
+        if (ReflectionFallback.IsSupported)
         {
-            if (responseType is not null)
-            {
-                throw new AmpDefinitionException(commandType, null, "a protocol-switch command must not also implement IAmpCommand<>: it is called with SwitchProtocolAsync, never CallRemoteAsync");
-            }
-
-            responseType = typeof(AmpEmptyResponse);
+            return BuildByReflection(commandType);
         }
 
-        if (responseType is null || !commandType.IsClass)
-        {
-            throw new AmpDefinitionException(commandType, null, "a command must be a class implementing IAmpCommand<TResponse> (or IAmpProtocolSwitchCommand)");
-        }
-
-        var create = typeof(CommandDescriptor<,>).MakeGenericType(commandType, responseType)
-            .GetMethod(nameof(CommandDescriptor<AmpEmptyCommand, AmpEmptyResponse>.Create), BindingFlags.Static | BindingFlags.NonPublic)!;
-        try
-        {
-            return (CommandDescriptor)create.Invoke(null, null)!;
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
-            throw;
-        }
+        throw ReflectionFallback.NotGenerated(commandType);
     }
 
-    internal static (string Name, bool RequiresAnswer, ErrorDescriptor[] Errors) ReadDeclaration(Type commandType)
-    {
-        AmpCommandAttribute? command = commandType.GetCustomAttribute<AmpCommandAttribute>();
-        string name = command?.Name ?? commandType.Name;
-        if (name.Length == 0 || Encoding.UTF8.GetByteCount(name) > ushort.MaxValue)
-        {
-            throw new AmpDefinitionException(commandType, null, "the command name must be 1 to 65535 bytes");
-        }
-
-        var errors = new List<ErrorDescriptor>();
-        var codes = new Dictionary<string, Type>(StringComparer.Ordinal);
-        for (Type? type = commandType; type is not null && type != typeof(object); type = type.BaseType)
-        {
-            foreach (AmpErrorAttribute attribute in type.GetCustomAttributes<AmpErrorAttribute>(inherit: false))
-            {
-                if (codes.TryGetValue(attribute.Code, out Type? declaredBy))
-                {
-                    if (declaredBy == type)
-                    {
-                        throw new AmpDefinitionException(commandType, null, $"error code '{attribute.Code}' is declared twice");
-                    }
-
-                    continue; // A subclass redeclared its base's code: the subclass wins.
-                }
-
-                codes.Add(attribute.Code, type);
-                errors.Add(ErrorDescriptor.From(commandType, attribute));
-            }
-        }
-
-        return (name, command?.RequiresAnswer ?? true, errors.ToArray());
-    }
-
-    /// <summary>Only used to name the generic factory method.</summary>
-    private sealed class AmpEmptyCommand : IAmpCommand<AmpEmptyResponse>;
 }
 
 /// <summary>The part of a command's description that depends only on its response type.</summary>
 internal abstract class CommandDescriptor<TResponse> : CommandDescriptor
     where TResponse : class
 {
-    protected CommandDescriptor(Type commandType, string name, bool requiresAnswer, ErrorDescriptor[] errors)
+    protected CommandDescriptor(Type commandType, string name, bool requiresAnswer, ErrorDescriptor[] errors, RecordDescriptor<TResponse> response)
         : base(commandType, name, requiresAnswer, errors)
     {
-        Response = RecordDescriptor<TResponse>.Instance;
+        Response = response;
     }
 
     public RecordDescriptor<TResponse> Response { get; }
@@ -191,10 +137,10 @@ internal sealed class CommandDescriptor<TCommand, TResponse> : CommandDescriptor
     where TCommand : class
     where TResponse : class
 {
-    private CommandDescriptor(string name, bool requiresAnswer, ErrorDescriptor[] errors)
-        : base(typeof(TCommand), name, requiresAnswer, errors)
+    private CommandDescriptor(string name, bool requiresAnswer, ErrorDescriptor[] errors, RecordDescriptor<TCommand> arguments, RecordDescriptor<TResponse> response)
+        : base(typeof(TCommand), name, requiresAnswer, errors, response)
     {
-        Arguments = RecordDescriptor<TCommand>.Instance;
+        Arguments = arguments;
     }
 
     public RecordDescriptor<TCommand> Arguments { get; }
@@ -202,6 +148,8 @@ internal sealed class CommandDescriptor<TCommand, TResponse> : CommandDescriptor
     public static CommandDescriptor<TCommand, TResponse> Instance => (CommandDescriptor<TCommand, TResponse>)For(typeof(TCommand));
 
     public override bool ArgumentsHaveStreams => Arguments.HasStreams;
+
+    public override bool IsGenerated => Arguments.IsGenerated && Response.IsGenerated;
 
     public override void WriteCall(object command, AmpTag? tag, BoxBuffer buffer, StreamBinder? streams = null)
     {
@@ -222,9 +170,25 @@ internal sealed class CommandDescriptor<TCommand, TResponse> : CommandDescriptor
 
     public TCommand ReadArguments(ReadOnlySpan<byte> box, StreamBinder? streams = null) => Arguments.Read(box, Name, streams);
 
-    internal static CommandDescriptor Create()
+    /// <summary>The description registered by generated code (its records too, if they were registered).</summary>
+    internal static CommandDescriptor<TCommand, TResponse> CreateGenerated(string name, bool requiresAnswer, ErrorDescriptor[] errors) =>
+        new(name, requiresAnswer, errors, RecordDescriptor<TCommand>.Instance, RecordDescriptor<TResponse>.Instance);
+
+    /// <summary>The description reflection builds, records included (not cached: tests compare it with the generated one).</summary>
+    [RequiresUnreferencedCode(ReflectionFallback.Reason)]
+    [RequiresDynamicCode(ReflectionFallback.Reason)]
+    internal static CommandDescriptor<TCommand, TResponse> CreateByReflection()
     {
         var (name, requiresAnswer, errors) = ReadDeclaration(typeof(TCommand));
-        return new CommandDescriptor<TCommand, TResponse>(name, requiresAnswer, errors);
+        return new(name, requiresAnswer, errors, RecordDescriptor<TCommand>.BuildByReflection(), RecordDescriptor<TResponse>.BuildByReflection());
+    }
+
+    /// <summary>The reflection fallback's description: records come from <see cref="RecordDescriptor{T}.Instance"/>, generated where registered.</summary>
+    [RequiresUnreferencedCode(ReflectionFallback.Reason)]
+    [RequiresDynamicCode(ReflectionFallback.Reason)]
+    internal static CommandDescriptor CreateFallback()
+    {
+        var (name, requiresAnswer, errors) = ReadDeclaration(typeof(TCommand));
+        return new CommandDescriptor<TCommand, TResponse>(name, requiresAnswer, errors, RecordDescriptor<TCommand>.Instance, RecordDescriptor<TResponse>.Instance);
     }
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Text;
+using Amp.Commands.Generated;
 
 namespace Amp.Commands.Descriptors;
 
@@ -27,6 +29,13 @@ internal sealed class ErrorDescriptor
 
     public Exception Create(string description) => _factory(description);
 
+    /// <summary>A declared error described by generated code (checked at compile time).</summary>
+    public static ErrorDescriptor Create(string code, Type exceptionType, bool fatal, Func<string, Exception> factory) =>
+        new(code, exceptionType, fatal, factory);
+
+    /// <summary>A declared error described by reflection over its attribute.</summary>
+    [RequiresUnreferencedCode(ReflectionFallback.Reason)]
+    [RequiresDynamicCode(ReflectionFallback.Reason)]
     public static ErrorDescriptor From(Type command, AmpErrorAttribute attribute)
     {
         if (string.IsNullOrEmpty(attribute.Code) || Encoding.UTF8.GetByteCount(attribute.Code) > ushort.MaxValue)

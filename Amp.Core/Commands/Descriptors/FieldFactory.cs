@@ -1,10 +1,14 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
 using Amp.Commands.Arguments;
+using Amp.Commands.Generated;
 
 namespace Amp.Commands.Descriptors;
 
 /// <summary>Builds a <see cref="FieldDescriptor{TOwner}"/> for one attributed property.</summary>
+[RequiresUnreferencedCode(ReflectionFallback.Reason)]
+[RequiresDynamicCode(ReflectionFallback.Reason)]
 internal static class FieldFactory
 {
     public static FieldDescriptor<T> Create<T>(Type owner, PropertyInfo property, AmpArgumentAttribute attribute, byte[] key, NullabilityInfoContext nullability)

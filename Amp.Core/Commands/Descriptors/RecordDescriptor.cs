@@ -1,7 +1,6 @@
-using System.Linq.Expressions;
-using System.Reflection;
-using System.Text;
+using System.Diagnostics.CodeAnalysis;
 using Amp.Boxes;
+using Amp.Commands.Generated;
 using Amp.Streams;
 
 namespace Amp.Commands.Descriptors;
@@ -156,43 +155,44 @@ internal sealed class RecordDescriptor<T>
         return -1;
     }
 
+    /// <summary>Whether the fields come from generated code (else from reflection).</summary>
+    public bool IsGenerated { get; private init; }
+
+    /// <summary>The description reflection builds (the fallback; not cached, so tests can compare it with the generated one).</summary>
+    /// <exception cref="AmpDefinitionException">The type's declaration is invalid.</exception>
+    [RequiresUnreferencedCode(ReflectionFallback.Reason)]
+    [RequiresDynamicCode(ReflectionFallback.Reason)]
+    internal static RecordDescriptor<T> BuildByReflection()
+    {
+        (List<FieldDescriptor<T>> fields, Func<T> factory) = RecordReflector.Describe<T>();
+        return Create(fields, factory, generated: false);
+    }
+
     private static RecordDescriptor<T> Build()
     {
-        Type type = typeof(T);
-        if (type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)
+        if (GeneratedRecord<T>.TryGet(out Func<T> factory, out FieldDescriptor<T>[] generated))
         {
-            throw new AmpDefinitionException(type, null, "needs a public parameterless constructor to be built from a box");
+            return Create([.. generated], factory, generated: true);
         }
 
-        var fields = new List<FieldDescriptor<T>>();
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var nullability = new NullabilityInfoContext();
-        foreach (PropertyInfo property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        if (ReflectionFallback.IsSupported)
         {
-            AmpArgumentAttribute? attribute = property.GetCustomAttribute<AmpArgumentAttribute>(inherit: true);
-            if (attribute is null)
-            {
-                continue;
-            }
-
-            byte[] key = ValidateName(type, property, attribute.Name);
-            if (!names.Add(attribute.Name))
-            {
-                throw new AmpDefinitionException(type, property.Name, $"wire name '{attribute.Name}' is used by another property");
-            }
-
-            fields.Add(FieldFactory.Create<T>(type, property, attribute, key, nullability));
+            return BuildByReflection();
         }
 
+        throw ReflectionFallback.NotGenerated(typeof(T));
+    }
+
+    private static RecordDescriptor<T> Create(List<FieldDescriptor<T>> fields, Func<T> factory, bool generated)
+    {
         if (fields.Count > MaxFields)
         {
-            throw new AmpDefinitionException(type, null, $"has {fields.Count} AMP fields; at most {MaxFields} are supported");
+            throw new AmpDefinitionException(typeof(T), null, $"has {fields.Count} AMP fields; at most {MaxFields} are supported");
         }
 
-        CheckChunkKeys(type, fields);
+        CheckChunkKeys(typeof(T), fields);
         fields.Sort(static (a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
-        Func<T> factory = Expression.Lambda<Func<T>>(Expression.New(type)).Compile();
-        return new RecordDescriptor<T>(fields.ToArray(), factory);
+        return new RecordDescriptor<T>(fields.ToArray(), factory) { IsGenerated = generated };
     }
 
     /// <summary>A big value's name must leave room for its chunk keys, and no other field may be named as one of them.</summary>
@@ -219,26 +219,5 @@ internal sealed class RecordDescriptor<T>
                 }
             }
         }
-    }
-
-    private static byte[] ValidateName(Type type, PropertyInfo property, string name)
-    {
-        if (string.IsNullOrEmpty(name))
-        {
-            throw new AmpDefinitionException(type, property.Name, "the wire name is empty");
-        }
-
-        byte[] key = Encoding.UTF8.GetBytes(name);
-        if (key.Length > AmpLimits.MaxKeyLength)
-        {
-            throw new AmpDefinitionException(type, property.Name, $"the wire name is {key.Length} bytes long; keys are at most {AmpLimits.MaxKeyLength}");
-        }
-
-        if (name is "_ask" or "_answer" or "_command" or "_error" or "_error_code" or "_error_description")
-        {
-            throw new AmpDefinitionException(type, property.Name, $"'{name}' is a key AMP reserves for itself");
-        }
-
-        return key;
     }
 }

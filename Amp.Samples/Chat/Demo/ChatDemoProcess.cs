@@ -34,7 +34,8 @@ internal sealed class ChatDemoProcess : IDisposable
         };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
-            info.ArgumentList.Add(typeof(ChatDemoProcess).Assembly.Location);
+            // Run by `dotnet Amp.Samples.dll`: the children are too. (Assembly.Location is empty in a single-file or native app.)
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, $"{typeof(ChatDemoProcess).Assembly.GetName().Name}.dll"));
         }
 
         foreach (string argument in arguments)

@@ -5,6 +5,9 @@ using Amp.Commands.Descriptors;
 namespace Amp.Tests.Unit.Commands;
 
 #pragma warning disable CA1812 // Types used only through reflection.
+// Deliberately invalid declarations: these tests check the reflection fallback's AmpDefinitionException, so the
+// analyzer's compile-time errors for them are off here (Generators/DiagnosticTests checks the same mistakes at compile time).
+#pragma warning disable AMP015, AMP016, AMP022, AMP023, AMP024, AMP025, AMP026, AMP027
 
 public sealed class BigStringOnStringCommand : IAmpCommand<AmpEmptyResponse>
 {

@@ -9,6 +9,9 @@ using Amp.Dispatch;
 namespace Amp.Tests.Unit.Commands;
 
 #pragma warning disable CA1812 // Types used only through reflection.
+// Deliberately invalid declarations: these tests check the reflection fallback's AmpDefinitionException, so the
+// analyzer's compile-time errors for them are off here (Generators/DiagnosticTests checks the same mistakes at compile time).
+#pragma warning disable AMP021, AMP022
 
 [AmpCommand("Digits")]
 public sealed class DigitsCommand : IAmpCommand<AmpEmptyResponse>

@@ -1,0 +1,126 @@
+using Microsoft.CodeAnalysis;
+
+namespace Amp.Generators.Analysis;
+
+/// <summary>The Amp.NET and framework types the inspection compares against, looked up once per compilation.</summary>
+internal sealed class KnownTypes
+{
+    private KnownTypes(Compilation compilation, INamedTypeSymbol argumentAttribute)
+    {
+        Compilation = compilation;
+        ArgumentAttribute = argumentAttribute;
+        ErrorAttribute = compilation.GetTypeByMetadataName("Amp.Commands.AmpErrorAttribute");
+        CommandAttribute = compilation.GetTypeByMetadataName("Amp.Commands.AmpCommandAttribute");
+        ResponderAttribute = compilation.GetTypeByMetadataName("Amp.Dispatch.AmpResponderAttribute");
+        Command = compilation.GetTypeByMetadataName("Amp.Commands.IAmpCommand`1");
+        SwitchCommand = compilation.GetTypeByMetadataName("Amp.Commands.IAmpProtocolSwitchCommand");
+        EmptyResponse = compilation.GetTypeByMetadataName("Amp.Commands.AmpEmptyResponse");
+        ArgumentType = compilation.GetTypeByMetadataName("Amp.Commands.AmpArgumentType`1");
+        DigitLimited = compilation.GetTypeByMetadataName("Amp.Commands.Arguments.DigitLimitedArgumentType`1");
+        BigString = compilation.GetTypeByMetadataName("Amp.Commands.Arguments.BigStringArgument");
+        BigUnicode = compilation.GetTypeByMetadataName("Amp.Commands.Arguments.BigUnicodeArgument");
+        Connection = compilation.GetTypeByMetadataName("Amp.AmpConnection");
+        AmpDecimal = compilation.GetTypeByMetadataName("Amp.Commands.AmpDecimal");
+        AmpDateTime = compilation.GetTypeByMetadataName("Amp.Commands.AmpDateTime");
+        BigInteger = compilation.GetTypeByMetadataName("System.Numerics.BigInteger");
+        DateTimeOffset = compilation.GetTypeByMetadataName("System.DateTimeOffset");
+        FileInfo = compilation.GetTypeByMetadataName("System.IO.FileInfo");
+        Stream = compilation.GetTypeByMetadataName("System.IO.Stream");
+        PipeReader = compilation.GetTypeByMetadataName("System.IO.Pipelines.PipeReader");
+        ReadOnlyMemory = compilation.GetTypeByMetadataName("System.ReadOnlyMemory`1");
+        AsyncEnumerable = compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1");
+        ReadOnlyList = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyList`1");
+        List = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
+        IList = compilation.GetTypeByMetadataName("System.Collections.Generic.IList`1");
+        ReadOnlyCollection = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyCollection`1");
+        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        Exception = compilation.GetTypeByMetadataName("System.Exception");
+    }
+
+    public Compilation Compilation { get; }
+
+    public INamedTypeSymbol ArgumentAttribute { get; }
+
+    public INamedTypeSymbol? ErrorAttribute { get; }
+
+    public INamedTypeSymbol? CommandAttribute { get; }
+
+    public INamedTypeSymbol? ResponderAttribute { get; }
+
+    public INamedTypeSymbol? Command { get; }
+
+    public INamedTypeSymbol? SwitchCommand { get; }
+
+    public INamedTypeSymbol? EmptyResponse { get; }
+
+    public INamedTypeSymbol? ArgumentType { get; }
+
+    public INamedTypeSymbol? DigitLimited { get; }
+
+    public INamedTypeSymbol? BigString { get; }
+
+    public INamedTypeSymbol? BigUnicode { get; }
+
+    public INamedTypeSymbol? Connection { get; }
+
+    public INamedTypeSymbol? AmpDecimal { get; }
+
+    public INamedTypeSymbol? AmpDateTime { get; }
+
+    public INamedTypeSymbol? BigInteger { get; }
+
+    public INamedTypeSymbol? DateTimeOffset { get; }
+
+    public INamedTypeSymbol? FileInfo { get; }
+
+    public INamedTypeSymbol? Stream { get; }
+
+    public INamedTypeSymbol? PipeReader { get; }
+
+    public INamedTypeSymbol? ReadOnlyMemory { get; }
+
+    public INamedTypeSymbol? AsyncEnumerable { get; }
+
+    public INamedTypeSymbol? ReadOnlyList { get; }
+
+    public INamedTypeSymbol? List { get; }
+
+    public INamedTypeSymbol? IList { get; }
+
+    public INamedTypeSymbol? ReadOnlyCollection { get; }
+
+    public INamedTypeSymbol? Task { get; }
+
+    public INamedTypeSymbol? ValueTask { get; }
+
+    public INamedTypeSymbol? CancellationToken { get; }
+
+    public INamedTypeSymbol? Exception { get; }
+
+    /// <summary>The known types of a compilation that references Amp.Core, else <see langword="null"/>.</summary>
+    public static KnownTypes? From(Compilation compilation) =>
+        compilation.GetTypeByMetadataName("Amp.Commands.AmpArgumentAttribute") is { } argument ? new KnownTypes(compilation, argument) : null;
+
+    public static bool Same(ITypeSymbol? a, ITypeSymbol? b) => a is not null && b is not null && SymbolEqualityComparer.Default.Equals(a, b);
+
+    /// <summary>Whether <paramref name="type"/> is a construction of the generic <paramref name="definition"/>.</summary>
+    public static bool IsConstructedFrom(ITypeSymbol type, INamedTypeSymbol? definition) =>
+        type is INamedTypeSymbol { IsGenericType: true } named && Same(named.OriginalDefinition, definition);
+
+    /// <summary>The <c>TResponse</c> of every <c>IAmpCommand&lt;TResponse&gt;</c> <paramref name="type"/> implements.</summary>
+    public System.Collections.Generic.List<ITypeSymbol> ResponseTypes(ITypeSymbol type)
+    {
+        var result = new System.Collections.Generic.List<ITypeSymbol>();
+        foreach (INamedTypeSymbol implemented in type.AllInterfaces)
+        {
+            if (IsConstructedFrom(implemented, Command))
+            {
+                result.Add(implemented.TypeArguments[0]);
+            }
+        }
+
+        return result;
+    }
+}
