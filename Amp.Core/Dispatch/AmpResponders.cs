@@ -184,6 +184,17 @@ public sealed class AmpResponders
         where T : class
     {
         ArgumentNullException.ThrowIfNull(target);
+
+        // The generator binds responder objects, not per-connection choosers yet: this binds by reflection,
+        // which trimmed and NativeAOT builds turn off (they get AmpDefinitionException saying so).
+        return ReflectionFallback.IsSupported ? AddPerConnectionByReflection(target) : throw ReflectionFallback.NotGenerated(typeof(T));
+    }
+
+    [RequiresUnreferencedCode(ReflectionFallback.Reason)]
+    [RequiresDynamicCode(ReflectionFallback.Reason)]
+    private AmpResponders AddPerConnectionByReflection<T>(Func<AmpConnection, T> target)
+        where T : class
+    {
         foreach (MethodInfo method in typeof(T).GetMethods(BindingFlags.Public | BindingFlags.Instance))
         {
             if (method.GetCustomAttribute<AmpResponderAttribute>() is not null)
