@@ -68,13 +68,12 @@ internal sealed class AmpServer : IHostedService, IAmpServer, IAsyncDisposable
         await Task.WhenAll(listeners.Select(l => l.StopAcceptingAsync())).ConfigureAwait(false);
 
         IReadOnlyList<HostedConnection> connections = _server.Registry.Snapshot();
-        int cut = 0;
-        using (cancellationToken.UnsafeRegister(_ => Volatile.Write(ref cut, connections.Count(c => !c.Context.Connection.Completion.IsCompleted)), null))
-        {
-            await Task.WhenAll(connections.Select(c => c.Context.Connection.CloseAsync(cancellationToken).AsTask())).ConfigureAwait(false);
-        }
 
-        if (Volatile.Read(ref cut) > 0)
+        // A close that ends once the timeout has fired was cut by it (counting the connections still open when
+        // the token fires races the closes' own callbacks on that token, which may end them first).
+        bool[] cutShort = await Task.WhenAll(connections.Select(c => CloseAsync(c.Context.Connection, cancellationToken))).ConfigureAwait(false);
+        int cut = cutShort.Count(wasCut => wasCut);
+        if (cut > 0)
         {
             Log.Hosting.ShutdownTimedOut(_server.Logger, cut);
         }
@@ -114,5 +113,11 @@ internal sealed class AmpServer : IHostedService, IAmpServer, IAsyncDisposable
         }
 
         Volatile.Write(ref _infos, []);
+    }
+
+    private static async Task<bool> CloseAsync(AmpConnection connection, CancellationToken timeout)
+    {
+        await connection.CloseAsync(timeout).ConfigureAwait(false);
+        return timeout.IsCancellationRequested;
     }
 }
