@@ -52,6 +52,8 @@ try
             return await LineTlsDemo.RunAsync(Console.Out, cancel.Token);
         case "telemetry-demo":
             return await Amp.Samples.Telemetry.TelemetryDemo.RunAsync(Console.Out, cancel.Token);
+        case "chat-host":
+            return await Amp.Samples.ChatHost.ChatHostProgram.RunAsync(flags, Console.Out, cancel.Token);
         default:
             Console.WriteLine("""
                 Amp.NET samples
@@ -61,6 +63,9 @@ try
                   chat-server [--name NAME] a chat server on 127.0.0.1:5001; with --name you chat from it too
                   chat-client --name NAME   an interactive chat client: type a line to say it, /who, /quit
                                             (chat-server --help and chat-client --help list every flag)
+                  chat-host                 the chat server on the .NET host (ChatHost/appsettings.json): the AMP listener
+                                            127.0.0.1:5001 and AMP behind the negotiation on the web port 127.0.0.1:5080
+                                            (chat-client --via http://127.0.0.1:5080/amp/chat); chat-host --help
                   calc-demo                 a calculator server and client as two processes, printing every call
                   calc-server [--port N]    answer Sum, Divide and Greet on 127.0.0.1:N (default 5000)
                   calc-client [--port N]    call the server on 127.0.0.1:N
