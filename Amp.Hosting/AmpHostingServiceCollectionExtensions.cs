@@ -37,12 +37,15 @@ public static class AmpHostingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configurationSection);
         ResponderSetups? setups = services.FirstOrDefault(d => d.ServiceType == typeof(ResponderSetups))?.ImplementationInstance as ResponderSetups;
-        if (setups is null)
+        EntryPointDeclarations? entryPoints = services.FirstOrDefault(d => d.ServiceType == typeof(EntryPointDeclarations))?.ImplementationInstance as EntryPointDeclarations;
+        if (setups is null || entryPoints is null)
         {
             setups = new ResponderSetups(configurationSection);
+            entryPoints = new EntryPointDeclarations();
             services.AddSingleton(setups);
+            services.AddSingleton(entryPoints);
             services.AddOptions<AmpServerOptions>().BindConfiguration(configurationSection).ValidateOnStart();
-            services.AddSingleton<IValidateOptions<AmpServerOptions>>(new AmpServerOptionsValidator(configurationSection));
+            services.AddSingleton<IValidateOptions<AmpServerOptions>>(new AmpServerOptionsValidator(configurationSection, entryPoints));
             services.TryAddSingleton<ConnectionRegistry>();
             services.TryAddSingleton<IAmpConnections>(provider => provider.GetRequiredService<ConnectionRegistry>());
             services.TryAddSingleton<AmpServer>();
@@ -62,6 +65,6 @@ public static class AmpHostingServiceCollectionExtensions
             services.Configure(configure);
         }
 
-        return new AmpServerBuilder(services, setups);
+        return new AmpServerBuilder(services, setups, entryPoints);
     }
 }

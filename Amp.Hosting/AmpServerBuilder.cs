@@ -12,11 +12,13 @@ namespace Amp.Hosting;
 public sealed class AmpServerBuilder
 {
     private readonly ResponderSetups _setups;
+    private readonly EntryPointDeclarations _entryPoints;
 
-    internal AmpServerBuilder(IServiceCollection services, ResponderSetups setups)
+    internal AmpServerBuilder(IServiceCollection services, ResponderSetups setups, EntryPointDeclarations entryPoints)
     {
         Services = services;
         _setups = setups;
+        _entryPoints = entryPoints;
     }
 
     /// <summary>The application's services.</summary>
@@ -50,6 +52,39 @@ public sealed class AmpServerBuilder
     {
         ArgumentNullException.ThrowIfNull(configure);
         _setups.Add((responders, services, _) => configure(services, responders));
+        return this;
+    }
+
+    /// <summary>
+    /// Declares an entry point: a way into the server for connections another component accepts (Amp.AspNetCore's web
+    /// targets, a transport of your own). When the host starts, the server creates it with its responder table (all of
+    /// this builder's responders) and the given settings, and lists it in <see cref="IAmpServer.EntryPoints"/>; its
+    /// connections, handed over with <see cref="AmpEntryPoint.Adopt"/>, get a service scope each, are listed in
+    /// <see cref="IAmpConnections"/> and close gracefully when the host stops. A server with an entry point needs no listener.
+    /// </summary>
+    /// <param name="name">A name unique among the entry points and the listeners (ignoring case): the <see cref="AmpConnectionContext.ListenerName"/> of its connections.</param>
+    /// <param name="connection">The limits and settings of its connections; <see langword="null"/> keeps Amp.NET's defaults.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or declared already, or a setting is out of range.</exception>
+    public AmpServerBuilder AddEntryPoint(string name, AmpListenerConnectionOptions? connection = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (connection is not null)
+        {
+            foreach ((string setting, Action apply) in ConnectionOptionsFactory.Checks(connection))
+            {
+                try
+                {
+                    apply();
+                }
+                catch (ArgumentOutOfRangeException e)
+                {
+                    throw new ArgumentException($"Entry point '{name}': Connection:{setting}: {e.Message}", nameof(connection), e);
+                }
+            }
+        }
+
+        _entryPoints.Add(name, connection);
         return this;
     }
 }

@@ -60,6 +60,11 @@ try
         return flags.Length == 0 ? await RunStdioChildAsync(cancel.Token) : Usage("calc-stdio-child takes no flags (a parent process drives it over stdin/stdout)");
     }
 
+    if (command == "chat-host")
+    {
+        return await Amp.Samples.ChatHost.ChatHostProgram.RunAsync(flags, Console.Out, cancel.Token);
+    }
+
     if (command == "first-call")
     {
         if (flags is ["--help"] or ["-h"])
@@ -131,6 +136,9 @@ internal static partial class Program
                                     StartTLS, join, talk and leave; prints the transcript (alias chat-demo)
           chat-server [--name NAME] a chat server on 127.0.0.1:5001; with --name you chat from it too
           chat-client --name NAME   an interactive chat client: type a line to say it, /who, /quit
+          chat-host                 the chat server on the .NET host (ChatHost/appsettings.json): the AMP listener
+                                    on 127.0.0.1:5001 and a web port 127.0.0.1:5080 with the negotiation in front
+                                    (chat-client --via http://127.0.0.1:5080/amp/chat); chat-host --help
           calc-demo                 a calculator server and client as two processes, printing every call
           calc-server [--port N]    answer Sum, Divide and Greet on 127.0.0.1:N (default 5000)
           calc-client [--port N]    call the server on 127.0.0.1:N

@@ -173,4 +173,24 @@ public static class AmpEventId
 
     /// <summary>The handler given to <c>AmpNegotiationServer.ServeAsync</c> threw; its connection is closed (Warning).</summary>
     public const int ConnectedHandlerFailed = 1709;
+
+    // AMP on an ASP.NET Core port: 1900-1999 (category Amp.AspNetCore), used by Amp.AspNetCore.
+
+    /// <summary>The web targets are ready as the host starts (Information): the targets MapAmp serves and redirects.</summary>
+    public const int WebTargetsStarted = 1900;
+
+    /// <summary>MapAmp answered an AMP upgrade request 101 Switching Protocols (Debug): the negotiation runs on the upgraded stream.</summary>
+    public const int WebUpgradeAccepted = 1901;
+
+    /// <summary>MapAmp answered a request with something other than 101 (Debug): 426 to an ordinary HTTP client, 404, 400, 303, 505 to HTTP/2.</summary>
+    public const int WebRequestAnswered = 1902;
+
+    /// <summary>The negotiation on an upgraded web request failed (Debug; the target's node logs the failure itself, event 1708).</summary>
+    public const int WebNegotiationFailed = 1903;
+
+    /// <summary>An AMP connection negotiated on the web port runs, handed to the AMP server's entry point (Debug).</summary>
+    public const int WebConnectionStarted = 1904;
+
+    /// <summary>An AMP connection of the web port ended (Debug); its HTTP request completes.</summary>
+    public const int WebConnectionEnded = 1905;
 }

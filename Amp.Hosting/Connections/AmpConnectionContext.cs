@@ -22,7 +22,7 @@ public sealed class AmpConnectionContext
     /// <summary>The connection: call the peer back with it, watch its <see cref="AmpConnection.Completion"/>.</summary>
     public AmpConnection Connection { get; }
 
-    /// <summary>The <see cref="AmpListenerOptions.Name"/> of the listener that accepted it.</summary>
+    /// <summary>The <see cref="AmpListenerOptions.Name"/> of the listener that accepted it, or the <see cref="AmpEntryPoint.Name"/> of the entry point that handed it over.</summary>
     public string ListenerName { get; }
 
     /// <summary>The connection's service scope: its scoped services, for code outside it (for example when enumerating <see cref="IAmpConnections"/>).</summary>

@@ -7,17 +7,19 @@ namespace Amp.Hosting;
 /// that names it by its configuration path (<c>Amp:Listeners:0:Endpoint</c>) and its listener, instead of
 /// failing later, or for one connection only. TLS certificates are loaded to check them.
 /// </summary>
-internal sealed class AmpServerOptionsValidator(string section) : IValidateOptions<AmpServerOptions>
+internal sealed class AmpServerOptionsValidator(string section, EntryPointDeclarations entryPoints) : IValidateOptions<AmpServerOptions>
 {
     public ValidateOptionsResult Validate(string? name, AmpServerOptions options)
     {
         var failures = new List<string>();
-        if (options.Listeners.Count == 0)
+        (string Name, AmpListenerConnectionOptions? Connection)[] declared = entryPoints.Snapshot();
+        if (options.Listeners.Count == 0 && declared.Length == 0)
         {
-            failures.Add($"{section}:Listeners: no listener is configured; add one with a Name and an Endpoint (such as tcp://0.0.0.0:7000) in the configuration or in code.");
+            failures.Add($"{section}:Listeners: no listener is configured; add one with a Name and an Endpoint (such as tcp://0.0.0.0:7000) in the configuration or in code, or declare an entry point (AmpServerBuilder.AddEntryPoint; each target of Amp.AspNetCore's AddAmpWeb is one).");
         }
 
         var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var entryPointNames = new HashSet<string>(declared.Select(d => d.Name), StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < options.Listeners.Count; i++)
         {
             string setting = $"{section}:Listeners:{i}";
@@ -36,6 +38,10 @@ internal sealed class AmpServerOptionsValidator(string section) : IValidateOptio
             else if (!names.TryAdd(listener.Name, i))
             {
                 failures.Add($"{setting}:Name: '{listener.Name}' is already the name of {section}:Listeners:{names[listener.Name]}; names must be unique.");
+            }
+            else if (entryPointNames.Contains(listener.Name))
+            {
+                failures.Add($"{setting}:Name: '{listener.Name}' is already the name of an entry point (AmpServerBuilder.AddEntryPoint); names must be unique.");
             }
 
             if (!ListenerEndpoint.TryParse(listener.Endpoint, out _, out string? problem))

@@ -20,6 +20,7 @@ internal sealed class HostedListener : IAsyncDisposable
     private readonly ListenerTls? _tls;
     private readonly AmpConnectionOptions _connectionOptions;
     private readonly ServerServices _server;
+    private readonly ConnectionHosting _hosting;
     private readonly CancellationTokenSource _stop = new();
     private Task _accepting = Task.CompletedTask;
 
@@ -29,6 +30,7 @@ internal sealed class HostedListener : IAsyncDisposable
         _socket = socket;
         _tls = tls;
         _server = server;
+        _hosting = new ConnectionHosting(name, server);
         _connectionOptions = connectionOptions(this);
         Info = new AmpListenerInfo(name, socket, tls is not null);
     }
@@ -106,12 +108,7 @@ internal sealed class HostedListener : IAsyncDisposable
 
     private AmpConnectionOptions CreateConnectionOptions(AmpListenerOptions options, ServerServices server)
     {
-        var responders = new AmpResponders();
-        foreach (ResponderSetup setup in server.Setups.Snapshot())
-        {
-            setup(responders, server.Services, connection => Attach(connection).Context.Services);
-        }
-
+        AmpResponders responders = _hosting.CreateResponders();
         if (_tls is { } tls)
         {
             responders.AddStartTls(tls.Options).AddStopTls();
@@ -119,19 +116,6 @@ internal sealed class HostedListener : IAsyncDisposable
 
         return ConnectionOptionsFactory.Create(options.Connection, responders, server.LoggerFactory);
     }
-
-    /// <summary>
-    /// The hosted state of a connection: created, with its scope, and listed in <see cref="IAmpConnections"/>
-    /// by whichever asks first, this listener right after starting the connection or the first responder
-    /// resolved for it (the read loop may answer a command before <see cref="AmpConnection.Start(Transports.AmpTransport, AmpConnectionOptions?)"/> has
-    /// returned). So a connection is listed before its first command is answered.
-    /// </summary>
-    private HostedConnection Attach(AmpConnection connection) => connection.Items.GetOrAdd(() =>
-    {
-        var hosted = new HostedConnection(connection, _name, _server.Scopes);
-        _server.Registry.Add(hosted);
-        return hosted;
-    });
 
     private async Task AcceptAsync(CancellationToken stop)
     {
@@ -166,41 +150,5 @@ internal sealed class HostedListener : IAsyncDisposable
         }
     }
 
-    private void Serve(AmpTransport transport)
-    {
-        AmpConnection connection = AmpConnection.Start(transport, _connectionOptions);
-        HostedConnection hosted;
-        try
-        {
-            hosted = Attach(connection);
-        }
-        catch (Exception e)
-        {
-            // No scope for it (the service provider is being disposed, for instance): it cannot be served.
-            Log.Hosting.AcceptFailed(_server.Logger, _name, e);
-            _ = connection.CloseAsync();
-            return;
-        }
-
-        Log.Hosting.ConnectionAccepted(_server.Logger, _name, connection.Name);
-        hosted.Ended = EndAsync(hosted);
-    }
-
-    /// <summary>Once the connection has ended: out of the registry, then its scope disposed.</summary>
-    private async Task EndAsync(HostedConnection hosted)
-    {
-        AmpConnection connection = hosted.Context.Connection;
-        AmpConnectionLostException end = await connection.Completion.ConfigureAwait(false);
-        _server.Registry.Remove(hosted);
-        try
-        {
-            await hosted.DisposeScopeAsync().ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            Log.Hosting.ConnectionScopeDisposeFailed(_server.Logger, _name, connection.Name, e);
-        }
-
-        Log.Hosting.HostedConnectionEnded(_server.Logger, _name, connection.Name, end.Reason);
-    }
+    private void Serve(AmpTransport transport) => _hosting.Serve(AmpConnection.Start(transport, _connectionOptions));
 }

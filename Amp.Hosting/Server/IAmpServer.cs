@@ -1,6 +1,6 @@
 namespace Amp.Hosting;
 
-/// <summary>The AMP server of the host (a singleton service): what it listens on.</summary>
+/// <summary>The AMP server of the host (a singleton service): what it listens on, and its other ways in.</summary>
 public interface IAmpServer
 {
     /// <summary>
@@ -8,4 +8,10 @@ public interface IAmpServer
     /// started until it stops; empty otherwise. A port 0 in the configuration shows here as the port bound.
     /// </summary>
     IReadOnlyList<AmpListenerInfo> Listeners { get; }
+
+    /// <summary>
+    /// The entry points declared with <see cref="AmpServerBuilder.AddEntryPoint"/>, in that order, from the moment the
+    /// host has started until it stops; empty otherwise.
+    /// </summary>
+    IReadOnlyList<AmpEntryPoint> EntryPoints { get; }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Amp.Negotiation;
 
 namespace Amp.Samples.Chat;
 
@@ -20,6 +21,9 @@ internal sealed class ChatArguments
           --ca FILE                trust only this PEM certificate authority for the peer's certificate
           --server-name NAME       chat-client: the name the server's certificate must carry (default: --host,
                                    or localhost with the development certificates)
+          --via URL                chat-client: dial a web port's connection negotiation at URL, as chat-host
+                                   serves it (http://127.0.0.1:5080/amp/chat), instead of --host and --port;
+                                   TLS starts in the negotiation, so no StartTLS
           --anonymous-clients      chat-server: let clients in without a certificate (by default each client
                                    needs one from the CA: the development CA issues one for every client)
           --join-timeout SECONDS   chat-server: close connections that have not joined in time (default 30)
@@ -44,6 +48,9 @@ internal sealed class ChatArguments
     public string? AuthorityFile { get; private set; }
 
     public string? ServerName { get; private set; }
+
+    /// <summary>Where <c>--via</c> points: a web port's negotiation and its target.</summary>
+    public NegotiationAddress? Via { get; private set; }
 
     public bool AnonymousClients { get; private set; }
 
@@ -143,6 +150,9 @@ internal sealed class ChatArguments
             case "--server-name":
                 ServerName = value;
                 return null;
+            case "--via":
+                Via = ParseVia(value);
+                return Via is null ? $"--via: '{value}' is not http://HOST:PORT/amp/TARGET" : null;
             case "--join-timeout":
                 JoinTimeout = ParseSeconds(flag, value, out string? joinError);
                 return joinError;
@@ -160,6 +170,18 @@ internal sealed class ChatArguments
             default:
                 return $"{flag}: unknown flag (see --help)";
         }
+    }
+
+    private static NegotiationAddress? ParseVia(string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? url) || url.Scheme != Uri.UriSchemeHttp || url.Query.Length > 0
+            || !NegotiationProtocol.TryParseTargetPath(url.AbsolutePath, out string target))
+        {
+            return null;
+        }
+
+        string host = url.HostNameType == UriHostNameType.IPv6 ? url.Host.Trim('[', ']') : url.Host;
+        return new NegotiationAddress(host, url.Port, target);
     }
 
     private static TimeSpan ParseSeconds(string flag, string value, out string? error)

@@ -1,14 +1,12 @@
-using System.Net.Sockets;
 using Amp.Commands;
 using Amp.Dispatch;
 using Amp.Samples.Chat.Commands;
-using Amp.Tls;
-using Amp.Transports;
 
 namespace Amp.Samples.Chat;
 
 /// <summary>
-/// The interactive chat client: connects, calls StartTLS, joins, then says each line typed (see
+/// The interactive chat client: connects and calls StartTLS (or negotiates TLS through a web port with
+/// <c>--via</c>: <see cref="ChatConnecting"/>), joins, then says each line typed (see
 /// <see cref="ChatTerminal"/>). The server calls <see cref="Deliver"/> back to show the others' lines.
 /// </summary>
 internal static class ChatClient
@@ -40,31 +38,15 @@ internal static class ChatClient
             return AmpEmptyResponse.Instance;
         });
 
-        AmpTransport transport;
-        try
+        (AmpConnection? connected, int exitCode) = await ChatConnecting.ConnectAsync(arguments, certificates, responders, output, cancellationToken);
+        if (connected is null)
         {
-            transport = await SocketTransport.ConnectTcpAsync(arguments.Host, arguments.Port, cancellationToken: cancellationToken);
-        }
-        catch (SocketException e)
-        {
-            output.WriteLine($"* cannot reach the server at {arguments.Host}:{arguments.Port} ({e.SocketErrorCode})");
-            return LostServer;
+            return exitCode;
         }
 
-        await using AmpConnection connection = AmpConnection.Start(transport, new AmpConnectionOptions { Responders = responders });
+        await using AmpConnection connection = connected;
         try
         {
-            TlsConnectionInfo tls = await connection.StartTlsAsync(
-                new TlsLayerOptions
-                {
-                    LocalCertificate = certificates.Local,
-                    TrustedAuthorities = [certificates.Authority],
-                    TargetHost = arguments.ServerName ?? (certificates.IsDevelopment ? "localhost" : arguments.Host),
-                },
-                cancellationToken);
-            output.WriteLine($"* TLS: {tls.Protocol}, {tls.CipherSuite}; server certificate {tls.PeerCertificate?.Subject}, issued by {tls.PeerCertificate?.Issuer}");
-            output.WriteLine($"* layers: {connection.Layers}");
-
             try
             {
                 await connection.CallRemoteAsync(new Join { Nickname = nickname }, cancellationToken);
@@ -105,11 +87,6 @@ internal static class ChatClient
         {
             // A line, /who or the farewell crossed the server's notice that it is going away.
             return await ReportEndAsync(connection, output);
-        }
-        catch (AmpTlsException e)
-        {
-            output.WriteLine($"* no TLS with the server ({e.Failure}): {e.Message}");
-            return LostServer;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

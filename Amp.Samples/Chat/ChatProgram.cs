@@ -53,6 +53,8 @@ internal static class ChatProgram
             chat-client --name NAME [flags]
               Connects, calls StartTLS (checking the server's certificate), joins as NAME, then says each
               line typed. /who lists who is present; /quit, end of input (Ctrl+D) or Ctrl+C leave.
+              With --via http://HOST:PORT/amp/chat it dials chat-host's web port instead, where the
+              connection negotiation starts TLS before AMP.
               Exit codes: 0 left, 1 bad flags or certificates, 2 lost the server (or no TLS), 3 nickname
               refused or taken, 130 interrupted before joining.
             """,

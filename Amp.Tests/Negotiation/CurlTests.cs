@@ -53,7 +53,7 @@ public sealed class CurlTests
         Assert.That(served.PeerId, Is.EqualTo("client"));
     }
 
-    private static async Task<(int ExitCode, string Output)> CurlAsync(CancellationToken cancellationToken, params string[] arguments)
+    internal static async Task<(int ExitCode, string Output)> CurlAsync(CancellationToken cancellationToken, params string[] arguments)
     {
         var start = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string argument in arguments)

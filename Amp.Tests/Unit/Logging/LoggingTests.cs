@@ -25,13 +25,15 @@ public sealed class LoggingTests
         ("Closing", "Amp.Connection", 1610, 1619),
         ("Hosting", "Amp.Hosting", 1800, 1899),
         ("Negotiation", "Amp.Negotiation", 1700, 1799),
+        ("AspNetCore", "Amp.AspNetCore", 1900, 1999),
     ];
 
     private static IEnumerable<FieldInfo> EventIdConstants() =>
         typeof(AmpEventId).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.FieldType == typeof(int));
 
-    // The Log classes whose areas have their ranges here: Amp.Core's, Amp.Hosting's and Amp.Negotiation's.
-    private static readonly Type[] s_logClasses = [typeof(Log), typeof(Amp.Hosting.Logging.Log), typeof(Amp.Negotiation.Logging.Log)];
+    // The Log classes whose areas have their ranges here: Amp.Core's, Amp.Hosting's, Amp.Negotiation's and Amp.AspNetCore's.
+    private static readonly Type[] s_logClasses =
+        [typeof(Log), typeof(Amp.Hosting.Logging.Log), typeof(Amp.Negotiation.Logging.Log), typeof(Amp.AspNetCore.Logging.Log)];
 
     private static IEnumerable<(Type Area, MethodInfo Method, LoggerMessageAttribute Attribute)> LoggerMessages() =>
         s_logClasses.SelectMany(log => log.Assembly.GetTypes().Where(t => t.DeclaringType == log))
@@ -72,8 +74,8 @@ public sealed class LoggingTests
 
             Assert.That(messages.Select(m => m.Attribute.EventId), Is.Unique, "two log messages share an event id");
 
-            // Every id defined for Amp.Core's own areas, Amp.Negotiation's and Amp.Hosting's is logged somewhere.
-            foreach (var (name, id) in constants.Where(c => c.Value < 1300 || c.Value is >= 1700 and <= 1899))
+            // Every id defined for Amp.Core's own areas, Amp.Negotiation's, Amp.Hosting's and Amp.AspNetCore's is logged somewhere.
+            foreach (var (name, id) in constants.Where(c => c.Value < 1300 || c.Value is >= 1700 and <= 1999))
             {
                 Assert.That(messages.Count(m => m.Attribute.EventId == id), Is.EqualTo(1), $"AmpEventId.{name} is logged by no message, or by several");
             }
