@@ -10,7 +10,7 @@ namespace Amp.AspNetCore.Upgrade;
 
 /// <summary>
 /// One AMP request on the web port, from the 101 answer to the end of its AMP connection: the upgrade, the negotiation's
-/// encrypted phases on the upgraded stream (<see cref="AmpNegotiator.AcceptUpgradedAsync"/>), then AMP, hosted by the
+/// encrypted phases on the upgraded stream (<see cref="AmpNegotiator.AcceptUpgradedAsync(System.IO.Stream, string, Amp.Tls.TlsLayerOptions, System.Threading.CancellationToken)"/>), then AMP, hosted by the
 /// AMP server's entry point, for as long as the connection lasts (the HTTP request ends with it).
 /// </summary>
 internal sealed class UpgradedConnection(HttpContext context, IHttpUpgradeFeature upgrade, ServedTarget served, ILogger logger)
