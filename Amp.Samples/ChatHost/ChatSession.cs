@@ -10,6 +10,7 @@ internal sealed class ChatSession(ChatRoom room, ChatHostOutput output) : IAsync
 {
     private readonly Lock _gate = new();
     private RemoteMember? _member;
+    private bool _ended;
 
     /// <summary>Joins the room as <paramref name="member"/>.</summary>
     /// <exception cref="ArgumentException">This connection has joined already, or the nickname is not usable.</exception>
@@ -18,6 +19,12 @@ internal sealed class ChatSession(ChatRoom room, ChatHostOutput output) : IAsync
     {
         lock (_gate)
         {
+            if (_ended)
+            {
+                // The scope was disposed while this Join was on its way: nobody would take the member out.
+                throw new InvalidOperationException("the connection has ended");
+            }
+
             if (_member is not null)
             {
                 throw new ArgumentException($"this connection has already joined as {_member.Nickname}");
@@ -50,6 +57,11 @@ internal sealed class ChatSession(ChatRoom room, ChatHostOutput output) : IAsync
 
     public ValueTask DisposeAsync()
     {
+        lock (_gate)
+        {
+            _ended = true;
+        }
+
         Leave("left (disconnected)");
         return ValueTask.CompletedTask;
     }
