@@ -12,8 +12,8 @@ namespace Amp.Extensions;
 /// </summary>
 internal sealed class ExtensionNegotiation
 {
-    // Wire names, in the order they are offered.
-    private static readonly (AmpExtensions Extension, string Name)[] s_names =
+    /// <summary>The wire names, in the order they are offered (spec §15.1); the negotiation's blocks use the same.</summary>
+    internal static readonly (AmpExtensions Extension, string Name)[] WireNames =
     [
         (AmpExtensions.Streams, "streams/1"),
         (AmpExtensions.Cancellation, "cancel/1"),
@@ -136,7 +136,7 @@ internal sealed class ExtensionNegotiation
         AmpExtensions result = AmpExtensions.None;
         foreach (string name in names)
         {
-            foreach ((AmpExtensions extension, string known) in s_names)
+            foreach ((AmpExtensions extension, string known) in WireNames)
             {
                 if (name == known)
                 {
@@ -150,8 +150,8 @@ internal sealed class ExtensionNegotiation
 
     private static string[] Names(AmpExtensions extensions)
     {
-        var names = new List<string>(s_names.Length);
-        foreach ((AmpExtensions extension, string name) in s_names)
+        var names = new List<string>(WireNames.Length);
+        foreach ((AmpExtensions extension, string name) in WireNames)
         {
             if ((extensions & extension) != 0)
             {

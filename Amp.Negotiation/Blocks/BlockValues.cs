@@ -6,15 +6,8 @@ namespace Amp.Negotiation.Blocks;
 /// <summary>The value grammars of the Hello and Decision blocks (spec/amp-wire.md §16.5, §16.6).</summary>
 internal static class BlockValues
 {
-    /// <summary>The extension names, in the order they are written (the names and order of spec §15.1).</summary>
-    internal static readonly (AmpExtensions Extension, string Name)[] ExtensionNames =
-    [
-        (AmpExtensions.Streams, "streams/1"),
-        (AmpExtensions.Cancellation, "cancel/1"),
-        (AmpExtensions.KeepAlive, "keepalive/1"),
-        (AmpExtensions.GoAway, "goaway/1"),
-        (AmpExtensions.TraceContext, "trace/1"),
-    ];
+    /// <summary>The extension names, in the order they are written: Amp.Core's (spec §15.1).</summary>
+    internal static (AmpExtensions Extension, string Name)[] ExtensionNames => Amp.Extensions.ExtensionNegotiation.WireNames;
 
     /// <summary>The names of <paramref name="extensions"/>, space-separated, in order; empty for none.</summary>
     public static string Extensions(AmpExtensions extensions)

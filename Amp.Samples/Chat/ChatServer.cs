@@ -23,7 +23,10 @@ internal sealed class ChatServer
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly ChatRoom _room = new();
-    private readonly ConcurrentDictionary<AmpConnection, RemoteMember?> _connections = new();
+    private readonly ConcurrentDictionary<AmpConnection, byte> _connections = new();
+
+    // Apart from _connections: a client's Join can arrive before the accept loop has recorded its connection.
+    private readonly ConcurrentDictionary<AmpConnection, RemoteMember> _members = new();
     private readonly ChatArguments _arguments;
     private readonly TextWriter _log;
     private readonly bool _hosting;
@@ -134,7 +137,7 @@ internal sealed class ChatServer
             }
 
             AmpConnection connection = AmpConnection.Start(transport, options);
-            _connections.TryAdd(connection, null);
+            _connections.TryAdd(connection, 0);
             _log.WriteLine($"* {connection.Name} connected");
             _ = connection.Completion.ContinueWith(
                 ended => Ended(connection, ended.Result),
@@ -155,7 +158,7 @@ internal sealed class ChatServer
         {
             TlsConnectionInfo layer = RequireTls(connection, "Join");
             var member = new RemoteMember(join.Nickname, connection, DeliverTimeout, _log);
-            if (!_connections.TryUpdate(connection, member, null))
+            if (!_members.TryAdd(connection, member))
             {
                 throw new ArgumentException($"this connection has already joined as {MemberOf(connection)?.Nickname}");
             }
@@ -166,9 +169,18 @@ internal sealed class ChatServer
             }
             catch (Exception e)
             {
-                _connections.TryUpdate(connection, null, member);
+                _members.TryRemove(new KeyValuePair<AmpConnection, RemoteMember>(connection, member));
                 _log.WriteLine($"* {connection.Name} cannot join as '{ChatText.Printable(join.Nickname)}': {e.Message}");
                 throw;
+            }
+
+            // Ended runs once Completion is done: if it ran before this member was in the room, it could
+            // not take it out, so take it out here.
+            if (connection.Completion.IsCompleted)
+            {
+                _members.TryRemove(new KeyValuePair<AmpConnection, RemoteMember>(connection, member));
+                _room.Leave(member, "left (disconnected)");
+                throw new InvalidOperationException("the connection closed while joining");
             }
 
             _log.WriteLine($"* {member.Nickname} joined from {connection.Name} over {layer.Protocol} ({layer.CipherSuite}), client certificate {layer.PeerCertificate?.Subject ?? "none"}");
@@ -194,7 +206,7 @@ internal sealed class ChatServer
         .Add<Ping, AmpEmptyResponse>((_, _, _) => ValueTask.FromResult(AmpEmptyResponse.Instance))
         .Add<Leave, AmpEmptyResponse>((_, connection, _) =>
         {
-            if (MemberOf(connection) is { } member && _connections.TryUpdate(connection, null, member) && _room.Leave(member, "left"))
+            if (MemberOf(connection) is { } member && _members.TryRemove(new KeyValuePair<AmpConnection, RemoteMember>(connection, member)) && _room.Leave(member, "left"))
             {
                 _log.WriteLine($"* {member.Nickname} left");
             }
@@ -214,11 +226,12 @@ internal sealed class ChatServer
         return layers[^1];
     }
 
-    private RemoteMember? MemberOf(AmpConnection connection) => _connections.GetValueOrDefault(connection);
+    private RemoteMember? MemberOf(AmpConnection connection) => _members.GetValueOrDefault(connection);
 
     private void Ended(AmpConnection connection, AmpConnectionLostException end)
     {
-        _connections.TryRemove(connection, out RemoteMember? member);
+        _connections.TryRemove(connection, out _);
+        _members.TryRemove(connection, out RemoteMember? member);
         string who = member is null ? connection.Name : $"{member.Nickname} ({connection.Name})";
         string cause = end.InnerException is { } inner ? $" ({inner.Message})" : "";
         _log.WriteLine($"* {who} disconnected: {end.Reason}{cause}");
