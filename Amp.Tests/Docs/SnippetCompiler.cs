@@ -7,9 +7,9 @@ namespace Amp.Tests.Docs;
 
 /// <summary>
 /// Compiles a page's snippets as files of a console app (<c>dotnet new console</c>: its implicit usings,
-/// nullable on) that references Amp.NET's libraries and the packages they use. A block of type
-/// declarations is visible to every block of its page (and of the pages its page names in
-/// <c>&lt;!-- snippets: README.md --&gt;</c>); a block of statements is the app's program.
+/// nullable on) that references Amp.NET's libraries and the packages they use. The types a block
+/// declares are visible to every block of its page (and of the pages its page names in
+/// <c>&lt;!-- snippets: README.md --&gt;</c>); a block's statements are the app's program.
 /// </summary>
 internal static partial class SnippetCompiler
 {
@@ -28,9 +28,9 @@ internal static partial class SnippetCompiler
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
             .ToList());
 
-    /// <summary>Whether the block only declares types (with its usings): such blocks are visible to the page's other blocks.</summary>
+    /// <summary>Whether the block declares types (alone or beside statements): its types are visible to the page's other blocks.</summary>
     public static bool IsDeclaration(Snippet snippet) =>
-        !snippet.IsFragment && !CSharpSyntaxTree.ParseText(snippet.Code, s_parse).GetCompilationUnitRoot().Members.OfType<GlobalStatementSyntax>().Any();
+        !snippet.IsFragment && CSharpSyntaxTree.ParseText(snippet.Code, s_parse).GetCompilationUnitRoot().Members.Any(m => m is not GlobalStatementSyntax);
 
     /// <summary>The pages a page names in <c>&lt;!-- snippets: A.md, B.md --&gt;</c>, whose declaration blocks its blocks see.</summary>
     public static IReadOnlyList<string> ContextPages(string pageText) =>
@@ -49,13 +49,21 @@ internal static partial class SnippetCompiler
 
         bool program = tree.GetCompilationUnitRoot().Members.OfType<GlobalStatementSyntax>().Any();
         var trees = new List<SyntaxTree> { s_implicitUsings, tree };
-        trees.AddRange(declarations.Where(d => d != snippet).Select(d => CSharpSyntaxTree.ParseText(d.Code, s_parse, path: d.ToString())));
+        trees.AddRange(declarations.Where(d => d != snippet).Select(TypesOf));
         var compilation = CSharpCompilation.Create(
             "Snippet",
             trees,
             s_references.Value,
             new CSharpCompilationOptions(program ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         return Report(snippet, compilation.GetDiagnostics());
+    }
+
+    /// <summary>A declaration block's usings and types, without its statements (a program has one file of those).</summary>
+    private static SyntaxTree TypesOf(Snippet declaration)
+    {
+        CompilationUnitSyntax root = CSharpSyntaxTree.ParseText(declaration.Code, s_parse).GetCompilationUnitRoot();
+        root = root.RemoveNodes(root.Members.OfType<GlobalStatementSyntax>(), SyntaxRemoveOptions.KeepNoTrivia)!;
+        return CSharpSyntaxTree.Create(root, s_parse, path: declaration.ToString());
     }
 
     /// <summary>The block with its <c>// Given:</c> variables declared, on the line of its last using directive (so line numbers stay).</summary>
