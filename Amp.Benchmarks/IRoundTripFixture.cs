@@ -11,4 +11,7 @@ internal interface IRoundTripFixture : IAsyncDisposable
     /// wrapper of ours around it; the answer is checked once when the fixture starts.
     /// </summary>
     Task CallAsync();
+
+    /// <summary>Whether only one call may be in flight (the bare socket ping-pong); the runner then skips the 64-in-flight case.</summary>
+    bool OneInFlightOnly => false;
 }

@@ -3,7 +3,8 @@ using Amp.Benchmarks;
 using BenchmarkDotNet.Running;
 
 // "roundtrip [seconds] [--rounds N] [--inmemory] [--pool-send] [--no-rate] [--extensions]": quick side-by-side round-trip
-// figures without BenchmarkDotNet, the libraries measured in N interleaved rounds (default 5); --inmemory adds
+// figures without BenchmarkDotNet, Amp.NET, StreamJsonRpc, gRPC and a bare socket ping-pong (1 in flight only) measured
+// in N interleaved rounds (default 5), with Amp.NET's ratios to each beside the project's goals; --inmemory adds
 // Amp.NET over in-memory pipes (no sockets), --pool-send Amp.NET sending from the thread pool, --no-rate
 // Amp.NET with MinimumReceiveRate and keepalive off (no receive watch in the read loop), --extensions Amp.NET with
 // no extension offered and Amp.NET whose calls pass a cancellable token (the cost of the cancellation extension).

@@ -3,9 +3,9 @@ using BenchmarkDotNet.Attributes;
 namespace Amp.Benchmarks;
 
 /// <summary>
-/// A small command's round trip over loopback TCP, both ends in this process, for Amp.NET and for
-/// StreamJsonRpc (MessagePack over a length-prefixed NetworkStream) in the same run. <c>InFlight1</c> is one
-/// call at a time (its mean is the latency); <c>InFlight64</c> keeps 64 callers busy, each making
+/// A small command's round trip over loopback TCP, both ends in this process, for Amp.NET, for StreamJsonRpc
+/// (MessagePack over a length-prefixed NetworkStream) and for gRPC (h2c on Kestrel) in the same run. <c>InFlight1</c>
+/// is one call at a time (its mean is the latency); <c>InFlight64</c> keeps 64 callers busy, each making
 /// <see cref="CallsPerCaller"/> calls in a row, and reports the time per call (its inverse is the throughput).
 /// </summary>
 [MemoryDiagnoser]
@@ -16,16 +16,20 @@ public class RoundTripBenchmarks
 
     private IRoundTripFixture? _fixture;
 
-    [Params("Amp.NET", "StreamJsonRpc")]
+    [Params("Amp.NET", "StreamJsonRpc", "gRPC")]
     public string Library { get; set; } = "Amp.NET";
 
     private IRoundTripFixture Fixture => _fixture ?? throw new InvalidOperationException("GlobalSetup has not run.");
 
     [GlobalSetup]
     public async Task SetupAsync() =>
-        _fixture = Library == "Amp.NET"
-            ? await AmpRoundTripFixture.StartAsync().ConfigureAwait(false)
-            : await JsonRpcRoundTripFixture.StartAsync().ConfigureAwait(false);
+        _fixture = Library switch
+        {
+            "Amp.NET" => await AmpRoundTripFixture.StartAsync().ConfigureAwait(false),
+            JsonRpcRoundTripFixture.LibraryName => await JsonRpcRoundTripFixture.StartAsync().ConfigureAwait(false),
+            GrpcRoundTripFixture.LibraryName => await GrpcRoundTripFixture.StartAsync().ConfigureAwait(false),
+            _ => throw new InvalidOperationException("No fixture for " + Library),
+        };
 
     [GlobalCleanup]
     public async Task CleanupAsync()
