@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text;
 using Amp.Commands;
 using Amp.Commands.Arguments;
+using Amp.MessagePack;
 using MessagePack;
 
 namespace Amp.Benchmarks;

@@ -20,14 +20,16 @@ internal static class AnalyzerVerifier
 
         """;
 
-    public static Task VerifyAsync(string source)
+    public static Task VerifyAsync(string source) => VerifyAsync(source, References.All);
+
+    public static Task VerifyAsync(string source, System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.MetadataReference> references)
     {
         var test = new CSharpAnalyzerTest<AmpDefinitionAnalyzer, DefaultVerifier>
         {
             TestCode = Usings + source,
             ReferenceAssemblies = References.None,
         };
-        test.TestState.AdditionalReferences.AddRange(References.All);
+        test.TestState.AdditionalReferences.AddRange(references);
         return test.RunAsync();
     }
 }

@@ -268,6 +268,24 @@ public sealed class DiagnosticCases
                 [AmpResponder] public Task {|AMP031:Handle|}(Good command) => Task.CompletedTask;
             }
             """);
+        yield return Case("AMP032", "MessagePackArgument<T> in a project without Amp.MessagePack", """
+            public sealed class Payload { public int X { get; set; } }
+            public sealed class C : IAmpCommand<AmpEmptyResponse>
+            {
+                [AmpArgument("p", Type = typeof({|CS0246:MessagePackArgument<Payload>|}))] public Payload {|AMP032:P|} { get; set; } = new();
+            }
+            """);
+        yield return Case("AMP032", "a [MessagePackObject] property in a project without Amp.MessagePack", """
+            namespace MessagePack
+            {
+                [AttributeUsage(AttributeTargets.Class)] public sealed class MessagePackObjectAttribute : Attribute { }
+            }
+            [MessagePack.MessagePackObject] public sealed class Point { public int X { get; set; } }
+            public sealed class C : IAmpCommand<AmpEmptyResponse>
+            {
+                [AmpArgument("p")] public Point {|AMP032:P|} { get; set; } = new();
+            }
+            """);
     }
 
     private static TestCaseData Case(string id, string description, string source) =>

@@ -7,11 +7,13 @@ namespace Amp.Generators.Tests;
 /// <summary>Runs <see cref="AmpCommandGenerator"/> with a <see cref="CSharpGeneratorDriver"/> over sources that reference Amp.Core.</summary>
 internal static class GeneratorDriverRun
 {
-    public static CSharpCompilation Compile(params string[] sources) =>
+    public static CSharpCompilation Compile(params string[] sources) => Compile(References.All, sources);
+
+    public static CSharpCompilation Compile(ImmutableArray<MetadataReference> references, params string[] sources) =>
         CSharpCompilation.Create(
             "Generated.Tests",
             sources.Select(s => CSharpSyntaxTree.ParseText(AnalyzerVerifier.Usings + s, new CSharpParseOptions(LanguageVersion.Latest))),
-            References.All,
+            references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     /// <summary>The generated text (empty when nothing was generated) and the compilation with it.</summary>

@@ -12,7 +12,15 @@ internal static class References
 {
     private static readonly Lazy<ImmutableArray<MetadataReference>> s_all = new(Load);
 
+    private static readonly Lazy<ImmutableArray<MetadataReference>> s_withMessagePack = new(() => All.AddRange(
+        MetadataReference.CreateFromFile(typeof(Amp.MessagePack.MessagePackArgument<>).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(global::MessagePack.MessagePackSerializer).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(global::MessagePack.MessagePackObjectAttribute).Assembly.Location)));
+
     public static ImmutableArray<MetadataReference> All => s_all.Value;
+
+    /// <summary><see cref="All"/> and Amp.MessagePack with the MessagePack assemblies it exposes, as a project that references Amp.MessagePack sees them.</summary>
+    public static ImmutableArray<MetadataReference> WithMessagePack => s_withMessagePack.Value;
 
     /// <summary>An empty set for the testing package: <see cref="All"/> goes in as additional references instead.</summary>
     public static ReferenceAssemblies None { get; } = new("net10.0");

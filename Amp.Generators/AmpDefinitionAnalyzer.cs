@@ -10,7 +10,7 @@ namespace Amp.Generators;
 
 /// <summary>
 /// Reports, while compiling, every command, record and responder declaration that the reflection path
-/// would refuse with an <c>AmpDefinitionException</c> at run time (AMP001 to AMP031).
+/// would refuse with an <c>AmpDefinitionException</c> at run time (AMP001 to AMP031), and MessagePack arguments in a project without Amp.MessagePack (AMP032).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class AmpDefinitionAnalyzer : DiagnosticAnalyzer
@@ -23,7 +23,8 @@ public sealed class AmpDefinitionAnalyzer : DiagnosticAnalyzer
         AmpDiagnostics.AccessorsNotPublic, AmpDiagnostics.UnsupportedType, AmpDiagnostics.ExplicitTypeMismatch, AmpDiagnostics.ExplicitTypeNoConstructor,
         AmpDiagnostics.MaxDigitsNegative, AmpDiagnostics.MaxDigitsMisplaced, AmpDiagnostics.MaxBytesNegative, AmpDiagnostics.MaxBytesMisplaced,
         AmpDiagnostics.BigValueType, AmpDiagnostics.OptionalValueType, AmpDiagnostics.StreamOptions, AmpDiagnostics.ResponderNoCommand,
-        AmpDiagnostics.ResponderNotCommand, AmpDiagnostics.ResponderParameter, AmpDiagnostics.ResponderReturn);
+        AmpDiagnostics.ResponderNotCommand, AmpDiagnostics.ResponderParameter, AmpDiagnostics.ResponderReturn,
+        AmpDiagnostics.MessagePackWithoutPackage);
 
     public override void Initialize(AnalysisContext context)
     {

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Amp.Commands;
 using Amp.Commands.Arguments;
+using Amp.MessagePack;
 
 namespace Amp.Fuzz.Targets;
 

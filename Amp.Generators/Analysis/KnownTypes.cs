@@ -37,6 +37,8 @@ internal sealed class KnownTypes
         ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         Exception = compilation.GetTypeByMetadataName("System.Exception");
+        MessagePackArgument = compilation.GetTypeByMetadataName("Amp.MessagePack.MessagePackArgument`1");
+        MessagePackObject = compilation.GetTypeByMetadataName("MessagePack.MessagePackObjectAttribute");
     }
 
     public Compilation Compilation { get; }
@@ -98,6 +100,12 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? CancellationToken { get; }
 
     public INamedTypeSymbol? Exception { get; }
+
+    /// <summary>Amp.MessagePack's argument type; <see langword="null"/> when the project does not reference Amp.MessagePack.</summary>
+    public INamedTypeSymbol? MessagePackArgument { get; }
+
+    /// <summary>MessagePack's <c>[MessagePackObject]</c>, when the project references MessagePack.</summary>
+    public INamedTypeSymbol? MessagePackObject { get; }
 
     /// <summary>The known types of a compilation that references Amp.Core, else <see langword="null"/>.</summary>
     public static KnownTypes? From(Compilation compilation) =>

@@ -35,6 +35,13 @@ internal sealed class WireTypeResolver
 
         if (explicitType is not null)
         {
+            if (explicitType.TypeKind == TypeKind.Error && explicitType.Name == "MessagePackArgument")
+            {
+                return site.Fail(Diagnostics.AmpDiagnostics.MessagePackWithoutPackage, _known.MessagePackArgument is null
+                    ? "MessagePackArgument<T> is in the Amp.MessagePack package, which this project does not reference: reference it and add 'using Amp.MessagePack;'"
+                    : "MessagePackArgument<T> is not in scope: add 'using Amp.MessagePack;' (it moved there from Amp.Commands.Arguments)");
+            }
+
             if (maxDigits != 0)
             {
                 return site.Fail(Diagnostics.AmpDiagnostics.MaxDigitsMisplaced, "MaxDigits cannot be combined with Type; set the limit in the named argument type");
@@ -59,6 +66,12 @@ internal sealed class WireTypeResolver
             return KnownTypes.IsConstructedFrom(valueType, _known.ReadOnlyList)
                 ? list
                 : $"{Fields}Collection<{Name(valueType)}, {Name(element)}>({list})";
+        }
+
+        if (_known.MessagePackArgument is null && IsMessagePackObject(valueType))
+        {
+            return site.Fail(Diagnostics.AmpDiagnostics.MessagePackWithoutPackage,
+                $"{valueType.ToDisplayString()} is a [MessagePackObject] without an AMP wire type: reference the Amp.MessagePack package and name Type = typeof(MessagePackArgument<{valueType.ToDisplayString()}>)");
         }
 
         return site.Fail(Diagnostics.AmpDiagnostics.UnsupportedType, $"type {valueType.ToDisplayString()}");
@@ -153,6 +166,19 @@ internal sealed class WireTypeResolver
         }
 
         return $"new {Name(explicitType)}()";
+    }
+
+    private bool IsMessagePackObject(ITypeSymbol type)
+    {
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (KnownTypes.Same(attribute.AttributeClass, _known.MessagePackObject))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public static bool HasPublicParameterlessConstructor(INamedTypeSymbol type)

@@ -106,8 +106,12 @@ internal static class AmpDiagnostics
     public static readonly DiagnosticDescriptor ResponderReturn = Error("AMP031", "Responder returns the wrong type",
         "'{0}.{1}': must return {2}, Task<{2}> or ValueTask<{2}>");
 
-    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+    // Not a mirror of the reflection path: MessagePack lives in its own package, and a project without it cannot name it.
+    public static readonly DiagnosticDescriptor MessagePackWithoutPackage = Error("AMP032", "MessagePack needs Amp.MessagePack",
+        "'{0}.{1}': {2}", "MessagePack needs Amp.MessagePack: MessagePackArgument<T> is in that package, which the project must reference.");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message, string? description = null) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
-            description: title + ": the same mistake the reflection path reports as an AmpDefinitionException when the command is first used.",
+            description: description ?? title + ": the same mistake the reflection path reports as an AmpDefinitionException when the command is first used.",
             helpLinkUri: HelpRoot + id + ".md");
 }

@@ -2,6 +2,7 @@ using Amp.Boxes;
 using Amp.Commands;
 using Amp.Commands.Arguments;
 using Amp.Dispatch;
+using Amp.MessagePack;
 using Amp.Tests.TestUtilities;
 using Amp.Transports;
 using MessagePack;

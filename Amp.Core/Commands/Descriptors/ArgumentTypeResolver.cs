@@ -70,8 +70,13 @@ internal static class ArgumentTypeResolver
         }
 
         throw new AmpDefinitionException(owner, member,
-            $"type {valueType.FullName} has no AMP wire type; use a supported type or name one with [AmpArgument(..., Type = typeof(...))]");
+            $"type {valueType.FullName} has no AMP wire type; use a supported type or name one with [AmpArgument(..., Type = typeof(...))]"
+            + (IsMessagePackObject(valueType) ? $" (MessagePack: Type = typeof(MessagePackArgument<{valueType.Name}>) from the Amp.MessagePack package)" : ""));
     }
+
+    // By name: Amp.Core does not reference MessagePack (Amp.MessagePack does).
+    private static bool IsMessagePackObject(Type type) =>
+        type.GetCustomAttributesData().Any(a => a.AttributeType.FullName == "MessagePack.MessagePackObjectAttribute");
 
     private static object ResolveList(Type owner, string member, Type element, int maxDigits)
     {

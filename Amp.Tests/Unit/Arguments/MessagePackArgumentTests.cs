@@ -1,4 +1,4 @@
-using Amp.Commands.Arguments;
+using Amp.MessagePack;
 using MessagePack;
 using MessagePack.Resolvers;
 

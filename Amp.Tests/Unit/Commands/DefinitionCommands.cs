@@ -27,6 +27,18 @@ public sealed class UnsupportedListElementCommand : IAmpCommand<AmpEmptyResponse
     [AmpArgument("ids")] public List<Guid> Ids { get; set; } = [];
 }
 
+// global::: inside namespace Amp, "MessagePack" would be Amp.MessagePack.
+[global::MessagePack.MessagePackObject]
+public sealed class PackedPoint
+{
+    [global::MessagePack.Key(0)] public int X { get; set; }
+}
+
+public sealed class MessagePackObjectWithoutTypeCommand : IAmpCommand<AmpEmptyResponse>
+{
+    [AmpArgument("p")] public PackedPoint P { get; set; } = new();
+}
+
 public sealed class DuplicateNameCommand : IAmpCommand<AmpEmptyResponse>
 {
     [AmpArgument("x")] public int First { get; set; }

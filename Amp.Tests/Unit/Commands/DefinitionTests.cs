@@ -44,6 +44,10 @@ public sealed class DefinitionTests
         AssertInvalidCommand<UnsupportedListElementCommand, AmpEmptyResponse>("Ids", "System.Guid");
 
     [Test]
+    public void AMessagePackObjectWithoutTypeNamesThePackage() =>
+        AssertInvalidCommand<MessagePackObjectWithoutTypeCommand, AmpEmptyResponse>("P", "Type = typeof(MessagePackArgument<PackedPoint>) from the Amp.MessagePack package");
+
+    [Test]
     public void DuplicateWireNames()
     {
         var error = AssertInvalidCommand<DuplicateNameCommand, AmpEmptyResponse>("Second", "'x'");

@@ -1,13 +1,21 @@
 using System.Buffers;
+using Amp.Commands;
 using MessagePack;
 
-namespace Amp.Commands.Arguments;
+namespace Amp.MessagePack;
 
 /// <summary>
 /// A custom argument type (not part of Twisted) carrying any MessagePack-serializable value, for
-/// commands between Amp.NET peers.
+/// commands between Amp.NET peers. Name it on a property with
+/// <c>[AmpArgument("key", Type = typeof(MessagePackArgument&lt;T&gt;))]</c>; the value is the bytes of
+/// one MessagePack value (AMP's 16-bit length prefix bounds it at 65,535 bytes).
 /// </summary>
 /// <typeparam name="T">The value type; it must be serializable by the resolver in the options.</typeparam>
+/// <remarks>
+/// A property that names this type gets the parameterless constructor, so
+/// <see cref="MessagePackSerializerOptions.Standard"/>, whose resolvers build serializers for user types
+/// with code emitted at run time: NativeAOT cannot run that code (docs/source-generator.md#nativeaot).
+/// </remarks>
 public sealed class MessagePackArgument<T> : AmpArgumentType<T>
 {
     /// <summary>The shared instance, using the default options.</summary>
@@ -48,7 +56,7 @@ public sealed class MessagePackArgument<T> : AmpArgumentType<T>
             T result = MessagePackSerializer.Deserialize<T>(buffer.AsMemory(0, source.Length), Options, out int bytesRead);
             if (bytesRead != source.Length)
             {
-                ThrowHelper.ThrowFormatMessage($"MessagePack value is followed by {source.Length - bytesRead} extra bytes.");
+                ThrowExtraBytes(source.Length - bytesRead);
             }
 
             return result;
@@ -62,4 +70,9 @@ public sealed class MessagePackArgument<T> : AmpArgumentType<T>
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    // Kept out of Read so the common path stays small.
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowExtraBytes(int count) =>
+        throw new FormatException($"MessagePack value is followed by {count} extra bytes.");
 }
