@@ -1,7 +1,7 @@
 namespace Amp.Tests.Docs;
 
 /// <summary>
-/// Every <c>```csharp</c> block of README.md and docs/*.md compiles as pasted into a console app that
+/// Every <c>```csharp</c> block of README.md, docs/*.md and the packages' PACKAGE.md compiles as pasted into a console app that
 /// references Amp.NET (see docs/testing.md, "Snippets in the docs", for the conventions).
 /// </summary>
 [CancelAfter(300000)]
@@ -10,7 +10,9 @@ public sealed class SnippetCompileTests
     private static string Pages => Path.Combine(AppContext.BaseDirectory, "Docs", "pages");
 
     public static IEnumerable<string> PageNames() =>
-        new[] { "README.md" }.Concat(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Docs", "pages", "docs"), "*.md").Select(p => "docs/" + Path.GetFileName(p)).Order(StringComparer.Ordinal));
+        new[] { "README.md" }
+            .Concat(Directory.GetFiles(Path.Combine(Pages, "docs"), "*.md").Select(p => "docs/" + Path.GetFileName(p)).Order(StringComparer.Ordinal))
+            .Concat(Directory.GetFiles(Path.Combine(Pages, "packages"), "PACKAGE.md", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(Pages, p).Replace(Path.DirectorySeparatorChar, '/')).Order(StringComparer.Ordinal));
 
     [TestCaseSource(nameof(PageNames))]
     public void EverySnippetOfThePageCompiles(string page)
