@@ -35,9 +35,6 @@ internal sealed class PooledBoxCopy
         }
     }
 
-    /// <summary>Whether <paramref name="version"/> is the current one (the view handed it is not disposed).</summary>
-    public bool IsCurrent(int version) => Volatile.Read(ref _version) == version;
-
     /// <summary>Takes an owner from the pool (or a new one) with an array of at least <paramref name="length"/> bytes.</summary>
     /// <param name="length">The bytes needed.</param>
     /// <param name="version">The version to hand the view.</param>
