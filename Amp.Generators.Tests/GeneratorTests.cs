@@ -62,6 +62,58 @@ public sealed class GeneratorTests
     }
 
     [Test]
+    public void ACommandWithoutArgumentsIsCalledWithOneTypeArgumentWhateverItsResponse()
+    {
+        const string source = """
+            namespace Calls
+            {
+                public sealed class Identity { [AmpArgument("name")] public string Name { get; init; } = ""; }
+                public sealed class Who : IAmpCommand<Identity>;
+                public sealed class Poke : IAmpCommand<AmpEmptyResponse>;
+                public sealed class Total { [AmpArgument("total")] public int Value { get; init; } }
+                public sealed class Add : IAmpCommand<Total> { [AmpArgument("a")] public int A { get; init; } }
+                public sealed class Uses
+                {
+                    public async Task<string> NameAsync(AmpConnection connection, CancellationToken token)
+                    {
+                        Identity who = await connection.CallRemoteAsync<Who>(token);
+                        Identity timed = await connection.CallRemoteAsync<Who>(TimeSpan.FromSeconds(1), token);
+                        AmpEmptyResponse poked = await connection.CallRemoteAsync<Poke>();
+                        Total sum = await connection.CallRemoteAsync(new Add { A = 1 }, token);
+                        return who.Name + timed.Name + poked + sum.Value;
+                    }
+                }
+            }
+            """;
+        var (generated, output, _) = GeneratorDriverRun.Run(GeneratorDriverRun.Compile(source));
+        Assert.That(GeneratorDriverRun.Problems(output), Is.Empty, generated);
+        Assert.Multiple(() =>
+        {
+            Assert.That(generated, Does.Contain("where TCommand : class, global::Amp.Commands.IAmpCommand<global::Calls.Identity>, new()"));
+            Assert.That(generated, Does.Not.Contain("IAmpCommand<global::Calls.Total>"), "a command with arguments gets no overload");
+            Assert.That(generated, Does.Not.Contain("IAmpCommand<global::Amp.Commands.AmpEmptyResponse>, new()"), "AmpConnection has the empty-response overload");
+        });
+    }
+
+    [Test]
+    public void WithoutTheGeneratorACommandWithFieldsInItsAnswerNeedsAnInstance()
+    {
+        // The control for the test above: the one-type-argument call of Who compiles only with the generated overload.
+        const string source = """
+            namespace Calls
+            {
+                public sealed class Identity { [AmpArgument("name")] public string Name { get; init; } = ""; }
+                public sealed class Who : IAmpCommand<Identity>;
+                public sealed class Uses
+                {
+                    public Task<Identity> NameAsync(AmpConnection connection) => connection.CallRemoteAsync<Who>();
+                }
+            }
+            """;
+        Assert.That(GeneratorDriverRun.Problems(GeneratorDriverRun.Compile(source)), Has.Some.Contains("CS"));
+    }
+
+    [Test]
     public void AProjectWithoutCommandsGetsNoFile()
     {
         var (generated, _, _) = GeneratorDriverRun.Run(GeneratorDriverRun.Compile("public sealed class Plain { public int N { get; set; } }"));

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Amp.Boxes;
@@ -7,20 +6,55 @@ namespace Amp.Boxes;
 /// A parsed box that points into the received bytes instead of copying them. Enumerating it walks
 /// the key/value pairs in wire order; lookups follow Twisted's rule that the last duplicate key wins.
 /// </summary>
-/// <remarks>Valid only until the bytes it points into are released; dispose it when done.</remarks>
-public readonly struct AmpBoxView : IDisposable
+/// <remarks>
+/// <para>
+/// A view is a <see langword="ref"/> struct, as <see cref="System.Text.Json.Utf8JsonReader"/> is: it lives
+/// on the stack of the code that read it and cannot be stored in a field, captured or kept across an
+/// <see langword="await"/>, because the bytes it points into are released when that code moves on. To keep
+/// a box, copy it with <see cref="ToAmpBox"/> (or copy <see cref="Bytes"/>).
+/// </para>
+/// <para>
+/// Dispose it when done: a box that spanned several buffer segments was copied into pooled memory, which
+/// the first <see cref="Dispose"/> returns. Disposing again, from the same view or from any copy of it,
+/// does nothing; reading a disposed view that held pooled memory (<see cref="Bytes"/>,
+/// <see cref="TryGetValue"/>, enumerating, ...) throws <see cref="ObjectDisposedException"/>, so it can
+/// never see memory the pool has handed to someone else. A view that points straight into the reader's
+/// buffer holds nothing to return; it stays readable until that buffer is advanced past it, the rule of
+/// <see cref="System.IO.Pipelines.ReadResult.Buffer"/>. Dispose and read from one thread at a time.
+/// </para>
+/// </remarks>
+public readonly ref struct AmpBoxView : IDisposable
 {
-    private readonly byte[]? _rented;
+    private readonly ReadOnlyMemory<byte> _bytes;
+    private readonly PooledBoxCopy? _owner;
+    private readonly int _version;
 
-    internal AmpBoxView(ReadOnlyMemory<byte> bytes, int count, byte[]? rented)
+    /// <summary>A view of bytes it does not own (the reader's buffer, or an array nobody pools).</summary>
+    internal AmpBoxView(ReadOnlyMemory<byte> bytes, int count)
     {
-        Bytes = bytes;
+        _bytes = bytes;
         Count = count;
-        _rented = rented;
+    }
+
+    /// <summary>A view of a pooled copy, valid while <paramref name="owner"/> is at <paramref name="version"/>.</summary>
+    internal AmpBoxView(ReadOnlyMemory<byte> bytes, int count, PooledBoxCopy owner, int version)
+    {
+        _bytes = bytes;
+        Count = count;
+        _owner = owner;
+        _version = version;
     }
 
     /// <summary>The box's bytes on the wire, end marker included.</summary>
-    public ReadOnlyMemory<byte> Bytes { get; }
+    /// <exception cref="ObjectDisposedException">The view held a pooled copy and was disposed.</exception>
+    public ReadOnlyMemory<byte> Bytes
+    {
+        get
+        {
+            _owner?.ThrowIfStale(_version);
+            return _bytes;
+        }
+    }
 
     /// <summary>The number of key/value pairs, duplicates included.</summary>
     public int Count { get; }
@@ -29,6 +63,7 @@ public readonly struct AmpBoxView : IDisposable
     /// <param name="key">The key's bytes.</param>
     /// <param name="value">The value's bytes.</param>
     /// <returns><see langword="true"/> if the key is present.</returns>
+    /// <exception cref="ObjectDisposedException">The view held a pooled copy and was disposed.</exception>
     public bool TryGetValue(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
         bool found = false;
@@ -48,10 +83,12 @@ public readonly struct AmpBoxView : IDisposable
     /// <summary>Whether the box has <paramref name="key"/>.</summary>
     /// <param name="key">The key's bytes.</param>
     /// <returns><see langword="true"/> if the key is present.</returns>
+    /// <exception cref="ObjectDisposedException">The view held a pooled copy and was disposed.</exception>
     public bool ContainsKey(ReadOnlySpan<byte> key) => TryGetValue(key, out _);
 
     /// <summary>Copies the box into an <see cref="AmpBox"/> that owns its keys and values.</summary>
     /// <returns>A new box.</returns>
+    /// <exception cref="ObjectDisposedException">The view held a pooled copy and was disposed.</exception>
     public AmpBox ToAmpBox()
     {
         var box = new AmpBox(Count);
@@ -65,16 +102,14 @@ public readonly struct AmpBoxView : IDisposable
 
     /// <summary>Enumerates the key/value pairs in wire order.</summary>
     /// <returns>The enumerator.</returns>
+    /// <exception cref="ObjectDisposedException">The view held a pooled copy and was disposed.</exception>
     public Enumerator GetEnumerator() => new(Bytes.Span);
 
-    /// <summary>Returns a pooled copy, if the box needed one.</summary>
-    public void Dispose()
-    {
-        if (_rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_rented);
-        }
-    }
+    /// <summary>
+    /// Returns the pooled copy, if the box needed one. Only the first call, from this view or any copy of
+    /// it, returns anything; later calls do nothing.
+    /// </summary>
+    public void Dispose() => _owner?.Return(_version);
 
     /// <summary>Walks the key/value pairs of a complete, already validated box.</summary>
     public ref struct Enumerator

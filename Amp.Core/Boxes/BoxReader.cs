@@ -10,20 +10,20 @@ public static class BoxReader
 {
     /// <summary>
     /// Reads one box from the start of <paramref name="buffer"/> without allocating (unless the box spans
-    /// buffer segments, in which case it is copied into a pooled array that <see cref="AmpBoxView.Dispose"/> returns).
+    /// buffer segments, in which case it is copied into pooled memory that the first <see cref="AmpBoxView.Dispose"/> returns).
     /// </summary>
     /// <param name="buffer">The buffered bytes; on success, advanced past the box; otherwise unchanged.</param>
     /// <param name="limits">The limits to enforce.</param>
     /// <param name="box">The box, valid until the buffer's bytes are released and until it is disposed.</param>
     /// <returns><see langword="true"/> if a complete box was read.</returns>
     /// <exception cref="AmpProtocolException">The buffered bytes break a limit; the stream cannot be parsed further.</exception>
-    public static bool TryReadBox(ref ReadOnlySequence<byte> buffer, AmpLimits limits, out AmpBoxView box)
+    public static bool TryReadBox(scoped ref ReadOnlySequence<byte> buffer, AmpLimits limits, out AmpBoxView box)
     {
         ReadOnlySpan<byte> first = buffer.FirstSpan;
         int length = BoxScanner.Scan(first, limits, out int keyCount);
         if (length >= 0)
         {
-            box = new AmpBoxView(buffer.First.Slice(0, length), keyCount, rented: null);
+            box = new AmpBoxView(buffer.First.Slice(0, length), keyCount);
             buffer = buffer.Slice(length);
             return true;
         }
@@ -42,9 +42,9 @@ public static class BoxReader
         }
 
         int boxLength = (int)sequenceLength;
-        byte[] rented = ArrayPool<byte>.Shared.Rent(boxLength);
-        buffer.Slice(0, boxLength).CopyTo(rented);
-        box = new AmpBoxView(rented.AsMemory(0, boxLength), keyCount, rented);
+        PooledBoxCopy owner = PooledBoxCopy.Rent(boxLength, out int version, out byte[] copy);
+        buffer.Slice(0, boxLength).CopyTo(copy);
+        box = new AmpBoxView(copy.AsMemory(0, boxLength), keyCount, owner, version);
         buffer = buffer.Slice(boxLength);
         return true;
     }

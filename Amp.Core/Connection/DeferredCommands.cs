@@ -46,7 +46,7 @@ internal sealed class DeferredCommands
 
         _bytes -= bytes.Length;
         Volatile.Write(ref _count, _boxes.Count);
-        box = new AmpBoxView(bytes, 0, rented: null);
+        box = new AmpBoxView(bytes, 0);
         return true;
     }
 }

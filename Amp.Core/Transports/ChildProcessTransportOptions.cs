@@ -10,7 +10,7 @@ public sealed class ChildProcessTransportOptions
     /// leaves standard error inherited: the child writes straight to this process's standard error.
     /// The callback runs on a thread-pool thread and must not throw.
     /// </summary>
-    public Action<string>? StandardErrorLine { get; set; }
+    public Action<string>? StandardErrorLine { get; init; }
 
     /// <summary>
     /// How long <see cref="ChildProcessTransport.DisposeAsync"/> waits for the child to exit after
@@ -20,7 +20,7 @@ public sealed class ChildProcessTransportOptions
     public TimeSpan ExitTimeout
     {
         get => _exitTimeout;
-        set
+        init
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
             _exitTimeout = value;
@@ -32,5 +32,5 @@ public sealed class ChildProcessTransportOptions
     /// <see cref="StreamTransportOptions.LeaveOpen"/> and <see cref="StreamTransportOptions.Description"/> are ignored:
     /// the transport owns the child's streams.
     /// </summary>
-    public StreamTransportOptions? StreamOptions { get; set; }
+    public StreamTransportOptions? StreamOptions { get; init; }
 }

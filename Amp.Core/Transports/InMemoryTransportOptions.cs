@@ -12,7 +12,7 @@ public sealed class InMemoryTransportOptions
     private int? _maxBytesPerRead;
 
     /// <summary>The pool the pipe buffers come from; <see langword="null"/> means <see cref="MemoryPool{T}.Shared"/>.</summary>
-    public MemoryPool<byte>? MemoryPool { get; set; }
+    public MemoryPool<byte>? MemoryPool { get; init; }
 
     /// <summary>
     /// How many flushed bytes may wait unread in each direction before the writer's
@@ -22,7 +22,7 @@ public sealed class InMemoryTransportOptions
     public long MaxBufferedBytes
     {
         get => _maxBufferedBytes;
-        set
+        init
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
             _maxBufferedBytes = value;
@@ -37,7 +37,7 @@ public sealed class InMemoryTransportOptions
     public int? MaxBytesPerRead
     {
         get => _maxBytesPerRead;
-        set
+        init
         {
             if (value is { } limit)
             {
@@ -54,5 +54,5 @@ public sealed class InMemoryTransportOptions
     /// acceptor's reads use the seed plus one). Print the seed in tests so a failure can be replayed.
     /// <see langword="null"/> (the default) means no random splitting.
     /// </summary>
-    public int? SplitSeed { get; set; }
+    public int? SplitSeed { get; init; }
 }

@@ -23,7 +23,7 @@ public sealed class SocketTransportOptions
     private int _tcpKeepAliveRetryCount = 6;
 
     /// <summary>The pool the pipe buffers come from; <see langword="null"/> means <see cref="MemoryPool{T}.Shared"/>.</summary>
-    public MemoryPool<byte>? MemoryPool { get; set; }
+    public MemoryPool<byte>? MemoryPool { get; init; }
 
     /// <summary>
     /// How many received bytes may wait unread in <see cref="AmpTransport.Input"/> before the transport
@@ -34,7 +34,7 @@ public sealed class SocketTransportOptions
     public long MaxReadBufferSize
     {
         get => _maxReadBufferSize;
-        set
+        init
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
             _maxReadBufferSize = value;
@@ -50,7 +50,7 @@ public sealed class SocketTransportOptions
     public long MaxWriteBufferSize
     {
         get => _maxWriteBufferSize;
-        set
+        init
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
             _maxWriteBufferSize = value;
@@ -58,20 +58,20 @@ public sealed class SocketTransportOptions
     }
 
     /// <summary>Whether Nagle's algorithm is disabled on TCP sockets. Default <see langword="true"/> (no delay).</summary>
-    public bool NoDelay { get; set; } = true;
+    public bool NoDelay { get; init; } = true;
 
     /// <summary>
     /// Whether the transport waits for data with a zero-byte receive before renting a buffer, so idle
     /// connections hold no receive buffer. Default <see langword="true"/>.
     /// </summary>
-    public bool WaitForDataBeforeAllocatingBuffer { get; set; } = true;
+    public bool WaitForDataBeforeAllocatingBuffer { get; init; } = true;
 
     /// <summary>
     /// Whether a flush sends on the flushing thread instead of waking the transport's send loop on the
     /// thread pool. Default <see langword="true"/>: on a 2-core machine it halves the round-trip time of
     /// a lone call, and an AMP connection already gathers concurrent calls into one flush.
     /// </summary>
-    public bool SendInline { get; set; } = true;
+    public bool SendInline { get; init; } = true;
 
     /// <summary>
     /// How long <see cref="SocketTransport.DisposeAsync"/> waits for bytes already flushed to
@@ -81,7 +81,7 @@ public sealed class SocketTransportOptions
     public TimeSpan CloseTimeout
     {
         get => _closeTimeout;
-        set
+        init
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
             _closeTimeout = value;
@@ -102,7 +102,7 @@ public sealed class SocketTransportOptions
     public int? MaxConnections
     {
         get => _maxConnections;
-        set
+        init
         {
             if (value is int limit)
             {
@@ -121,7 +121,7 @@ public sealed class SocketTransportOptions
     public ILoggerFactory LoggerFactory
     {
         get => _loggerFactory;
-        set
+        init
         {
             ArgumentNullException.ThrowIfNull(value);
             _loggerFactory = value;
@@ -133,7 +133,7 @@ public sealed class SocketTransportOptions
     public int ListenBacklog
     {
         get => _listenBacklog;
-        set
+        init
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
             _listenBacklog = value;
@@ -149,7 +149,7 @@ public sealed class SocketTransportOptions
     public TimeSpan PeerCheckInterval
     {
         get => _peerCheckInterval;
-        set
+        init
         {
             _peerCheckInterval = OptionValues.PositiveOrInfinite(value);
         }
@@ -172,7 +172,7 @@ public sealed class SocketTransportOptions
     public TimeSpan TcpKeepAliveTime
     {
         get => _tcpKeepAliveTime;
-        set => _tcpKeepAliveTime = value == Timeout.InfiniteTimeSpan ? value : TcpKeepAlive.WholeSeconds(value);
+        init => _tcpKeepAliveTime = value == Timeout.InfiniteTimeSpan ? value : TcpKeepAlive.WholeSeconds(value);
     }
 
     /// <summary>
@@ -183,7 +183,7 @@ public sealed class SocketTransportOptions
     public TimeSpan TcpKeepAliveInterval
     {
         get => _tcpKeepAliveInterval;
-        set => _tcpKeepAliveInterval = TcpKeepAlive.WholeSeconds(value);
+        init => _tcpKeepAliveInterval = TcpKeepAlive.WholeSeconds(value);
     }
 
     /// <summary>
@@ -194,7 +194,7 @@ public sealed class SocketTransportOptions
     public int TcpKeepAliveRetryCount
     {
         get => _tcpKeepAliveRetryCount;
-        set
+        init
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
             ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 127);

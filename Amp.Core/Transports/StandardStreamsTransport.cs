@@ -19,8 +19,8 @@ public static class StandardStreamsTransport
     /// <returns>A transport over the standard streams.</returns>
     public static StreamTransport Create(StreamTransportOptions? options = null)
     {
-        options = options?.Clone() ?? new StreamTransportOptions();
-        options.Description ??= "stdio";
+        options ??= new StreamTransportOptions();
+        options = options.With(options.LeaveOpen, options.Description ?? "stdio");
 #pragma warning disable RS0030 // The standard streams are this transport's bytes, not a log.
         return new StreamTransport(Console.OpenStandardInput(), Console.OpenStandardOutput(), AmpTransportRole.Acceptor, options);
 #pragma warning restore RS0030

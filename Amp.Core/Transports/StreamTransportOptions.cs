@@ -10,14 +10,14 @@ public sealed class StreamTransportOptions
     private int _minimumWriteBufferSize = 4 * 1024;
 
     /// <summary>The pool the pipe buffers come from; <see langword="null"/> means <see cref="MemoryPool{T}.Shared"/>.</summary>
-    public MemoryPool<byte>? MemoryPool { get; set; }
+    public MemoryPool<byte>? MemoryPool { get; init; }
 
     /// <summary>The size of the buffer each read from the stream fills. Default 16 KiB.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
     public int BufferSize
     {
         get => _bufferSize;
-        set
+        init
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
             _bufferSize = value;
@@ -32,7 +32,7 @@ public sealed class StreamTransportOptions
     public int MinimumReadSize
     {
         get => _minimumReadSize;
-        set
+        init
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
             _minimumReadSize = value;
@@ -44,7 +44,7 @@ public sealed class StreamTransportOptions
     public int MinimumWriteBufferSize
     {
         get => _minimumWriteBufferSize;
-        set
+        init
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
             _minimumWriteBufferSize = value;
@@ -56,11 +56,22 @@ public sealed class StreamTransportOptions
     /// <see cref="StreamTransport.DisposeAsync"/> nor when <see cref="AmpTransport.Output"/> is completed.
     /// Default <see langword="false"/>.
     /// </summary>
-    public bool LeaveOpen { get; set; }
+    public bool LeaveOpen { get; init; }
 
     /// <summary>The transport's <see cref="AmpTransport.Description"/>; <see langword="null"/> names the stream type.</summary>
-    public string? Description { get; set; }
+    public string? Description { get; init; }
 
-    /// <summary>A copy of these settings, so a transport can adjust them without changing the caller's object.</summary>
-    internal StreamTransportOptions Clone() => (StreamTransportOptions)MemberwiseClone();
+    /// <summary>A copy of these settings with its own ownership and description, so a transport can adjust them without changing the caller's object.</summary>
+    /// <param name="leaveOpen">The copy's <see cref="LeaveOpen"/>.</param>
+    /// <param name="description">The copy's <see cref="Description"/>.</param>
+    /// <returns>The copy.</returns>
+    internal StreamTransportOptions With(bool leaveOpen, string? description) => new()
+    {
+        MemoryPool = MemoryPool,
+        BufferSize = BufferSize,
+        MinimumReadSize = MinimumReadSize,
+        MinimumWriteBufferSize = MinimumWriteBufferSize,
+        LeaveOpen = leaveOpen,
+        Description = description,
+    };
 }

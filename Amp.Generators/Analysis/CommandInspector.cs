@@ -206,9 +206,16 @@ internal static class CommandInspector
             Drain(resolver, pending);
         }
 
+        bool callableWithoutArguments = requiresAnswer && own.Fields.Count == 0 && IsNewable(type)
+            && response is INamedTypeSymbol { IsAbstract: false } answer && !SymbolEqualityComparer.Default.Equals(answer, known.EmptyResponse)
+            && known.Compilation.IsSymbolAccessibleWithin(answer, known.Compilation.Assembly);
         return new CommandModel(WireTypeResolver.Name(type), WireTypeResolver.Name(response), name, requiresAnswer,
-            new EquatableArray<ErrorModel>(errors.ToImmutableArray()), new EquatableArray<RecordModel>(records.ToImmutableArray()));
+            new EquatableArray<ErrorModel>(errors.ToImmutableArray()), new EquatableArray<RecordModel>(records.ToImmutableArray()), callableWithoutArguments);
     }
+
+    /// <summary>Whether the type satisfies a <c>new()</c> constraint: a concrete class with a public parameterless constructor.</summary>
+    private static bool IsNewable(INamedTypeSymbol type) =>
+        !type.IsAbstract && type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public);
 
     private static void Drain(WireTypeResolver resolver, Queue<INamedTypeSymbol> pending)
     {

@@ -63,7 +63,7 @@ internal static class RegistrationWriter
             {{body}}        }
             {{accessors}}    }
             }
-
+            {{ArgumentlessCallWriter.Write(commands)}}
             """;
     }
 

@@ -35,14 +35,19 @@ internal sealed record RecordModel(string Type, bool NeedsUnsafeConstructor, Equ
 /// <summary>A declared error.</summary>
 internal sealed record ErrorModel(string Code, string ExceptionType, bool Fatal);
 
-/// <summary>An <c>[AmpCommand]</c> class and the records it brings (its own, its response's and its AmpList elements', those declared in this assembly).</summary>
+/// <summary>
+/// An <c>[AmpCommand]</c> class and the records it brings (its own, its response's and its AmpList elements', those declared in this assembly).
+/// <see cref="CallableWithoutArguments"/>: it has no arguments, a public parameterless constructor and a response with fields that
+/// this assembly can name, so <c>CallRemoteAsync&lt;TCommand&gt;()</c> gets an overload for its response type.
+/// </summary>
 internal sealed record CommandModel(
     string Type,
     string ResponseType,
     string Name,
     bool RequiresAnswer,
     EquatableArray<ErrorModel> Errors,
-    EquatableArray<RecordModel> Records);
+    EquatableArray<RecordModel> Records,
+    bool CallableWithoutArguments);
 
 /// <summary>One <c>[AmpResponder]</c> method: how to call it and wrap its result.</summary>
 internal sealed record ResponderModel(string CommandType, string ResponseType, string MethodName, string Arguments, ReturnShape Shape);

@@ -90,11 +90,8 @@ internal sealed class HostedListener : IAsyncDisposable
 
     private static SocketListener Listen(ListenerEndpoint endpoint, AmpListenerOptions options, string setting, ServerServices server)
     {
-        var socketOptions = new SocketTransportOptions { LoggerFactory = server.LoggerFactory };
-        if (options.MaxConnections is int max)
-        {
-            socketOptions.MaxConnections = max;
-        }
+        var defaults = new SocketTransportOptions();
+        var socketOptions = new SocketTransportOptions { LoggerFactory = server.LoggerFactory, MaxConnections = options.MaxConnections ?? defaults.MaxConnections };
 
         try
         {

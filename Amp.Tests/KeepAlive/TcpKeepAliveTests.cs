@@ -50,9 +50,9 @@ public sealed class TcpKeepAliveTests
         Assert.That(options.TcpKeepAliveTime, Is.EqualTo(TimeSpan.FromSeconds(60)));
         Assert.That(options.TcpKeepAliveInterval, Is.EqualTo(TimeSpan.FromSeconds(10)));
         Assert.That(options.TcpKeepAliveRetryCount, Is.EqualTo(6));
-        Assert.That(() => options.TcpKeepAliveTime = TimeSpan.FromMilliseconds(500), Throws.TypeOf<ArgumentOutOfRangeException>());
-        Assert.That(() => options.TcpKeepAliveInterval = Timeout.InfiniteTimeSpan, Throws.TypeOf<ArgumentOutOfRangeException>());
-        Assert.That(() => options.TcpKeepAliveRetryCount = 0, Throws.TypeOf<ArgumentOutOfRangeException>());
-        Assert.That(() => options.TcpKeepAliveRetryCount = 128, Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(() => new SocketTransportOptions { TcpKeepAliveTime = TimeSpan.FromMilliseconds(500) }, Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(() => new SocketTransportOptions { TcpKeepAliveInterval = Timeout.InfiniteTimeSpan }, Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(() => new SocketTransportOptions { TcpKeepAliveRetryCount = 0 }, Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(() => new SocketTransportOptions { TcpKeepAliveRetryCount = 128 }, Throws.TypeOf<ArgumentOutOfRangeException>());
     }
 }

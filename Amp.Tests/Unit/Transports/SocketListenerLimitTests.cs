@@ -16,11 +16,10 @@ public sealed class SocketListenerLimitTests
     {
         var options = new SocketTransportOptions();
         Assert.That(options.MaxConnections, Is.EqualTo(10_000));
-        options.MaxConnections = null;
-        Assert.That(options.MaxConnections, Is.Null);
-        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxConnections = 0);
-        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxConnections = -1);
-        Assert.Throws<ArgumentNullException>(() => options.LoggerFactory = null!);
+        Assert.That(new SocketTransportOptions { MaxConnections = null }.MaxConnections, Is.Null);
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new SocketTransportOptions { MaxConnections = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new SocketTransportOptions { MaxConnections = -1 });
+        Assert.Throws<ArgumentNullException>(() => _ = new SocketTransportOptions { LoggerFactory = null! });
     }
 
     [Test]
