@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using Amp.Dispatch;
 using Amp.Transports;
 
 namespace Amp.Benchmarks;

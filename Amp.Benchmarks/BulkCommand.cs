@@ -1,5 +1,3 @@
-using Amp.Commands;
-
 namespace Amp.Benchmarks;
 
 /// <summary>Carries a payload one way and answers with its length: bulk traffic for the TLS figures.</summary>

@@ -1,6 +1,6 @@
 using System.Buffers;
 using Amp.Boxes;
-using Amp.Commands.Descriptors;
+using Amp.Descriptors;
 using BenchmarkDotNet.Attributes;
 
 namespace Amp.Benchmarks;

@@ -1,5 +1,3 @@
-using Amp.Commands;
-
 namespace Amp.Benchmarks;
 
 /// <summary>The benchmark's small command: two ints in, one int out (wire name <c>Sum</c>, as the interop tests).</summary>

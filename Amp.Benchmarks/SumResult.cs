@@ -1,5 +1,3 @@
-using Amp.Commands;
-
 namespace Amp.Benchmarks;
 
 /// <summary>The answer to <see cref="SumCommand"/>.</summary>

@@ -1,8 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Text;
-using Amp.Commands;
-using Amp.Commands.Arguments;
+using Amp.Arguments;
 using Amp.MessagePack;
 using MessagePack;
 

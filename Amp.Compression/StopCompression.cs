@@ -1,4 +1,3 @@
-using Amp.Commands;
 using Amp.Layers;
 
 namespace Amp.Compression;

@@ -14,9 +14,7 @@ internal static class AnalyzerVerifier
         using System.Threading;
         using System.Threading.Tasks;
         using Amp;
-        using Amp.Commands;
-        using Amp.Commands.Arguments;
-        using Amp.Dispatch;
+        using Amp.Arguments;
 
         """;
 

@@ -15,14 +15,14 @@ public sealed class GeneratorTests
             Assert.That(generated, Does.Contain("[global::System.Runtime.CompilerServices.ModuleInitializer]"));
             Assert.That(generated, Does.Contain("Command<global::Valid.Everything, global::Valid.EverythingResult>(\"Everything\", true"));
             Assert.That(generated, Does.Contain("Error<global::Valid.BadInputException>(\"BAD_INPUT\", true, static message => new global::Valid.BadInputException(message))"));
-            Assert.That(generated, Does.Contain("Command<global::Valid.Nameless, global::Amp.Commands.AmpEmptyResponse>(\"Nameless\", true)"), "a command without [AmpCommand] is named after its class");
-            Assert.That(generated, Does.Contain("Command<global::Valid.Switch, global::Amp.Commands.AmpEmptyResponse>(\"Switch\", true)"), "a protocol switch answers with no fields");
+            Assert.That(generated, Does.Contain("Command<global::Valid.Nameless, global::Amp.AmpEmptyResponse>(\"Nameless\", true)"), "a command without [AmpCommand] is named after its class");
+            Assert.That(generated, Does.Contain("Command<global::Valid.Switch, global::Amp.AmpEmptyResponse>(\"Switch\", true)"), "a protocol switch answers with no fields");
             Assert.That(generated, Does.Contain("Record<global::Valid.Item>"), "an AmpList element is registered");
             Assert.That(generated, Does.Contain("RecordItem<global::Valid.Item>()"), "a stream of records");
             Assert.That(generated, Does.Contain("Value<global::Valid.Everything, long>(\"base\""), "an inherited field");
             Assert.That(generated, Does.Contain("UnsafeAccessorKind.Method, Name = \"set_Int\""), "an init-only setter");
             Assert.That(generated, Does.Contain("UnsafeAccessorKind.Constructor"), "a record with required members is created as reflection creates it");
-            Assert.That(generated, Does.Contain("WithMaxDigits(global::Amp.Commands.Arguments.BigIntegerArgument.Instance, 10)"));
+            Assert.That(generated, Does.Contain("WithMaxDigits(global::Amp.Arguments.BigIntegerArgument.Instance, 10)"));
             Assert.That(generated, Does.Contain("Collection<global::System.Collections.Generic.List<int>, int>"));
             Assert.That(generated, Does.Contain("BigBytes<global::Valid.Everything>(\"data\", \"Data\", false, 1000000"));
             Assert.That(generated, Does.Contain("BigNullableMemory<global::Valid.Everything>(\"chunks\""));
@@ -30,7 +30,7 @@ public sealed class GeneratorTests
             Assert.That(generated, Does.Not.Contain("NotOnTheWire"));
             Assert.That(generated, Does.Contain("Responders<global::Valid.Responders>"));
             Assert.That(generated, Does.Contain("target.Quietly(command, cancellationToken, connection)"));
-            Assert.That(generated, Does.Contain("responders.Add<global::Valid.Nameless, global::Amp.Commands.AmpEmptyResponse>((command, connection, cancellationToken) => target.Handle(command, connection))"), "a ValueTask is passed on as it is");
+            Assert.That(generated, Does.Contain("responders.Add<global::Valid.Nameless, global::Amp.AmpEmptyResponse>((command, connection, cancellationToken) => target.Handle(command, connection))"), "a ValueTask is passed on as it is");
             Assert.That(generated, Does.Not.Contain("NotPublic"), "AddObject binds public methods only, as reflection does");
         });
     }
@@ -89,9 +89,9 @@ public sealed class GeneratorTests
         Assert.That(GeneratorDriverRun.Problems(output), Is.Empty, generated);
         Assert.Multiple(() =>
         {
-            Assert.That(generated, Does.Contain("where TCommand : class, global::Amp.Commands.IAmpCommand<global::Calls.Identity>, new()"));
+            Assert.That(generated, Does.Contain("where TCommand : class, global::Amp.IAmpCommand<global::Calls.Identity>, new()"));
             Assert.That(generated, Does.Not.Contain("IAmpCommand<global::Calls.Total>"), "a command with arguments gets no overload");
-            Assert.That(generated, Does.Not.Contain("IAmpCommand<global::Amp.Commands.AmpEmptyResponse>, new()"), "AmpConnection has the empty-response overload");
+            Assert.That(generated, Does.Not.Contain("IAmpCommand<global::Amp.AmpEmptyResponse>, new()"), "AmpConnection has the empty-response overload");
         });
     }
 

@@ -31,7 +31,7 @@ public sealed class MessagePackTests
     {
         var (generated, output, _) = GeneratorDriverRun.Run(GeneratorDriverRun.Compile(References.WithMessagePack, Declared));
         Assert.That(GeneratorDriverRun.Problems(output), Is.Empty, generated);
-        Assert.That(generated, Does.Contain("Command<global::Send, global::Amp.Commands.AmpEmptyResponse>(\"Send\""));
+        Assert.That(generated, Does.Contain("Command<global::Send, global::Amp.AmpEmptyResponse>(\"Send\""));
         Assert.That(generated, Does.Contain("new global::Amp.MessagePack.MessagePackArgument<global::Payload>()"));
     }
 
@@ -60,7 +60,7 @@ public sealed class MessagePackTests
     [Test]
     public async Task WithAmpMessagePackButWithoutItsUsingTheDeclarationIsAmp032()
     {
-        // A declaration written when MessagePackArgument<T> was in Amp.Commands.Arguments (AnalyzerVerifier.Usings has that using).
+        // A declaration written when MessagePackArgument<T> was in Amp.Arguments (AnalyzerVerifier.Usings has that using).
         const string source = """
             public sealed class Payload { public int X { get; set; } }
 
@@ -111,7 +111,7 @@ public sealed class MessagePackTests
         Assert.That(await Amp032(named, References.All), Is.EqualTo(
             "'C.P': MessagePackArgument<T> is in the Amp.MessagePack package, which this project does not reference: reference it and add 'using Amp.MessagePack;'"));
         Assert.That(await Amp032(named, References.WithMessagePack), Is.EqualTo(
-            "'C.P': MessagePackArgument<T> is not in scope: add 'using Amp.MessagePack;' (it moved there from Amp.Commands.Arguments)"));
+            "'C.P': MessagePackArgument<T> is not in scope: add 'using Amp.MessagePack;' (it moved there from Amp.Arguments)"));
         Assert.That(await Amp032(messagePackObject, References.All), Is.EqualTo(
             "'C.P': Point is a [MessagePackObject] without an AMP wire type: reference the Amp.MessagePack package and name Type = typeof(MessagePackArgument<Point>)"));
     }

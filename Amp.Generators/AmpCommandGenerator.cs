@@ -21,7 +21,7 @@ public sealed class AmpCommandGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         IncrementalValuesProvider<CommandModel?> commands = context.SyntaxProvider.ForAttributeWithMetadataName(
-            "Amp.Commands.AmpCommandAttribute",
+            "Amp.AmpCommandAttribute",
             static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
             static (context, cancellationToken) => Command(context, cancellationToken));
 
@@ -31,7 +31,7 @@ public sealed class AmpCommandGenerator : IIncrementalGenerator
             static (context, cancellationToken) => UnattributedCommand(context, cancellationToken));
 
         IncrementalValuesProvider<ResponderClassModel?> responders = context.SyntaxProvider.ForAttributeWithMetadataName(
-            "Amp.Dispatch.AmpResponderAttribute",
+            "Amp.AmpResponderAttribute",
             static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax,
             static (context, cancellationToken) => Responders(context, cancellationToken));
 
@@ -64,7 +64,7 @@ public sealed class AmpCommandGenerator : IIncrementalGenerator
     {
         // Most classes are no command: a look at their interfaces' names rules them out before any type lookup.
         if (context.SemanticModel.GetDeclaredSymbol(context.Node, cancellationToken) is not INamedTypeSymbol type
-            || !type.AllInterfaces.Any(i => i.Name is "IAmpCommand" or "IAmpProtocolSwitchCommand" && i.ContainingNamespace?.ToDisplayString() == "Amp.Commands")
+            || !type.AllInterfaces.Any(i => i.Name is "IAmpCommand" or "IAmpProtocolSwitchCommand" && i.ContainingNamespace?.ToDisplayString() == "Amp")
             || KnownTypes.From(context.SemanticModel.Compilation) is not { } known || !CommandInspector.IsUnattributedCommand(type, known))
         {
             return null;

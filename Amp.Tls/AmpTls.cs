@@ -1,5 +1,3 @@
-using Amp.Commands;
-using Amp.Dispatch;
 using Amp.Layers;
 using Amp.Transports;
 using Microsoft.Extensions.Logging;
@@ -101,7 +99,7 @@ public static class AmpTls
     /// <summary>What each TLS layer under a switched connection negotiated, outermost first.</summary>
     /// <param name="connection">The connection after a protocol switch.</param>
     /// <returns>The layers' facts; empty when the stream is not encrypted.</returns>
-    public static IReadOnlyList<TlsConnectionInfo> GetTlsLayers(this Amp.Switching.AmpSwitchedConnection connection)
+    public static IReadOnlyList<TlsConnectionInfo> GetTlsLayers(this AmpSwitchedConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
         return TlsLayersOf(connection.GetLayers());

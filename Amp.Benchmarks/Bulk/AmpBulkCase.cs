@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Amp.Dispatch;
 using Amp.Tls;
 using Amp.Transports;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using Amp.Benchmarks.Streams;
-using Amp.Dispatch;
 using Amp.Tls;
 using Amp.Transports;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using Amp.Dispatch;
 using Amp.Transports;
 
 namespace Amp.Benchmarks.Cancellation;
@@ -68,7 +67,7 @@ internal static class CancelLatencyRunner
     }
 }
 
-[Amp.Commands.AmpCommand("Wait")]
-internal sealed class WaitCommand : Amp.Commands.IAmpCommand<WaitResult>;
+[AmpCommand("Wait")]
+internal sealed class WaitCommand : IAmpCommand<WaitResult>;
 
 internal sealed class WaitResult;

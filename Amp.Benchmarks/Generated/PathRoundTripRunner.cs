@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Amp.Commands.Descriptors;
-using Amp.Dispatch;
+using Amp.Descriptors;
 using Amp.Transports;
 
 namespace Amp.Benchmarks.Generated;

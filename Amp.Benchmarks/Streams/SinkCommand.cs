@@ -1,5 +1,3 @@
-using Amp.Commands;
-
 namespace Amp.Benchmarks.Streams;
 
 /// <summary>Sends a stream that the responder reads and drops; answers with its length.</summary>

@@ -1,7 +1,6 @@
 using Amp.Diagnostics;
 using Amp.BoxProtocol;
 using Amp.Layers;
-using Amp.Switching;
 using Amp.Transports;
 
 namespace Amp;

@@ -2,7 +2,6 @@ using Amp.Boxes;
 using Amp.BoxProtocol;
 using Amp.Layers;
 using Amp.Logging;
-using Amp.Switching;
 using Amp.Transports;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,4 @@
 using Amp.Connection;
-using Amp.Dispatch;
 using Amp.Logging;
 using Amp.Streams;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-namespace Amp.Commands;
+namespace Amp;
 
 /// <summary>
 /// Maps a property of a command, response or <c>AmpList</c> element to a key of the box.

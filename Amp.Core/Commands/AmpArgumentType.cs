@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Amp.Commands;
+namespace Amp;
 
 /// <summary>
 /// Converts a CLR value to and from the bytes of one AMP value (the part after the value's

@@ -1,4 +1,4 @@
-namespace Amp.Commands;
+namespace Amp;
 
 /// <summary>Declares an AMP command: its wire name and whether it expects an answer.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = false)]

@@ -1,4 +1,4 @@
-namespace Amp.Commands;
+namespace Amp;
 
 /// <summary>
 /// A date and time with a UTC offset, as Twisted's <c>DateTime</c> argument carries it: a wall-clock

@@ -2,9 +2,9 @@ using System.Buffers;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
-using Amp.Commands.Arguments;
+using Amp.Arguments;
 
-namespace Amp.Commands;
+namespace Amp;
 
 /// <summary>
 /// A decimal number exactly as Python's <c>decimal.Decimal</c> carries it on the wire: a sign, an

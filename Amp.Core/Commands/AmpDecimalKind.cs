@@ -1,4 +1,4 @@
-namespace Amp.Commands;
+namespace Amp;
 
 /// <summary>The kinds of value a Python <c>decimal.Decimal</c> (and so an <see cref="AmpDecimal"/>) can be.</summary>
 public enum AmpDecimalKind

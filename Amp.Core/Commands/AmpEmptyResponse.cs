@@ -1,4 +1,4 @@
-namespace Amp.Commands;
+namespace Amp;
 
 /// <summary>The response of a command that answers with no fields.</summary>
 public sealed class AmpEmptyResponse

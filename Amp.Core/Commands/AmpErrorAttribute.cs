@@ -1,4 +1,4 @@
-namespace Amp.Commands;
+namespace Amp;
 
 /// <summary>
 /// Declares an error a command can answer with. A responder that throws <see cref="ExceptionType"/>

@@ -1,4 +1,4 @@
-namespace Amp.Commands;
+namespace Amp;
 
 /// <summary>
 /// Marks a class as an AMP command whose answer is <typeparamref name="TResponse"/>. Declare the

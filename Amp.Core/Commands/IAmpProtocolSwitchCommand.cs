@@ -1,4 +1,4 @@
-namespace Amp.Commands;
+namespace Amp;
 
 /// <summary>
 /// Marks a class as a protocol-switch command (Twisted's <c>ProtocolSwitchCommand</c>): its success
@@ -7,7 +7,7 @@ namespace Amp.Commands;
 /// <see cref="IAmpCommand{TResponse}"/>, so it cannot be passed to <c>CallRemoteAsync</c> by mistake
 /// (an ordinary call would switch the peer and leave this side speaking AMP): call it with
 /// <see cref="AmpConnection.SwitchProtocolAsync"/> and answer it with
-/// <see cref="Dispatch.AmpResponders.AddProtocolSwitch{TCommand}"/>.
+/// <see cref="AmpResponders.AddProtocolSwitch{TCommand}"/>.
 /// </summary>
 #pragma warning disable CA1040 // A marker: the type system keeps switch commands out of CallRemoteAsync.
 public interface IAmpProtocolSwitchCommand

@@ -1,7 +1,6 @@
 using System.Text;
 using Amp.Boxes;
 using Amp.BoxProtocol;
-using Amp.Dispatch;
 using Amp.Logging;
 using Microsoft.Extensions.Logging;
 

@@ -3,7 +3,6 @@ using System.Buffers.Text;
 using System.Diagnostics;
 using Amp.Diagnostics;
 using Amp.Boxes;
-using Amp.Commands;
 
 namespace Amp;
 

@@ -1,8 +1,6 @@
 using Amp.Boxes;
 using Amp.BoxProtocol;
-using Amp.Commands;
-using Amp.Commands.Descriptors;
-using Amp.Dispatch;
+using Amp.Descriptors;
 using Amp.KeepAlive;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
 using Amp.Boxes;
-using Amp.Commands.Descriptors;
 using Amp.Connection;
+using Amp.Descriptors;
 using Amp.Layers;
 
 namespace Amp;

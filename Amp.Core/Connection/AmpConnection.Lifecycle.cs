@@ -1,9 +1,8 @@
 using Amp.Diagnostics;
 using Amp.Boxes;
-using Amp.Commands.Descriptors;
+using Amp.Descriptors;
 using Amp.BoxProtocol;
 using Amp.Connection;
-using Amp.Logging;
 
 namespace Amp;
 

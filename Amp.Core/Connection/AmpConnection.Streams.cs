@@ -1,6 +1,6 @@
 using Amp.Boxes;
-using Amp.Commands.Descriptors;
 using Amp.Connection;
+using Amp.Descriptors;
 using Amp.Extensions;
 using Amp.Streams;
 
@@ -30,7 +30,7 @@ public sealed partial class AmpConnection
     internal StreamTable? AgreedStreams => _extensions.Accepts(AmpExtensions.Streams) ? _streams : null;
 
     /// <summary>The built-in responder to the peer's extension hello, if this side supports any extension.</summary>
-    internal Dispatch.ResponderEntry? ExtensionResponder => _extensions.Responder;
+    internal ResponderEntry? ExtensionResponder => _extensions.Responder;
 
     private void EndStreams(AmpConnectionLostException lost)
     {

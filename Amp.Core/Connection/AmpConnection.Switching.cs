@@ -1,8 +1,6 @@
-using Amp.Commands;
-using Amp.Commands.Descriptors;
 using Amp.Connection;
+using Amp.Descriptors;
 using Amp.Layers;
-using Amp.Switching;
 
 namespace Amp;
 

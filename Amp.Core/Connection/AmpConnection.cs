@@ -1,10 +1,8 @@
 using Amp.Boxes;
 using Amp.BoxProtocol;
-using Amp.Commands;
-using Amp.Commands.Descriptors;
+using Amp.Descriptors;
 using Amp.Diagnostics;
 using Amp.Connection;
-using Amp.Dispatch;
 using Amp.Extensions;
 using Amp.Layers;
 using Amp.Logging;

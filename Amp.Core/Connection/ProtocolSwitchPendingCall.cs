@@ -1,5 +1,4 @@
-using Amp.Commands.Descriptors;
-using Amp.Switching;
+using Amp.Descriptors;
 
 namespace Amp.Connection;
 

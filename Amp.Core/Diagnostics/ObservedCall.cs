@@ -106,7 +106,7 @@ internal sealed class ObservedCall
     }
 
     /// <summary>What a failed call of this side reports as <c>error.type</c>: the AMP error code when the peer sent one.</summary>
-    public static string ErrorTypeOf(Exception exception, Commands.Descriptors.CommandDescriptor descriptor) => exception switch
+    public static string ErrorTypeOf(Exception exception, Descriptors.CommandDescriptor descriptor) => exception switch
     {
         AmpRemoteException remote => remote.ErrorCode,
         _ when descriptor.FindDeclaredError(exception) is { } declared => declared.Code,

@@ -1,4 +1,4 @@
-namespace Amp.Dispatch;
+namespace Amp;
 
 /// <summary>
 /// Marks a method as the responder of the command type of its first parameter. Registered with

@@ -2,11 +2,10 @@ using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text;
 using Amp.Boxes;
-using Amp.Commands;
-using Amp.Commands.Generated;
+using Amp.Generated;
 using Amp.Layers;
 
-namespace Amp.Dispatch;
+namespace Amp;
 
 /// <summary>
 /// The commands one side answers, by wire name. Build it before starting connections; one instance may
@@ -234,7 +233,7 @@ public sealed class AmpResponders
     /// <typeparam name="TCommand">The switch command type (its answer carries no fields).</typeparam>
     /// <param name="choose">Returns the protocol to run, given the command and the connection.</param>
     /// <returns>This instance.</returns>
-    public AmpResponders AddProtocolSwitch<TCommand>(Func<TCommand, AmpConnection, Func<Amp.Switching.AmpSwitchedConnection, Task>> choose)
+    public AmpResponders AddProtocolSwitch<TCommand>(Func<TCommand, AmpConnection, Func<AmpSwitchedConnection, Task>> choose)
         where TCommand : class, IAmpProtocolSwitchCommand
     {
         ArgumentNullException.ThrowIfNull(choose);

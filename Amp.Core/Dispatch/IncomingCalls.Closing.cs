@@ -1,4 +1,4 @@
-namespace Amp.Dispatch;
+namespace Amp;
 
 // What a graceful close waits for on the answering side: the responders still running.
 internal sealed partial class IncomingCalls

@@ -3,14 +3,14 @@ using System.Text;
 using Amp.Diagnostics;
 using Amp.Boxes;
 using Amp.Cancellation;
-using Amp.Commands.Descriptors;
+using Amp.Descriptors;
 using Amp.BoxProtocol;
 using Amp.Connection;
 using Amp.Logging;
 using Amp.Streams;
 using Microsoft.Extensions.Logging;
 
-namespace Amp.Dispatch;
+namespace Amp;
 
 /// <summary>
 /// Runs the peer's commands: finds the responder, counts the ones still running, and writes answers

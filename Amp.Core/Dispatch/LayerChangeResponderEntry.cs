@@ -1,9 +1,8 @@
 using Amp.Boxes;
-using Amp.Commands;
-using Amp.Commands.Descriptors;
+using Amp.Descriptors;
 using Amp.Layers;
 
-namespace Amp.Dispatch;
+namespace Amp;
 
 /// <summary>
 /// A responder whose answer changes the layer stack: it answers on the current top, then the box layer

@@ -1,10 +1,8 @@
 using Amp.Boxes;
-using Amp.Commands;
-using Amp.Commands.Descriptors;
+using Amp.Descriptors;
 using Amp.Layers;
-using Amp.Switching;
 
-namespace Amp.Dispatch;
+namespace Amp;
 
 /// <summary>
 /// Answers a protocol-switch command: the responder picks the protocol (or throws to refuse); the

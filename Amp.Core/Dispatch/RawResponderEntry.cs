@@ -1,7 +1,7 @@
 using System.Text;
 using Amp.Boxes;
 
-namespace Amp.Dispatch;
+namespace Amp;
 
 /// <summary>A responder that takes and returns raw boxes (Twisted's <c>amp_NAME</c> style).</summary>
 internal sealed class RawResponderEntry : ResponderEntry

@@ -1,6 +1,6 @@
 using Amp.Boxes;
 
-namespace Amp.Dispatch;
+namespace Amp;
 
 /// <summary>One registered responder, found by command name.</summary>
 internal abstract class ResponderEntry

@@ -1,10 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
-using Amp.Commands;
-using Amp.Commands.Generated;
+using Amp.Generated;
 
-namespace Amp.Dispatch;
+namespace Amp;
 
 /// <summary>Turns an <see cref="AmpResponderAttribute"/> method into a responder entry.</summary>
 [RequiresUnreferencedCode(ReflectionFallback.Reason)]

@@ -1,9 +1,8 @@
 using Amp.Boxes;
-using Amp.Commands;
-using Amp.Commands.Descriptors;
+using Amp.Descriptors;
 using Amp.Streams;
 
-namespace Amp.Dispatch;
+namespace Amp;
 
 /// <summary>A responder for a typed command.</summary>
 internal sealed class TypedResponderEntry<TCommand, TResponse> : ResponderEntry

@@ -1,4 +1,3 @@
-using Amp.Dispatch;
 using Amp.Logging;
 using Microsoft.Extensions.Logging;
 

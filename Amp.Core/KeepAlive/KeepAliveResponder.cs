@@ -1,7 +1,5 @@
 using Amp.Boxes;
-using Amp.Commands;
-using Amp.Commands.Descriptors;
-using Amp.Dispatch;
+using Amp.Descriptors;
 
 namespace Amp.KeepAlive;
 

@@ -2,10 +2,10 @@ namespace Amp.Layers;
 
 /// <summary>
 /// A command whose success answer changes the layer stack on both sides (StartTLS, StopTLS,
-/// compression). Implement it next to <see cref="Commands.IAmpCommand{TResponse}"/>:
+/// compression). Implement it next to <see cref="IAmpCommand{TResponse}"/>:
 /// <c>CallRemoteAsync</c> then sends the command through the box layer's change machinery (later
 /// boxes are held until the change is made), and the responder is registered with
-/// <see cref="Dispatch.AmpResponders.AddLayerChange{TCommand, TResponse}"/>.
+/// <see cref="AmpResponders.AddLayerChange{TCommand, TResponse}"/>.
 /// </summary>
 public interface IAmpLayerCommand
 {

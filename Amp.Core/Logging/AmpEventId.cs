@@ -1,4 +1,4 @@
-namespace Amp.Logging;
+namespace Amp;
 
 /// <summary>
 /// The event ids Amp.NET logs with, one range per area. Ids are stable: a retired id is commented out,

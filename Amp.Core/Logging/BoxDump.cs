@@ -1,6 +1,6 @@
 using Amp.Boxes;
 
-namespace Amp.Logging;
+namespace Amp;
 
 /// <summary>Formats a box only if the log message is actually written.</summary>
 internal readonly struct BoxDump

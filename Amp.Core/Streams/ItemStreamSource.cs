@@ -1,5 +1,4 @@
 using Amp.Boxes;
-using Amp.Commands;
 
 namespace Amp.Streams;
 

@@ -1,7 +1,7 @@
 using System.IO.Pipelines;
 using Amp.Layers;
 
-namespace Amp.Switching;
+namespace Amp;
 
 /// <summary>
 /// The byte stream of a connection after AMP has handed it to another protocol, positioned exactly

@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
 
-namespace Amp.Switching;
+namespace Amp;
 
 /// <summary>A read/write <see cref="Stream"/> over a duplex pipe (reads from its input, writes and flushes to its output).</summary>
 internal sealed class DuplexPipeStream : Stream

@@ -1,6 +1,5 @@
 using System.Numerics;
-using Amp.Commands;
-using Amp.Commands.Arguments;
+using Amp.Arguments;
 using Amp.MessagePack;
 
 namespace Amp.Fuzz.Targets;

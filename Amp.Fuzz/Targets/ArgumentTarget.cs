@@ -1,5 +1,4 @@
 using System.Buffers;
-using Amp.Commands;
 
 namespace Amp.Fuzz.Targets;
 

@@ -1,8 +1,5 @@
 using System.IO.Pipelines;
-using Amp.Commands;
-using Amp.Dispatch;
 using Amp.Layers;
-using Amp.Switching;
 
 namespace Amp.Fuzz.Targets;
 

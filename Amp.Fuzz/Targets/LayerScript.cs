@@ -60,7 +60,7 @@ internal sealed class LayerScript
         _ => new InMemoryTransportOptions(),
     };
 
-    public static AmpConnectionOptions ConnectionOptions(byte config, Dispatch.AmpResponders responders, FuzzLog log) => new()
+    public static AmpConnectionOptions ConnectionOptions(byte config, AmpResponders responders, FuzzLog log) => new()
     {
         Name = "fuzzed",
         Responders = responders,

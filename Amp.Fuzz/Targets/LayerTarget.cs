@@ -1,5 +1,4 @@
 using Amp.Boxes;
-using Amp.Switching;
 using Amp.Transports;
 
 namespace Amp.Fuzz.Targets;

@@ -9,19 +9,19 @@ internal sealed class KnownTypes
     {
         Compilation = compilation;
         ArgumentAttribute = argumentAttribute;
-        ErrorAttribute = compilation.GetTypeByMetadataName("Amp.Commands.AmpErrorAttribute");
-        CommandAttribute = compilation.GetTypeByMetadataName("Amp.Commands.AmpCommandAttribute");
-        ResponderAttribute = compilation.GetTypeByMetadataName("Amp.Dispatch.AmpResponderAttribute");
-        Command = compilation.GetTypeByMetadataName("Amp.Commands.IAmpCommand`1");
-        SwitchCommand = compilation.GetTypeByMetadataName("Amp.Commands.IAmpProtocolSwitchCommand");
-        EmptyResponse = compilation.GetTypeByMetadataName("Amp.Commands.AmpEmptyResponse");
-        ArgumentType = compilation.GetTypeByMetadataName("Amp.Commands.AmpArgumentType`1");
-        DigitLimited = compilation.GetTypeByMetadataName("Amp.Commands.Arguments.DigitLimitedArgumentType`1");
-        BigString = compilation.GetTypeByMetadataName("Amp.Commands.Arguments.BigStringArgument");
-        BigUnicode = compilation.GetTypeByMetadataName("Amp.Commands.Arguments.BigUnicodeArgument");
+        ErrorAttribute = compilation.GetTypeByMetadataName("Amp.AmpErrorAttribute");
+        CommandAttribute = compilation.GetTypeByMetadataName("Amp.AmpCommandAttribute");
+        ResponderAttribute = compilation.GetTypeByMetadataName("Amp.AmpResponderAttribute");
+        Command = compilation.GetTypeByMetadataName("Amp.IAmpCommand`1");
+        SwitchCommand = compilation.GetTypeByMetadataName("Amp.IAmpProtocolSwitchCommand");
+        EmptyResponse = compilation.GetTypeByMetadataName("Amp.AmpEmptyResponse");
+        ArgumentType = compilation.GetTypeByMetadataName("Amp.AmpArgumentType`1");
+        DigitLimited = compilation.GetTypeByMetadataName("Amp.Arguments.DigitLimitedArgumentType`1");
+        BigString = compilation.GetTypeByMetadataName("Amp.Arguments.BigStringArgument");
+        BigUnicode = compilation.GetTypeByMetadataName("Amp.Arguments.BigUnicodeArgument");
         Connection = compilation.GetTypeByMetadataName("Amp.AmpConnection");
-        AmpDecimal = compilation.GetTypeByMetadataName("Amp.Commands.AmpDecimal");
-        AmpDateTime = compilation.GetTypeByMetadataName("Amp.Commands.AmpDateTime");
+        AmpDecimal = compilation.GetTypeByMetadataName("Amp.AmpDecimal");
+        AmpDateTime = compilation.GetTypeByMetadataName("Amp.AmpDateTime");
         BigInteger = compilation.GetTypeByMetadataName("System.Numerics.BigInteger");
         DateTimeOffset = compilation.GetTypeByMetadataName("System.DateTimeOffset");
         FileInfo = compilation.GetTypeByMetadataName("System.IO.FileInfo");
@@ -109,7 +109,7 @@ internal sealed class KnownTypes
 
     /// <summary>The known types of a compilation that references Amp.Core, else <see langword="null"/>.</summary>
     public static KnownTypes? From(Compilation compilation) =>
-        compilation.GetTypeByMetadataName("Amp.Commands.AmpArgumentAttribute") is { } argument ? new KnownTypes(compilation, argument) : null;
+        compilation.GetTypeByMetadataName("Amp.AmpArgumentAttribute") is { } argument ? new KnownTypes(compilation, argument) : null;
 
     public static bool Same(ITypeSymbol? a, ITypeSymbol? b) => a is not null && b is not null && SymbolEqualityComparer.Default.Equals(a, b);
 

@@ -9,8 +9,8 @@ namespace Amp.Generators.Analysis;
 /// </summary>
 internal sealed class WireTypeResolver
 {
-    private const string Arguments = "global::Amp.Commands.Arguments.";
-    private const string Fields = "global::Amp.Commands.Generated.AmpGeneratedFields.";
+    private const string Arguments = "global::Amp.Arguments.";
+    private const string Fields = "global::Amp.Generated.AmpGeneratedFields.";
 
     private readonly KnownTypes _known;
 
@@ -39,7 +39,7 @@ internal sealed class WireTypeResolver
             {
                 return site.Fail(Diagnostics.AmpDiagnostics.MessagePackWithoutPackage, _known.MessagePackArgument is null
                     ? "MessagePackArgument<T> is in the Amp.MessagePack package, which this project does not reference: reference it and add 'using Amp.MessagePack;'"
-                    : "MessagePackArgument<T> is not in scope: add 'using Amp.MessagePack;' (it moved there from Amp.Commands.Arguments)");
+                    : "MessagePackArgument<T> is not in scope: add 'using Amp.MessagePack;' (it moved there from Amp.Arguments)");
             }
 
             if (maxDigits != 0)

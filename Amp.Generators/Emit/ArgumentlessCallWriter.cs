@@ -31,7 +31,7 @@ internal static class ArgumentlessCallWriter
         {
             string response = responses[i];
             string task = $"global::System.Threading.Tasks.Task<{response}>";
-            string constraint = $"where TCommand : class, global::Amp.Commands.IAmpCommand<{response}>, new()";
+            string constraint = $"where TCommand : class, global::Amp.IAmpCommand<{response}>, new()";
             string shown = response.Replace("global::", "").Replace("<", "&lt;").Replace(">", "&gt;");
             text.AppendLine($"    /// <summary>Calls of commands without arguments that answer with <c>{shown}</c>: <c>connection.CallRemoteAsync&lt;TCommand&gt;()</c>.</summary>");
             text.AppendLine("    [global::System.CodeDom.Compiler.GeneratedCode(\"Amp.Generators\", \"1.0\")]");

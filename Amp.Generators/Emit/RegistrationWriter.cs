@@ -10,8 +10,8 @@ namespace Amp.Generators.Emit;
 /// </summary>
 internal static class RegistrationWriter
 {
-    private const string Registry = "global::Amp.Commands.Generated.AmpGeneratedRegistry";
-    private const string Fields = "global::Amp.Commands.Generated.AmpGeneratedFields";
+    private const string Registry = "global::Amp.Generated.AmpGeneratedRegistry";
+    private const string Fields = "global::Amp.Generated.AmpGeneratedFields";
 
     public static string Write(IReadOnlyList<CommandModel> commands, IReadOnlyList<ResponderClassModel> responders)
     {

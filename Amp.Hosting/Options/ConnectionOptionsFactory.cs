@@ -1,5 +1,4 @@
 using Amp.Boxes;
-using Amp.Dispatch;
 using Microsoft.Extensions.Logging;
 
 namespace Amp.Hosting;

@@ -1,4 +1,3 @@
-using Amp.Dispatch;
 using Amp.Hosting.Logging;
 
 namespace Amp.Hosting;

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Amp.Dispatch;
 using Amp.Hosting.Logging;
 using Amp.Tls;
 using Amp.Transports;

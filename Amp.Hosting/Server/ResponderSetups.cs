@@ -1,5 +1,3 @@
-using Amp.Dispatch;
-
 namespace Amp.Hosting;
 
 /// <summary>

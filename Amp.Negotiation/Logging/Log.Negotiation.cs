@@ -1,4 +1,3 @@
-using Amp.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace Amp.Negotiation.Logging;

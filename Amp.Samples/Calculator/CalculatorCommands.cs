@@ -1,5 +1,3 @@
-using Amp.Commands;
-
 namespace Amp.Samples.Calculator;
 
 /// <summary>Adds two integers.</summary>

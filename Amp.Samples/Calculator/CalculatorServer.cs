@@ -1,5 +1,4 @@
 using System.Net;
-using Amp.Dispatch;
 using Amp.Transports;
 
 namespace Amp.Samples.Calculator;

@@ -1,5 +1,3 @@
-using Amp.Commands;
-using Amp.Dispatch;
 using Amp.Samples.Chat.Commands;
 
 namespace Amp.Samples.Chat;

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Amp.Dispatch;
 using Amp.Negotiation;
 using Amp.Tls;
 using Amp.Transports;

@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
-using Amp.Commands;
-using Amp.Dispatch;
 using Amp.Samples.Chat.Commands;
 using Amp.Tls;
 using Amp.Transports;

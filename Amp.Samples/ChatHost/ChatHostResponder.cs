@@ -1,5 +1,3 @@
-using Amp.Commands;
-using Amp.Dispatch;
 using Amp.Hosting;
 using Amp.Samples.Chat;
 using Amp.Samples.Chat.Commands;

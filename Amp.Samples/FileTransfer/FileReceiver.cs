@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
-using Amp.Dispatch;
-using Amp.Switching;
 
 namespace Amp.Samples.FileTransfer;
 

@@ -3,8 +3,6 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Net;
 using System.Security.Cryptography;
-using Amp.Dispatch;
-using Amp.Switching;
 using Amp.Tls;
 using Amp.Transports;
 

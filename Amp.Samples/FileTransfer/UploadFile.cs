@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using Amp.Commands;
-using Amp.Dispatch;
 
 namespace Amp.Samples.FileTransfer;
 

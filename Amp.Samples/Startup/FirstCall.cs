@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using Amp.Dispatch;
 using Amp.Samples.Calculator;
 using Amp.Transports;
 

@@ -1,4 +1,3 @@
-using Amp.Logging;
 using Amp.Negotiation;
 using Amp.Tests.Hosting;
 using Microsoft.Extensions.DependencyInjection;

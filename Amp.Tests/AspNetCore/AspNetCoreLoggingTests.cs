@@ -1,4 +1,3 @@
-using Amp.Logging;
 using Amp.Negotiation;
 using Microsoft.Extensions.Logging;
 using static Amp.Tests.Negotiation.NegotiationSetup;

@@ -1,6 +1,4 @@
 using System.Numerics;
-using Amp.Dispatch;
-using Amp.Logging;
 using Amp.Tests.TestUtilities;
 using Amp.Tests.Tls;
 using Amp.Tls;

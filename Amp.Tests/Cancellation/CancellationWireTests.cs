@@ -1,6 +1,5 @@
 using System.Numerics;
 using Amp.Boxes;
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 using static Amp.Tests.TestUtilities.WireBoxes;
 

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Amp.Commands;
-using Amp.Dispatch;
 
 namespace Amp.Tests.Closing;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Amp.Boxes;
-using Amp.Logging;
 using Amp.Tests.TestUtilities;
 
 namespace Amp.Tests.Closing;

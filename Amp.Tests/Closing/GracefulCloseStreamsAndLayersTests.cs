@@ -1,5 +1,4 @@
 using System.Numerics;
-using Amp.Logging;
 using Amp.Tests.Streams;
 using Amp.Tests.TestUtilities;
 using Amp.Tests.Tls;

@@ -1,5 +1,4 @@
 using Amp.Compression;
-using Amp.Logging;
 using Amp.Tests.Streams;
 using Amp.Tests.TestUtilities;
 using Amp.Tests.Tls;

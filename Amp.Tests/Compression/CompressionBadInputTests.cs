@@ -1,9 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using Amp.Boxes;
-using Amp.Commands;
 using Amp.Compression;
-using Amp.Dispatch;
 using Amp.Layers;
 using Amp.Tests.TestUtilities;
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 using Amp.Transports;
 

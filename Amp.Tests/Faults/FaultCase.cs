@@ -12,7 +12,7 @@ public enum FaultedChange
     /// <summary>A second StartTLS while TLS is up: a handshake inside the first layer's records.</summary>
     TlsInTls,
 
-    /// <summary>A protocol switch (<c>SwitchProtocolAsync</c>, an <see cref="Amp.Commands.IAmpProtocolSwitchCommand"/>) to the raw echo.</summary>
+    /// <summary>A protocol switch (<c>SwitchProtocolAsync</c>, an <see cref="IAmpProtocolSwitchCommand"/>) to the raw echo.</summary>
     Switch,
 
     /// <summary>A hand-over: a command whose responder calls <c>HandOverAsync</c>, then the caller does, then raw bytes.</summary>

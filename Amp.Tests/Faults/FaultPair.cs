@@ -1,6 +1,4 @@
-using Amp.Commands;
 using Amp.Compression;
-using Amp.Dispatch;
 using Amp.Tests.LayerChanges;
 using Amp.Tests.Switching;
 using Amp.Tests.TestUtilities;

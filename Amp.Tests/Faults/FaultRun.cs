@@ -1,5 +1,4 @@
 using Amp.Compression;
-using Amp.Switching;
 using Amp.Tests.LayerChanges;
 using Amp.Tests.Switching;
 using Amp.Tests.TestUtilities;

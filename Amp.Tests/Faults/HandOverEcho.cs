@@ -1,4 +1,3 @@
-using Amp.Switching;
 using Amp.Tests.TestUtilities;
 
 namespace Amp.Tests.Faults;

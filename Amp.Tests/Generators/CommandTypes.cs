@@ -1,6 +1,5 @@
 using System.Reflection;
-using Amp.Commands;
-using Amp.Commands.Descriptors;
+using Amp.Descriptors;
 
 namespace Amp.Tests.Generators;
 

@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Reflection;
-using Amp.Commands.Descriptors;
+using Amp.Descriptors;
 
 namespace Amp.Tests.Generators;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Reflection;
 using Amp.Boxes;
-using Amp.Commands.Descriptors;
+using Amp.Descriptors;
 using Amp.Tests.Interop;
 using Amp.Tests.TestUtilities;
 

@@ -1,4 +1,4 @@
-using Amp.Commands.Descriptors;
+using Amp.Descriptors;
 
 namespace Amp.Tests.Generators;
 

@@ -1,7 +1,5 @@
-using Amp.Commands;
-using Amp.Commands.Descriptors;
-using Amp.Commands.Generated;
-using Amp.Dispatch;
+using Amp.Descriptors;
+using Amp.Generated;
 using Amp.Tests.TestUtilities;
 
 namespace Amp.Tests.Generators;

@@ -1,5 +1,3 @@
-using Amp.Commands;
-
 namespace Amp.Tests.Hosting;
 
 /// <summary>Asks which scope and listener answer: the id of the connection's scoped <see cref="ScopedProbe"/>.</summary>

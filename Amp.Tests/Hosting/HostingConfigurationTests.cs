@@ -109,7 +109,7 @@ public sealed class HostingConfigurationTests
         AmpConnection second = await host.ConnectAsync(cancellationToken);
         AmpConnectionLostException refused = await second.Completion.WaitAsync(cancellationToken);
         Assert.That(refused.Reason, Is.Not.EqualTo(AmpDisconnectReason.LocallyClosed), "the listener closed the connection past its limit");
-        Assert.That(host.Log.Entries.Count(e => e.EventId.Id == Amp.Logging.AmpEventId.ConnectionRejected), Is.EqualTo(1));
+        Assert.That(host.Log.Entries.Count(e => e.EventId.Id == AmpEventId.ConnectionRejected), Is.EqualTo(1));
         Assert.That((await first.CallRemoteAsync(new HostProbe(), cancellationToken)).Listener, Is.EqualTo("main"));
     }
 }

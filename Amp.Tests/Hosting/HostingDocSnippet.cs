@@ -1,7 +1,5 @@
 // The types of the hosted chat server in docs/hosting.md, verbatim below the namespace line:
 // HostingDocSnippetTests checks that the page shows exactly these, and that they work in a host.
-using Amp.Commands;
-using Amp.Dispatch;
 using Amp.Hosting;
 
 namespace Amp.Tests.Hosting.DocSnippet;

@@ -1,4 +1,3 @@
-using Amp.Dispatch;
 using Amp.Hosting;
 using Amp.Tests.Hosting.DocSnippet;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,7 +45,7 @@ public sealed class HostingDocSnippetTests
             Responders = new AmpResponders().Add((Deliver deliver) =>
             {
                 delivered.TrySetResult(deliver.Line);
-                return new Amp.Commands.AmpEmptyResponse();
+                return new AmpEmptyResponse();
             }),
         });
         AmpConnection alice = await host.ConnectAsync(cancellationToken);

@@ -1,5 +1,4 @@
 using Amp.Hosting;
-using Amp.Logging;
 using Amp.Transports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

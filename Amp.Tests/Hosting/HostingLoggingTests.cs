@@ -1,4 +1,3 @@
-using Amp.Logging;
 using Amp.Tests.TestUtilities;
 using Microsoft.Extensions.Logging;
 

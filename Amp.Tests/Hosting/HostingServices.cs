@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Amp.Dispatch;
 using Amp.Hosting;
 
 namespace Amp.Tests.Hosting;
@@ -48,10 +47,10 @@ public sealed class ProbeResponder(ScopedProbe probe, AmpConnectionContext conte
     }
 
     [AmpResponder]
-    public Amp.Commands.AmpEmptyResponse Remember(Remember remember)
+    public AmpEmptyResponse Remember(Remember remember)
     {
         context.Items.GetOrAdd(() => new Memory()).Value = remember.Value;
-        return new Amp.Commands.AmpEmptyResponse();
+        return new AmpEmptyResponse();
     }
 
     [AmpResponder]

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Amp.Logging;
 using Amp.Transports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

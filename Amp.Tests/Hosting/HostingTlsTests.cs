@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Amp.Logging;
 using Amp.Tests.Tls;
 using Amp.Tls;
 

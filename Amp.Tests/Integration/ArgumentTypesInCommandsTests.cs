@@ -1,7 +1,5 @@
+using Amp.Arguments;
 using Amp.Boxes;
-using Amp.Commands;
-using Amp.Commands.Arguments;
-using Amp.Dispatch;
 using Amp.MessagePack;
 using Amp.Tests.TestUtilities;
 using Amp.Transports;

@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
 using Amp.Boxes;
-using Amp.Commands;
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 using Amp.Transports;
 

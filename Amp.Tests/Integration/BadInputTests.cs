@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Text;
 using Amp.Boxes;
-using Amp.Dispatch;
 using Amp.Tests.Interop;
 using Amp.Tests.TestUtilities;
 

@@ -1,8 +1,6 @@
 using System.Numerics;
+using Amp.Arguments;
 using Amp.Boxes;
-using Amp.Commands;
-using Amp.Commands.Arguments;
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 using Amp.Tests.Unit.Commands;
 using Amp.Transports;

@@ -41,7 +41,7 @@ public sealed class CallbackLimitTests
         {
             // As in Twisted, calls still outstanding when the connection is handed over end with it: each
             // completes, answered or with the switch as the reason, and the switched stream works.
-            await using Amp.Switching.AmpSwitchedConnection switched = await (Task<Amp.Switching.AmpSwitchedConnection>)changing;
+            await using AmpSwitchedConnection switched = await (Task<AmpSwitchedConnection>)changing;
             foreach (Task<SumResult> call in callbacks.Append(ordinary))
             {
                 Exception? failure = await Race.OutcomeAsync(call, cancellationToken);

@@ -1,6 +1,5 @@
 using System.Numerics;
 using Amp.Boxes;
-using Amp.Commands;
 using Amp.Tests.TestUtilities;
 using Amp.Transports;
 
@@ -120,7 +119,7 @@ public sealed class ConnectionTests
         // A responder still running when the connection ends sees Closing cancelled and here fails at once,
         // inside the cancellation. That failure must not be sent after the fatal error (Twisted drops late
         // answers): the pending call fails with the connection's end, not with an UNKNOWN error box.
-        var responders = new Amp.Dispatch.AmpResponders()
+        var responders = new AmpResponders()
             .Add<Die, AmpEmptyResponse>(_ => throw new DeathThreatException("aieeeeeeeee"))
             .Add<Delay, DelayResult>((Delay _, AmpConnection _, CancellationToken closing) =>
             {

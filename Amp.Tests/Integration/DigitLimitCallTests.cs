@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Numerics;
 using Amp.Boxes;
-using Amp.Commands;
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 
 namespace Amp.Tests.Integration;

@@ -1,5 +1,4 @@
 using System.Numerics;
-using Amp.Commands;
 using Amp.Layers;
 using Amp.Tests.TestUtilities;
 using Amp.Transports;

@@ -66,7 +66,7 @@ public sealed class ReceiveLimitTests
     {
         // The responder holds the call for three idle timeouts; the peer, waiting for the answer, sends nothing.
         var release = new TaskCompletionSource();
-        var responders = new Dispatch.AmpResponders().Add<Sum, SumResult>(async (sum, _, _) =>
+        var responders = new AmpResponders().Add<Sum, SumResult>(async (sum, _, _) =>
         {
             await release.Task;
             return new SumResult { Total = sum.A + sum.B };

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Numerics;
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 using Amp.Transports;
 using CalcSum = Amp.Samples.Calculator.Sum;
@@ -78,7 +77,7 @@ public sealed class TransportConnectionTests
         byte[] data = new byte[1024 * 1024];
         new Random(11).NextBytes(data);
         var offer = new Amp.Samples.FileTransfer.SendFile { Name = "blob", Size = data.Length, Sha256 = System.Security.Cryptography.SHA256.HashData(data) };
-        await using Amp.Switching.AmpSwitchedConnection raw = await child.SwitchProtocolAsync(offer, cancellationToken);
+        await using AmpSwitchedConnection raw = await child.SwitchProtocolAsync(offer, cancellationToken);
         await raw.Pipe.Output.WriteAsync(data, cancellationToken);
         byte[] digest = new byte[32];
         await raw.AsStream().ReadExactlyAsync(digest, cancellationToken);

@@ -92,7 +92,7 @@ public sealed class TrickledBytesMemoryTests
         return BoxWriter.Serialize(box);
     }
 
-    private static async Task<AmpConnection> AcceptAsync(SocketListener listener, Dispatch.AmpResponders responders, CancellationToken cancellationToken)
+    private static async Task<AmpConnection> AcceptAsync(SocketListener listener, AmpResponders responders, CancellationToken cancellationToken)
     {
         AmpTransport transport = await listener.AcceptAsync(cancellationToken);
         return AmpConnection.Start(transport, new AmpConnectionOptions { Responders = responders });

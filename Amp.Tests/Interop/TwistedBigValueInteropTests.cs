@@ -1,5 +1,5 @@
 using Amp.Boxes;
-using Amp.Commands.Descriptors;
+using Amp.Descriptors;
 using Amp.Tests.TestUtilities;
 using Amp.Tests.Unit.Commands;
 

@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Amp.Boxes;
-using Amp.Commands.Descriptors;
-using Amp.Dispatch;
+using Amp.Descriptors;
 using Amp.Tests.TestUtilities;
 using Amp.Transports;
 
@@ -120,7 +119,7 @@ public sealed class TwistedBytesTests
     }
 
     private static object ReadArguments<TCommand, TResponse>(byte[] box)
-        where TCommand : class, Amp.Commands.IAmpCommand<TResponse>
+        where TCommand : class, IAmpCommand<TResponse>
         where TResponse : class => CommandDescriptor<TCommand, TResponse>.Instance.ReadArguments(box);
 
     private static AmpBox Parse(byte[] bytes)

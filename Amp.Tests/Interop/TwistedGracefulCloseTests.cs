@@ -1,5 +1,4 @@
 using System.Numerics;
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 
 namespace Amp.Tests.Interop;

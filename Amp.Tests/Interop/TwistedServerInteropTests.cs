@@ -1,7 +1,5 @@
 using System.Numerics;
 using Amp.Boxes;
-using Amp.Commands;
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 using Amp.Transports;
 
@@ -30,7 +28,7 @@ public sealed class TwistedServerInteropTests : TwistedServerFixture
     public async Task EveryTypeWithEdgeValuesComesBackEqual(CancellationToken cancellationToken)
     {
         await using AmpConnection connection = await ConnectAsync(cancellationToken);
-        AmpDateTime[] whens = [.. s_datetimes.Select(t => Amp.Commands.Arguments.AmpDateTimeArgument.Instance.Read(System.Text.Encoding.ASCII.GetBytes(t)))];
+        AmpDateTime[] whens = [.. s_datetimes.Select(t => Amp.Arguments.AmpDateTimeArgument.Instance.Read(System.Text.Encoding.ASCII.GetBytes(t)))];
         var sent = new Echo
         {
             Int = -BigInteger.Pow(2, 70),
@@ -86,9 +84,9 @@ public sealed class TwistedServerInteropTests : TwistedServerFixture
         await using AmpConnection connection = await ConnectAsync(cancellationToken);
         var ours = new Echo
         {
-            Float = key == "float" ? Amp.Commands.Arguments.DoubleArgument.Instance.Read(System.Text.Encoding.ASCII.GetBytes(text)) : null,
+            Float = key == "float" ? Amp.Arguments.DoubleArgument.Instance.Read(System.Text.Encoding.ASCII.GetBytes(text)) : null,
             Decimal = key == "decimal" ? AmpDecimal.Parse(text) : null,
-            When = key == "when" ? Amp.Commands.Arguments.AmpDateTimeArgument.Instance.Read(System.Text.Encoding.ASCII.GetBytes(text)) : null,
+            When = key == "when" ? Amp.Arguments.AmpDateTimeArgument.Instance.Read(System.Text.Encoding.ASCII.GetBytes(text)) : null,
         };
         AmpBox sent = new AmpBox().SetString(key, text);
         AmpBox back = await connection.CallRemoteStringAsync("Echo", sent, cancellationToken);
@@ -96,7 +94,7 @@ public sealed class TwistedServerInteropTests : TwistedServerFixture
         EchoValues typed = await connection.CallRemoteAsync(ours, cancellationToken);
         string roundTrip = key switch
         {
-            "float" => FormatWith(Amp.Commands.Arguments.DoubleArgument.Instance, typed.Float!.Value),
+            "float" => FormatWith(Amp.Arguments.DoubleArgument.Instance, typed.Float!.Value),
             "decimal" => typed.Decimal.ToString()!,
             _ => typed.When.ToString()!,
         };
@@ -201,7 +199,7 @@ public sealed class TwistedServerInteropTests : TwistedServerFixture
         Assert.That(refused!.Message, Is.EqualTo("no protocol named nope"));
         Assert.That((await connection.CallRemoteAsync(new Sum { A = 1, B = 2 }, cancellationToken)).Total, Is.EqualTo(new BigInteger(3)), "AMP goes on after a refused switch");
 
-        await using Amp.Switching.AmpSwitchedConnection raw = await connection.SwitchProtocolAsync(new SwitchProtocol { Protocol = "raw-echo" }, cancellationToken);
+        await using AmpSwitchedConnection raw = await connection.SwitchProtocolAsync(new SwitchProtocol { Protocol = "raw-echo" }, cancellationToken);
         byte[] data = new byte[65536];
         new Random(5).NextBytes(data);
         "\0\0looks like an AMP end marker\0\0"u8.CopyTo(data);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Numerics;
 using System.Security.Authentication;
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 using Amp.Tests.Tls;
 using Amp.Tls;

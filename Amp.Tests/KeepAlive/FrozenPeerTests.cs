@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Amp.Boxes;
-using Amp.Commands;
-using Amp.Logging;
 using Amp.Tests.TestUtilities;
 
 namespace Amp.Tests.KeepAlive;

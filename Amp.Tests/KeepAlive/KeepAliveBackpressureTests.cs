@@ -1,6 +1,4 @@
 using Amp.Boxes;
-using Amp.Dispatch;
-using Amp.Logging;
 using Amp.Tests.TestUtilities;
 using Amp.Transports;
 

@@ -1,6 +1,3 @@
-using Amp.Commands;
-using Amp.Dispatch;
-
 namespace Amp.Tests.KeepAlive;
 
 /// <summary>Freezes the answering side: its responder blocks the read loop until the test opens the gate.</summary>

@@ -1,5 +1,4 @@
 using Amp.BoxProtocol;
-using Amp.Logging;
 
 namespace Amp.Tests.KeepAlive;
 

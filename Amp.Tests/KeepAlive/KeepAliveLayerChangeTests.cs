@@ -1,7 +1,4 @@
-using Amp.Commands;
-using Amp.Dispatch;
 using Amp.Layers;
-using Amp.Logging;
 using Amp.Tests.Integration;
 using Amp.Tests.TestUtilities;
 using Amp.Tls;

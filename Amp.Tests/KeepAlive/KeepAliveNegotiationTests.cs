@@ -1,5 +1,4 @@
 using Amp.Boxes;
-using Amp.Logging;
 using Amp.Tests.TestUtilities;
 
 namespace Amp.Tests.KeepAlive;

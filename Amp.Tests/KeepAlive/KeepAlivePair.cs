@@ -1,5 +1,4 @@
 using System.Net;
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 using Amp.Tests.Tls;
 using Amp.Tls;

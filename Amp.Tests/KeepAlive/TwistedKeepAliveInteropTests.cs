@@ -1,6 +1,5 @@
 using System.Buffers;
 using Amp.Boxes;
-using Amp.Logging;
 using Amp.Tests.Interop;
 using Amp.Tests.TestUtilities;
 using Amp.Transports;

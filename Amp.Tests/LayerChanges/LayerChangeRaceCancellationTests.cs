@@ -1,6 +1,4 @@
 using System.Numerics;
-using Amp.Commands;
-using Amp.Switching;
 using Amp.Tests.TestUtilities;
 using Amp.Tls;
 

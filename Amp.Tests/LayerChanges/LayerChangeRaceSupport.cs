@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.RegularExpressions;
-using Amp.Commands;
-using Amp.Dispatch;
-using Amp.Switching;
 using Amp.Tests.TestUtilities;
 using Amp.Tests.Tls;
 using Amp.Tls;

@@ -1,5 +1,3 @@
-using Amp.Commands;
-using Amp.Dispatch;
 using Amp.Layers;
 
 namespace Amp.Tests.Model;

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Text;
-using Amp.Switching;
 using Amp.Tests.TestUtilities;
 using Amp.Tls;
 

@@ -2,8 +2,6 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Numerics;
 using Amp.Boxes;
-using Amp.Commands;
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 using Amp.Transports;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Amp.Switching;
 using Amp.Tests.TestUtilities;
 using Amp.Tls;
 

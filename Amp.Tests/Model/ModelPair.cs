@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 using Amp.Tests.Tls;
 using Amp.Tls;

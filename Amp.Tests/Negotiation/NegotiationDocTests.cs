@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using Amp.Dispatch;
 using Amp.Negotiation;
 using Amp.Samples.Calculator;
 using Amp.Tests.Tls;

@@ -1,4 +1,3 @@
-using Amp.Logging;
 using Amp.Negotiation;
 using Amp.Tests.TestUtilities;
 using Amp.Tests.Tls;
@@ -146,7 +145,7 @@ public sealed class NegotiationTests
         Assert.That(NegotiationProtocol.IsAmpUpgrade(connection, upgrade), Is.True);
         await serverEnd.Output.WriteAsync("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: amp/1\r\n\r\n"u8.ToArray(), cancellationToken);
 
-        Stream upgraded = new Amp.Switching.DuplexPipeStream(serverEnd);   // what IHttpUpgradeFeature.UpgradeAsync() returns
+        Stream upgraded = new DuplexPipeStream(serverEnd);   // what IHttpUpgradeFeature.UpgradeAsync() returns
         AmpNegotiationResult accepted = await Node("server").AcceptUpgradedAsync(upgraded, target, TargetTls(), cancellationToken);
         await using AmpConnection _ = accepted.Connection;
         await using AmpNegotiationResult dialled = await dialling;

@@ -1,5 +1,3 @@
-using Amp.Commands;
-using Amp.Dispatch;
 using Amp.Layers;
 using Amp.Tests.Integration;
 using Amp.Tests.TestUtilities;

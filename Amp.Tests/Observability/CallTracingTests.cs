@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Numerics;
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 using Amp.Transports;
 

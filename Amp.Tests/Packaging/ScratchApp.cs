@@ -13,8 +13,6 @@ internal static partial class ScratchApp
     public const string Program = """
         using System.Reflection;
         using Amp;
-        using Amp.Commands;
-        using Amp.Dispatch;
         using Amp.Transports;
 
         var responders = new AmpResponders().Add((Greet greet) => new Greeting { Text = $"hello, {greet.Name}" });
@@ -51,7 +49,7 @@ internal static partial class ScratchApp
           </PropertyGroup>
           <ItemGroup>
             <PackageReference Include="Amp.Core" Version="[{version}]" />
-            <RuntimeHostConfigurationOption Include="Amp.Commands.ReflectionFallback.IsSupported" Value="false" />
+            <RuntimeHostConfigurationOption Include="Amp.ReflectionFallback.IsSupported" Value="false" />
           </ItemGroup>
         </Project>
         """;

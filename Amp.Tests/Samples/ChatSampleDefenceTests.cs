@@ -306,7 +306,7 @@ public sealed class ChatSampleDefenceTests
     {
         var listening = new AmpConnectionOptions
         {
-            Responders = new Dispatch.AmpResponders().Add<Deliver, Commands.AmpEmptyResponse>((_, _, _) => ValueTask.FromResult(Commands.AmpEmptyResponse.Instance)),
+            Responders = new AmpResponders().Add<Deliver, AmpEmptyResponse>((_, _, _) => ValueTask.FromResult(AmpEmptyResponse.Instance)),
         };
         AmpConnection connection = AmpConnection.Start(await SocketTransport.ConnectTcpAsync("127.0.0.1", port, cancellationToken: cancellationToken), listening);
         await connection.StartTlsAsync(_chat.ClientTls(), cancellationToken);

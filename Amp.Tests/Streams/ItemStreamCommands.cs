@@ -1,7 +1,5 @@
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
-using Amp.Commands;
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 
 namespace Amp.Tests.Streams;

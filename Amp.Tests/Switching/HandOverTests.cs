@@ -1,8 +1,5 @@
 using System.Text;
 using Amp.Boxes;
-using Amp.Commands;
-using Amp.Dispatch;
-using Amp.Switching;
 using Amp.Tests.TestUtilities;
 
 namespace Amp.Tests.Switching;

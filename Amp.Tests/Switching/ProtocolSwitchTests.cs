@@ -1,7 +1,4 @@
 using System.Numerics;
-using Amp.Commands;
-using Amp.Dispatch;
-using Amp.Switching;
 using Amp.Tests.TestUtilities;
 using Amp.Tests.Tls;
 using Amp.Tls;

@@ -1,4 +1,3 @@
-using Amp.Commands;
 using Amp.Tests.TestUtilities;
 
 namespace Amp.Tests.Switching;

@@ -1,5 +1,4 @@
 using System.Net;
-using Amp.Switching;
 using Amp.Tests.TestUtilities;
 using Amp.Transports;
 

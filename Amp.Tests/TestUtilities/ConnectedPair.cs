@@ -1,4 +1,3 @@
-using Amp.Dispatch;
 using Amp.Transports;
 
 namespace Amp.Tests.TestUtilities;

@@ -1,5 +1,4 @@
 using System.Numerics;
-using Amp.Commands;
 
 namespace Amp.Tests.TestUtilities;
 
@@ -41,7 +40,7 @@ public class EchoValues
     [AmpArgument("decimals")] public IReadOnlyList<AmpDecimal>? Decimals { get; init; }
     [AmpArgument("whens")] public IReadOnlyList<AmpDateTime>? Whens { get; init; }
     [AmpArgument("items")] public IReadOnlyList<EchoItem>? Items { get; init; }
-    [AmpArgument("path", Type = typeof(Amp.Commands.Arguments.PathArgument))] public string? Path { get; init; }
+    [AmpArgument("path", Type = typeof(Amp.Arguments.PathArgument))] public string? Path { get; init; }
 }
 
 public sealed class ZeroDivisionException : Exception
@@ -151,8 +150,8 @@ public sealed class BigEcho : BigEchoValues, IAmpCommand<BigEchoValues>;
 
 public class BigEchoValues
 {
-    [AmpArgument("data", Type = typeof(Amp.Commands.Arguments.BigStringArgument))] public byte[]? Data { get; init; }
-    [AmpArgument("text", Type = typeof(Amp.Commands.Arguments.BigUnicodeArgument))] public string? Text { get; init; }
+    [AmpArgument("data", Type = typeof(Amp.Arguments.BigStringArgument))] public byte[]? Data { get; init; }
+    [AmpArgument("text", Type = typeof(Amp.Arguments.BigUnicodeArgument))] public string? Text { get; init; }
     [AmpArgument("data-x")] public byte[]? DataX { get; init; }
     [AmpArgument("data.1x")] public byte[]? DataDot1X { get; init; }
 }

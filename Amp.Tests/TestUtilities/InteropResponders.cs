@@ -1,6 +1,3 @@
-using Amp.Commands;
-using Amp.Dispatch;
-
 namespace Amp.Tests.TestUtilities;
 
 /// <summary>The C# side of the interop command set, answering as twisted_peer.py's server does.</summary>

@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Amp.Dispatch;
-using Amp.Switching;
 
 namespace Amp.Tests.TestUtilities;
 

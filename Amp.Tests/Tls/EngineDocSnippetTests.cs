@@ -2,7 +2,6 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 using Amp.Tls;
 using Amp.Transports;

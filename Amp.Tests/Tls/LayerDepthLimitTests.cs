@@ -1,4 +1,3 @@
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 using Amp.Tls;
 using Amp.Transports;

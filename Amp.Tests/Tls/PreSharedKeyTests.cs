@@ -2,7 +2,6 @@ using System.Net.Security;
 using System.Numerics;
 using System.Security.Authentication;
 using System.Security.Cryptography;
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 using Amp.Tls;
 

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using Amp.Boxes;
-using Amp.Dispatch;
-using Amp.Logging;
 using Amp.Tests.TestUtilities;
 using Amp.Tls;
 using Amp.Transports;

@@ -2,8 +2,6 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using Amp.Dispatch;
-using Amp.Logging;
 using Amp.Tests.TestUtilities;
 using Amp.Tls;
 using Amp.Tls.Engines;

@@ -1,6 +1,5 @@
 using System.Numerics;
 using Amp.Boxes;
-using Amp.Dispatch;
 using Amp.Tests.TestUtilities;
 using Amp.Tls;
 using Amp.Transports;

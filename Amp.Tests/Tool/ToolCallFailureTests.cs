@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Amp.Boxes;
-using Amp.Dispatch;
 using Amp.Tool;
 
 namespace Amp.Tests.Tool;

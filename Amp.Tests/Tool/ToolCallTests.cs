@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Amp.Boxes;
-using Amp.Dispatch;
 using Amp.Tool;
 
 namespace Amp.Tests.Tool;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Amp.Boxes;
-using Amp.Dispatch;
 using Amp.Tests.Interop;
 using Amp.Tool;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Amp.Boxes;
-using Amp.Dispatch;
 using Amp.Tls;
 using Amp.Transports;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Amp.Boxes;
-using Amp.Dispatch;
 using Amp.Tests.Tls;
 using Amp.Tls;
 using Amp.Tool;

@@ -3,7 +3,6 @@ using System.Numerics;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Amp.Commands;
 using Amp.Tool.Values;
 
 namespace Amp.Tool.Output;

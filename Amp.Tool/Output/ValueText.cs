@@ -2,8 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
-using Amp.Commands;
-using Amp.Commands.Arguments;
+using Amp.Arguments;
 using Amp.Tool.Values;
 
 namespace Amp.Tool.Output;

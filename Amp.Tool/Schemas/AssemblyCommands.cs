@@ -2,7 +2,6 @@ using System.IO.Pipelines;
 using System.Numerics;
 using System.Reflection;
 using System.Runtime.Loader;
-using Amp.Commands;
 using Amp.Tool.Values;
 
 namespace Amp.Tool.Schemas;

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Amp.Commands;
-using Amp.Commands.Arguments;
+using Amp.Arguments;
 
 namespace Amp.Tool.Values;
 

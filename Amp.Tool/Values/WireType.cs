@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Amp.Boxes;
-using Amp.Commands;
 
 namespace Amp.Tool.Values;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>
 /// Twisted's <c>DateTime</c> as an <see cref="AmpDateTime"/>, which holds every value a Python peer can

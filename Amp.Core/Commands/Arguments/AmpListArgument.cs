@@ -1,8 +1,8 @@
 using System.Buffers;
 using Amp.Boxes;
-using Amp.Commands.Descriptors;
+using Amp.Descriptors;
 
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>
 /// Twisted's <c>AmpList</c>: a list of records, each encoded as a complete box (keys sorted, end marker),

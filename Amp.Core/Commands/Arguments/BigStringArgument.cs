@@ -1,4 +1,4 @@
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>
 /// Twisted's <c>BigString</c> recipe: a byte string of any size, for a <see cref="byte"/> array or

@@ -1,4 +1,4 @@
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>
 /// Twisted's <c>BigUnicode</c> recipe: text of any size, for a <see cref="string"/> property declared

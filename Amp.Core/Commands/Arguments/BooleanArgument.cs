@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>
 /// Twisted's <c>Boolean</c> as a <see cref="bool"/>: exactly <c>True</c> or <c>False</c>,

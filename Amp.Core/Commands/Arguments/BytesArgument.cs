@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>Twisted's <c>String</c> (Python <c>bytes</c>) as a <see cref="byte"/> array: the bytes unchanged.</summary>
 public sealed class BytesArgument : AmpArgumentType<byte[]>

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>
 /// Lets a list-typed property be a <see cref="List{T}"/>, an array or another collection interface:

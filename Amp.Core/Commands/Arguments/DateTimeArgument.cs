@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>
 /// Twisted's <c>DateTime</c> as a <see cref="DateTimeOffset"/>; the wire form is

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>
 /// Twisted's <c>Decimal</c> as an <see cref="AmpDecimal"/>: Python's <c>str(Decimal)</c> on write,

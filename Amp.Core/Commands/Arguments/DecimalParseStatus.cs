@@ -1,4 +1,4 @@
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>What <see cref="DecimalText.Parse"/> found.</summary>
 internal enum DecimalParseStatus

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>Python's <c>str(Decimal)</c> (to-scientific-string) and <c>Decimal(text)</c> on ASCII spans.</summary>
 internal static class DecimalText

@@ -1,4 +1,4 @@
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>
 /// An argument type whose decimal digits .NET converts in more than linear time (Twisted's

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>
 /// Twisted's <c>Float</c> as a <see cref="double"/>. Writes Python's <c>repr</c>: the shortest

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>Python's <c>repr(float)</c> and <c>float(bytes)</c> on UTF-8 spans.</summary>
 internal static class FloatText

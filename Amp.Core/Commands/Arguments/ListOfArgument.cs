@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>
 /// Twisted's <c>ListOf(T)</c>: each element's wire form with a 16-bit big-endian length prefix,

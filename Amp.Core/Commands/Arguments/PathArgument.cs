@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>
 /// Twisted's <c>Path</c> as a <see cref="string"/>: a file-system path as UTF-8 text.

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>Twisted's <c>String</c> (Python <c>bytes</c>) as <see cref="ReadOnlyMemory{T}"/>: the bytes unchanged.</summary>
 public sealed class ReadOnlyMemoryArgument : AmpArgumentType<ReadOnlyMemory<byte>>

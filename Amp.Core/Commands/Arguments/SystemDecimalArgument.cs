@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>
 /// Twisted's <c>Decimal</c> as a <see cref="decimal"/>. Writes as Python prints a

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>Throw sites kept out of the hot read paths so those stay small and inlinable.</summary>
 internal static class ThrowHelper

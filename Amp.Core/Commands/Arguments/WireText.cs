@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Amp.Commands.Arguments;
+namespace Amp.Arguments;
 
 /// <summary>Shared helpers for the ASCII text forms Python reads and writes.</summary>
 internal static class WireText

@@ -1,10 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Collections.Concurrent;
 using System.Numerics;
-using Amp.Commands.Arguments;
-using Amp.Commands.Generated;
+using Amp.Arguments;
+using Amp.Generated;
 
-namespace Amp.Commands.Descriptors;
+namespace Amp.Descriptors;
 
 /// <summary>Picks the wire type of a property: the one named by the attribute, or the default for its CLR type.</summary>
 [RequiresUnreferencedCode(ReflectionFallback.Reason)]

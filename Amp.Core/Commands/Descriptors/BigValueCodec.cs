@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using Amp.Boxes;
 
-namespace Amp.Commands.Descriptors;
+namespace Amp.Descriptors;
 
 /// <summary>Turns a big value's property into bytes to write and assembled chunks back into the property's value.</summary>
 /// <typeparam name="TValue">The property's type.</typeparam>

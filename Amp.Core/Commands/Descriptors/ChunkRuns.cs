@@ -1,7 +1,7 @@
 using System.Buffers;
 using Amp.Boxes;
 
-namespace Amp.Commands.Descriptors;
+namespace Amp.Descriptors;
 
 /// <summary>
 /// The chunks after the first of the big values in one box being written. Their keys

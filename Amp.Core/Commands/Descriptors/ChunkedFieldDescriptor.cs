@@ -2,7 +2,7 @@ using System.Buffers;
 using Amp.Boxes;
 using Amp.Streams;
 
-namespace Amp.Commands.Descriptors;
+namespace Amp.Descriptors;
 
 /// <summary>
 /// A big value (<see cref="Arguments.BigStringArgument"/>, <see cref="Arguments.BigUnicodeArgument"/>):

@@ -1,9 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text;
-using Amp.Commands.Generated;
+using Amp.Generated;
 
-namespace Amp.Commands.Descriptors;
+namespace Amp.Descriptors;
 
 /// <summary>The reflection fallback: a command type's declaration read from its attributes and interfaces.</summary>
 internal abstract partial class CommandDescriptor

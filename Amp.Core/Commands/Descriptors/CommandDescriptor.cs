@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Amp.Boxes;
-using Amp.Commands.Generated;
+using Amp.Generated;
 using Amp.Streams;
 
-namespace Amp.Commands.Descriptors;
+namespace Amp.Descriptors;
 
 /// <summary>What is known about a command type: wire name, arguments, response and declared errors.</summary>
 internal abstract partial class CommandDescriptor

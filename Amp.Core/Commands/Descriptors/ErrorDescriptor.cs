@@ -1,9 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Text;
-using Amp.Commands.Generated;
+using Amp.Generated;
 
-namespace Amp.Commands.Descriptors;
+namespace Amp.Descriptors;
 
 /// <summary>A declared error: its code, its exception type and how to rebuild the exception from a description.</summary>
 internal sealed class ErrorDescriptor

@@ -1,7 +1,7 @@
 using Amp.Boxes;
 using Amp.Streams;
 
-namespace Amp.Commands.Descriptors;
+namespace Amp.Descriptors;
 
 /// <summary>One property of a command, response or AmpList element, bound to its box key and wire type.</summary>
 internal abstract class FieldDescriptor<TOwner>

@@ -1,10 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
-using Amp.Commands.Arguments;
-using Amp.Commands.Generated;
+using Amp.Arguments;
+using Amp.Generated;
 
-namespace Amp.Commands.Descriptors;
+namespace Amp.Descriptors;
 
 /// <summary>Builds a <see cref="FieldDescriptor{TOwner}"/> for one attributed property.</summary>
 [RequiresUnreferencedCode(ReflectionFallback.Reason)]

@@ -1,9 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using Amp.Boxes;
-using Amp.Commands.Generated;
+using Amp.Generated;
 using Amp.Streams;
 
-namespace Amp.Commands.Descriptors;
+namespace Amp.Descriptors;
 
 /// <summary>
 /// The fields of a class whose properties carry <see cref="AmpArgumentAttribute"/>: a command's

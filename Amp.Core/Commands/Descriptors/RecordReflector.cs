@@ -3,9 +3,9 @@ using System.Linq.Expressions;
 using System.Reflection;
 using System.Text;
 using Amp.Boxes;
-using Amp.Commands.Generated;
+using Amp.Generated;
 
-namespace Amp.Commands.Descriptors;
+namespace Amp.Descriptors;
 
 /// <summary>The reflection fallback for records: a class's <see cref="AmpArgumentAttribute"/> properties, found and checked at run time.</summary>
 [RequiresUnreferencedCode(ReflectionFallback.Reason)]

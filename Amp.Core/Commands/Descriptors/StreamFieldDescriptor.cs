@@ -2,7 +2,7 @@ using System.IO.Pipelines;
 using Amp.Boxes;
 using Amp.Streams;
 
-namespace Amp.Commands.Descriptors;
+namespace Amp.Descriptors;
 
 /// <summary>
 /// A <see cref="Stream"/> or <see cref="PipeReader"/> property: on the wire, the id of a stream the box

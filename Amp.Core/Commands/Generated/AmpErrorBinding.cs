@@ -1,7 +1,7 @@
 using System.ComponentModel;
-using Amp.Commands.Descriptors;
+using Amp.Descriptors;
 
-namespace Amp.Commands.Generated;
+namespace Amp.Generated;
 
 /// <summary>
 /// A declared error (<see cref="AmpErrorAttribute"/>) bound by generated code: its code and how to

@@ -1,7 +1,7 @@
 using System.ComponentModel;
-using Amp.Commands.Descriptors;
+using Amp.Descriptors;
 
-namespace Amp.Commands.Generated;
+namespace Amp.Generated;
 
 /// <summary>
 /// One property of a command, response or AmpList element, bound by generated code to its key and

@@ -1,11 +1,11 @@
 using System.ComponentModel;
 using System.IO.Pipelines;
 using System.Text;
-using Amp.Commands.Arguments;
-using Amp.Commands.Descriptors;
+using Amp.Arguments;
+using Amp.Descriptors;
 using Amp.Streams;
 
-namespace Amp.Commands.Generated;
+namespace Amp.Generated;
 
 /// <summary>
 /// Field bindings and argument types for the code Amp.Generators writes: the same descriptors the

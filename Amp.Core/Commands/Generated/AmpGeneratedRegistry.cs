@@ -1,8 +1,7 @@
 using System.ComponentModel;
-using Amp.Commands.Descriptors;
-using Amp.Dispatch;
+using Amp.Descriptors;
 
-namespace Amp.Commands.Generated;
+namespace Amp.Generated;
 
 /// <summary>
 /// Where the code Amp.Generators writes registers what it compiled: records (commands, responses,

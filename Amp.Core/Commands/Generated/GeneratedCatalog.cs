@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using Amp.Commands.Descriptors;
-using Amp.Dispatch;
+using Amp.Descriptors;
 
-namespace Amp.Commands.Generated;
+namespace Amp.Generated;
 
 /// <summary>The commands and responder classes that generated code registered, by type.</summary>
 internal static class GeneratedCatalog

@@ -1,6 +1,6 @@
-using Amp.Commands.Descriptors;
+using Amp.Descriptors;
 
-namespace Amp.Commands.Generated;
+namespace Amp.Generated;
 
 /// <summary>The generated description of the record <typeparamref name="T"/>, if its assembly's generated code registered one.</summary>
 internal static class GeneratedRecord<T>

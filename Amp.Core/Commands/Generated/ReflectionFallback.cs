@@ -1,18 +1,18 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
-namespace Amp.Commands.Generated;
+namespace Amp.Generated;
 
 /// <summary>
 /// Whether commands, records and responder objects the source generator did not see may still be
 /// described by reflection at run time. On by default where code can be generated at run time; off
 /// under NativeAOT, and off in a trimmed application, where build/Amp.Core.targets sets the switch to
-/// <see langword="false"/> (<c>&lt;RuntimeHostConfigurationOption Include="Amp.Commands.ReflectionFallback.IsSupported" Value="false" Trim="true" /&gt;</c>)
+/// <see langword="false"/> (<c>&lt;RuntimeHostConfigurationOption Include="Amp.ReflectionFallback.IsSupported" Value="false" Trim="true" /&gt;</c>)
 /// so the trimmer removes the reflection code.
 /// </summary>
 internal static class ReflectionFallback
 {
-    public const string SwitchName = "Amp.Commands.ReflectionFallback.IsSupported";
+    public const string SwitchName = "Amp.ReflectionFallback.IsSupported";
 
     public const string Reason = "Describes a command, record or responder object the Amp.Generators source generator did not see, by reflection over its members.";
 

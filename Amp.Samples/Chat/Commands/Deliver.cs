@@ -1,5 +1,3 @@
-using Amp.Commands;
-
 namespace Amp.Samples.Chat.Commands;
 
 /// <summary>

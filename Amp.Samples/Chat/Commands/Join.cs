@@ -1,5 +1,3 @@
-using Amp.Commands;
-
 namespace Amp.Samples.Chat.Commands;
 
 /// <summary>Joins the chat under a nickname. Only over TLS; a nickname in use is a declared error.</summary>

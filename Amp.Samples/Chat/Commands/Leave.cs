@@ -1,5 +1,3 @@
-using Amp.Commands;
-
 namespace Amp.Samples.Chat.Commands;
 
 /// <summary>Leaves the chat (the connection may stay open).</summary>

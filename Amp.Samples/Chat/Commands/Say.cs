@@ -1,5 +1,3 @@
-using Amp.Commands;
-
 namespace Amp.Samples.Chat.Commands;
 
 /// <summary>Says a line to everyone else in the chat. Only over TLS, after <see cref="Join"/>.</summary>

@@ -1,5 +1,3 @@
-using Amp.Commands;
-
 namespace Amp.Samples.Chat.Commands;
 
 /// <summary>Asks who is in the chat. Only over TLS: the names are not for eavesdroppers.</summary>

@@ -1,5 +1,4 @@
-using Amp.Commands;
-using Amp.Commands.Arguments;
+using Amp.Arguments;
 
 namespace Amp.Tests.Unit.Arguments;
 

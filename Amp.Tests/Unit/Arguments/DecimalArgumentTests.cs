@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Text;
-using Amp.Commands;
-using Amp.Commands.Arguments;
+using Amp.Arguments;
 
 namespace Amp.Tests.Unit.Arguments;
 

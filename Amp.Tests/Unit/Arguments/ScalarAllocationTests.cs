@@ -1,6 +1,5 @@
 using System.Buffers;
-using Amp.Commands;
-using Amp.Commands.Arguments;
+using Amp.Arguments;
 
 namespace Amp.Tests.Unit.Arguments;
 

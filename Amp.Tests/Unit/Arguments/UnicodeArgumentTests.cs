@@ -1,4 +1,4 @@
-using Amp.Commands.Arguments;
+using Amp.Arguments;
 
 namespace Amp.Tests.Unit.Arguments;
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using Amp.Commands;
 
 namespace Amp.Tests.Unit.Arguments;
 

@@ -150,13 +150,13 @@ public sealed class BinaryBoxProtocolTests
         var receiver = new ScriptedReceiver { Refuse = "stop here" };
         (InMemoryTransport ours, InMemoryTransport raw) = InMemoryTransport.CreatePair();
         BinaryBoxProtocol protocol = BinaryBoxProtocol.Start(ours, receiver);
-        Task<Amp.Switching.AmpSwitchedConnection> handingOver = protocol.HandOverAsync(cancellationToken);
+        Task<AmpSwitchedConnection> handingOver = protocol.HandOverAsync(cancellationToken);
 
         // Refused from the call on: while the hand-over is pending, or with the switch as the reason once made.
         AmpException refused = Assert.Catch<AmpException>(() => protocol.SendBox(Box("n", "refused")))!;
         Assert.That(refused is AmpProtocolSwitchedException || refused is AmpConnectionLostException { Reason: AmpDisconnectReason.ProtocolSwitched }, refused.ToString());
         await raw.Output.WriteAsync("raw bytes"u8.ToArray(), cancellationToken);
-        await using Amp.Switching.AmpSwitchedConnection switched = await handingOver.WaitAsync(cancellationToken);
+        await using AmpSwitchedConnection switched = await handingOver.WaitAsync(cancellationToken);
 
         Assert.That(protocol.State, Is.EqualTo(BoxProtocolState.HandedOver));
         Assert.That((await protocol.Completion).Reason, Is.EqualTo(AmpDisconnectReason.ProtocolSwitched));

@@ -1,8 +1,7 @@
 using System.Buffers;
+using Amp.Arguments;
 using Amp.Boxes;
-using Amp.Commands;
-using Amp.Commands.Arguments;
-using Amp.Commands.Descriptors;
+using Amp.Descriptors;
 
 namespace Amp.Tests.Unit.Commands;
 

@@ -1,6 +1,5 @@
-using Amp.Commands;
-using Amp.Commands.Arguments;
-using Amp.Commands.Descriptors;
+using Amp.Arguments;
+using Amp.Descriptors;
 
 namespace Amp.Tests.Unit.Commands;
 

@@ -1,8 +1,6 @@
+using Amp.Arguments;
 using Amp.Boxes;
-using Amp.Commands;
-using Amp.Commands.Arguments;
-using Amp.Commands.Descriptors;
-using Amp.Dispatch;
+using Amp.Descriptors;
 using Amp.Tests.TestUtilities;
 using Amp.Transports;
 

@@ -2,9 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Numerics;
 using Amp.Boxes;
-using Amp.Commands;
-using Amp.Commands.Descriptors;
-using Amp.Dispatch;
+using Amp.Descriptors;
 
 namespace Amp.Tests.Unit.Commands;
 
@@ -45,7 +43,7 @@ public sealed class MaxDigitsOnAmpListCommand : IAmpCommand<AmpEmptyResponse>
 
 public sealed class MaxDigitsWithTypeCommand : IAmpCommand<AmpEmptyResponse>
 {
-    [AmpArgument("d", MaxDigits = 5, Type = typeof(Amp.Commands.Arguments.DecimalArgument))] public AmpDecimal D { get; set; }
+    [AmpArgument("d", MaxDigits = 5, Type = typeof(Amp.Arguments.DecimalArgument))] public AmpDecimal D { get; set; }
 }
 
 public sealed class NegativeMaxDigitsCommand : IAmpCommand<AmpEmptyResponse>

@@ -1,5 +1,4 @@
 using System.Net;
-using Amp.Logging;
 using Amp.Tests.TestUtilities;
 using Amp.Transports;
 using Microsoft.Extensions.Logging;
