@@ -1,5 +1,6 @@
 // The Program.cs of docs/aspnetcore.md: its using lines, its statements (in Build, without the final app.Run()) and its
 // types, verbatim. AspNetCoreDocSnippetTests checks that the page shows exactly these, and that they work.
+using Amp;
 using Amp.AspNetCore;
 using Amp.Hosting;
 using Amp.Tls;

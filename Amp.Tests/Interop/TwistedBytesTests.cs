@@ -103,7 +103,7 @@ public sealed class TwistedBytesTests
     {
         var descriptor = CommandDescriptor.For(command.GetType());
         var method = descriptor.RequiresAnswer
-            ? typeof(AmpConnection).GetMethods().Single(m => m.Name == nameof(AmpConnection.CallRemoteAsync) && m.GetParameters()[^1].ParameterType == typeof(CancellationToken) && m.GetParameters().Length == 2)
+            ? typeof(AmpConnection).GetMethods().Single(m => m.Name == nameof(AmpConnection.CallRemoteAsync) && m.GetParameters() is [{ ParameterType.Name: "IAmpCommand`1" }, { ParameterType: var last }] && last == typeof(CancellationToken))
             : typeof(AmpConnection).GetMethod(nameof(AmpConnection.SendAsync))!;
         Type response = command.GetType().GetInterfaces()[0].GetGenericArguments()[0];
         return (Task)method.MakeGenericMethod(response).Invoke(connection, [command, cancellationToken])!;
