@@ -29,10 +29,11 @@ if (args.Length > 0 && args[0] == "roundtrip")
     return;
 }
 
-// "loop <tcp|inmemory> [seconds]": only Amp.NET, 64 calls in flight, for a profiler (perf record) to watch.
+// "loop <tcp|inmemory|tcp1|pingpong> [seconds]": only Amp.NET, 64 calls in flight (tcp1: 1 in flight over TCP), or the
+// socket ping-pong (1 in flight), for a profiler (perf record, strace -c) to watch.
 if (args.Length > 1 && args[0] == "loop")
 {
-    await RoundTripRunner.LoopAsync(args[1] == "inmemory", args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 10).ConfigureAwait(false);
+    await RoundTripRunner.LoopAsync(args[1], args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 10).ConfigureAwait(false);
     return;
 }
 

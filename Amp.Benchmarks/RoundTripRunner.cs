@@ -133,12 +133,30 @@ internal static class RoundTripRunner
         }
     }
 
-    /// <summary>Amp.NET alone with 64 calls in flight for <paramref name="seconds"/>: something steady for a profiler to sample.</summary>
-    public static async Task LoopAsync(bool inMemory, double seconds)
+    /// <summary>
+    /// Amp.NET alone with 64 calls in flight for <paramref name="seconds"/> (<paramref name="target"/> <c>tcp</c> or <c>inmemory</c>),
+    /// or one call in flight (<c>tcp1</c>: Amp.NET over TCP; <c>pingpong</c>: the bare socket ping-pong): something steady for a
+    /// profiler to sample.
+    /// </summary>
+    public static async Task LoopAsync(string target, double seconds)
     {
-        IRoundTripFixture fixture = inMemory ? InMemoryRoundTripFixture.Start() : await AmpRoundTripFixture.StartAsync().ConfigureAwait(false);
+        IRoundTripFixture fixture = target switch
+        {
+            "inmemory" => InMemoryRoundTripFixture.Start(),
+            "pingpong" => await PingPongRoundTripFixture.StartAsync().ConfigureAwait(false),
+            _ => await AmpRoundTripFixture.StartAsync().ConfigureAwait(false),
+        };
         await using (fixture.ConfigureAwait(false))
         {
+            if (fixture.OneInFlightOnly || target == "tcp1")
+            {
+                // One call in flight: the latency path, for strace -c or perf beside the ping-pong's.
+                var one = new CaseTotals(fixture.Name, MaxSamples);
+                await SequentialAsync(fixture, TimeSpan.FromSeconds(seconds), one).ConfigureAwait(false);
+                Print($"{fixture.Name}: 1 in flight, {one.CallsPerSecond:N0} calls/s, median {one.Micros(0.5):F1} us, {one.CpuPerCall:F2} CPU us/call, {one.BytesPerCall:F0} B/call");
+                return;
+            }
+
             var totals = new CaseTotals(fixture.Name, 0);
             await ConcurrentAsync(fixture, TimeSpan.FromSeconds(seconds), totals).ConfigureAwait(false);
             Print($"{fixture.Name}: 64 in flight, {totals.CallsPerSecond:N0} calls/s, {totals.CpuPerCall:F2} CPU us/call, {totals.BytesPerCall:F0} B/call");
