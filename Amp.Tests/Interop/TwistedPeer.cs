@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Amp.Tests.TestUtilities;
 
 namespace Amp.Tests.Interop;
 
@@ -50,22 +51,6 @@ internal static class TwistedPeer
     public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(CancellationToken cancellationToken, params string[] arguments)
     {
         RequireTwisted();
-        using var process = Process.Start(StartInfo(arguments))!;
-        process.StandardInput.Close();
-        Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        Task<string> errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        return (process.ExitCode, await output, await errors);
+        return await ChildProcessRun.RunToEndAsync(StartInfo(arguments), cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Amp.Tests.TestUtilities;
 
 namespace Amp.Tests.Packaging;
 
@@ -52,24 +53,9 @@ internal static class DotnetCli
             info.Environment[name] = value;
         }
 
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        Task<string> errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        string text = await output + await errors;
-        TestContext.Out.WriteLine($"dotnet {string.Join(' ', arguments)} (in {directory}): exit code {process.ExitCode}\n{text}");
-        return (process.ExitCode, text);
+        (int exitCode, string output, string errors) = await ChildProcessRun.RunToEndAsync(info, cancellationToken);
+        string text = output + errors;
+        TestContext.Out.WriteLine($"dotnet {string.Join(' ', arguments)} (in {directory}): exit code {exitCode}\n{text}");
+        return (exitCode, text);
     }
 }

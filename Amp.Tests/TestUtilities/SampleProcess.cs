@@ -39,23 +39,8 @@ internal static class SampleProcess
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.StandardOutputEncoding = System.Text.Encoding.UTF8;
-        using var process = Process.Start(info)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        Task<string> errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        string text = await output;
-        TestContext.Out.WriteLine(text);
-        return (process.ExitCode, text, await errors);
+        (int exitCode, string output, string errors) = await ChildProcessRun.RunToEndAsync(info, cancellationToken);
+        TestContext.Out.WriteLine(output);
+        return (exitCode, output, errors);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Amp.Tests.TestUtilities;
 
 namespace Amp.Tests.Tool;
 
@@ -42,23 +43,8 @@ internal static class ToolProcess
     /// <summary>Runs amp to its end; returns its exit code and what it printed.</summary>
     public static async Task<ToolResult> RunAsync(CancellationToken cancellationToken, params string[] arguments)
     {
-        using var process = Process.Start(StartInfo(arguments))!;
-        process.StandardInput.Close();
-        Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        Task<string> errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        var result = new ToolResult(process.ExitCode, await output, await errors);
+        (int exitCode, string output, string errors) = await ChildProcessRun.RunToEndAsync(StartInfo(arguments), cancellationToken);
+        var result = new ToolResult(exitCode, output, errors);
         TestContext.Out.WriteLine($"amp {string.Join(' ', arguments)} (child process)\n{result}");
         return result;
     }
