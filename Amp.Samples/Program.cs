@@ -62,7 +62,13 @@ try
 
     if (command == "chat-host")
     {
+#if AMP_SAMPLES_HOSTED
         return await Amp.Samples.ChatHost.ChatHostProgram.RunAsync(flags, Console.Out, cancel.Token);
+#else
+        // The native build leaves it out: Amp.Hosting is not NativeAOT-compatible (docs/source-generator.md#nativeaot).
+        Console.Error.WriteLine("chat-host is not in this native build (Amp.Hosting needs the JIT); run it with: dotnet run --project Amp.Samples -- chat-host");
+        return 2;
+#endif
     }
 
     if (command == "first-call")
