@@ -28,8 +28,11 @@ public sealed class ChildProcessTransport : AmpTransport
         ProcessId = process.Id;
         _exitTimeout = options.ExitTimeout;
         _standardInput = process.StandardInput.BaseStream;
-        StreamTransportOptions streamOptions = (options.StreamOptions ?? new StreamTransportOptions())
-            .With(leaveOpen: false, $"process {ProcessId} {Path.GetFileName(process.StartInfo.FileName)} stdio");
+        StreamTransportOptions streamOptions = (options.StreamOptions ?? new StreamTransportOptions()) with
+        {
+            LeaveOpen = false,
+            Description = $"process {ProcessId} {Path.GetFileName(process.StartInfo.FileName)} stdio",
+        };
         _streams = new StreamTransport(process.StandardOutput.BaseStream, _standardInput, AmpTransportRole.Initiator, streamOptions);
         ExitCode = WaitForExitCodeAsync(process);
     }

@@ -20,7 +20,7 @@ public static class StandardStreamsTransport
     public static StreamTransport Create(StreamTransportOptions? options = null)
     {
         options ??= new StreamTransportOptions();
-        options = options.With(options.LeaveOpen, options.Description ?? "stdio");
+        options = options with { Description = options.Description ?? "stdio" };
 #pragma warning disable RS0030 // The standard streams are this transport's bytes, not a log.
         return new StreamTransport(Console.OpenStandardInput(), Console.OpenStandardOutput(), AmpTransportRole.Acceptor, options);
 #pragma warning restore RS0030

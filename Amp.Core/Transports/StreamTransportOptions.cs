@@ -3,7 +3,7 @@ using System.Buffers;
 namespace Amp.Transports;
 
 /// <summary>Buffering and ownership settings for a <see cref="StreamTransport"/>.</summary>
-public sealed class StreamTransportOptions
+public sealed record StreamTransportOptions
 {
     private int _bufferSize = 16 * 1024;
     private int _minimumReadSize = 4 * 1024;
@@ -60,18 +60,4 @@ public sealed class StreamTransportOptions
 
     /// <summary>The transport's <see cref="AmpTransport.Description"/>; <see langword="null"/> names the stream type.</summary>
     public string? Description { get; init; }
-
-    /// <summary>A copy of these settings with its own ownership and description, so a transport can adjust them without changing the caller's object.</summary>
-    /// <param name="leaveOpen">The copy's <see cref="LeaveOpen"/>.</param>
-    /// <param name="description">The copy's <see cref="Description"/>.</param>
-    /// <returns>The copy.</returns>
-    internal StreamTransportOptions With(bool leaveOpen, string? description) => new()
-    {
-        MemoryPool = MemoryPool,
-        BufferSize = BufferSize,
-        MinimumReadSize = MinimumReadSize,
-        MinimumWriteBufferSize = MinimumWriteBufferSize,
-        LeaveOpen = leaveOpen,
-        Description = description,
-    };
 }
