@@ -42,7 +42,7 @@ public sealed class CompressionLayer : AmpLayer
 
     private readonly CompressingWriter _output;
     private readonly DecompressingStream _decompressing;
-    private readonly PipeReader _input;
+    private readonly ReadTrackingPipeReader _input;
     private int _disposed;
 
     /// <summary>
@@ -60,7 +60,8 @@ public sealed class CompressionLayer : AmpLayer
         Options = options ?? new CompressionLayerOptions();
         _output = new CompressingWriter(below.Output, Options.Level);
         _decompressing = new DecompressingStream(below.Input, Options.MaxFrameBytes);
-        _input = PipeReader.Create(_decompressing, new StreamPipeReaderOptions(bufferSize: InputBufferSize, minimumReadSize: InputBufferSize / 4, leaveOpen: true));
+        _input = new ReadTrackingPipeReader(
+            PipeReader.Create(_decompressing, new StreamPipeReaderOptions(bufferSize: InputBufferSize, minimumReadSize: InputBufferSize / 4, leaveOpen: true)));
     }
 
     /// <summary>The pipe this layer runs over. After the layer is popped, the bytes that followed the peer's end frame are read from it.</summary>
@@ -126,6 +127,11 @@ public sealed class CompressionLayer : AmpLayer
         }
 
         _output.Release();
+
+        // A read running on another thread (the connection torn down mid-read) inflates into the input's
+        // pooled buffers: end it (the cancellation reaches the pipe below) and wait for it before they go back.
+        _input.CancelPendingRead();
+        await _input.WhenNoReadRunsAsync().ConfigureAwait(false);
         await _input.CompleteAsync().ConfigureAwait(false);
         await _decompressing.DisposeAsync().ConfigureAwait(false);
     }

@@ -157,6 +157,9 @@ internal sealed class CompressingWriter : PipeWriter
                 return;
             }
 
+            // A writer still open may hold the staging memory GetMemory handed out (a connection torn down
+            // mid-write): back in the pool, another renter's data would be overwritten, so it is left to the GC.
+            bool writerDone = _state != WriterState.Open;
             _state = WriterState.Released;
             _sink.Discard();
             _deflate.Dispose();
@@ -164,7 +167,10 @@ internal sealed class CompressingWriter : PipeWriter
             if (_staging is { } staging)
             {
                 _staging = null;
-                ArrayPool<byte>.Shared.Return(staging);
+                if (writerDone)
+                {
+                    ArrayPool<byte>.Shared.Return(staging);
+                }
             }
         }
     }
