@@ -282,7 +282,7 @@ public sealed partial class BinaryBoxProtocol : IAsyncDisposable
 
         try
         {
-            if (lost.Reason is AmpDisconnectReason.TransportError)
+            if (lost.Reason is AmpDisconnectReason.TransportError || _writer.HasFailed)
             {
                 _writer.Abort(lost);
             }

@@ -102,6 +102,7 @@ internal sealed partial class OutgoingWriter
             lock (_lock)
             {
                 _draining = false;
+                _writeFailed = true;
             }
 
             _completed.TrySetResult();
@@ -147,9 +148,16 @@ internal sealed partial class OutgoingWriter
 
         ReleaseRoom(written);
         AmpInstruments.BytesSent(written);
-        if (result.IsCompleted || result.IsCanceled)
+        if (result.IsCompleted)
         {
-            throw new IOException("The transport stopped accepting writes.");
+            // The reader of the transport's output ended without an error: the peer closed the connection
+            // (an in-memory peer completes the pipe it reads). A close, as the read side reports the same end.
+            throw new AmpLayerException(AmpDisconnectReason.RemoteClosed, "The peer closed the connection: the transport stopped accepting writes.");
+        }
+
+        if (result.IsCanceled)
+        {
+            throw new IOException("The write to the transport was cancelled.");
         }
     }
 

@@ -28,6 +28,7 @@ internal sealed partial class OutgoingWriter
     private Exception? _closedReason;
     private bool _completing;
     private bool _draining;
+    private bool _writeFailed;
     private bool _corked;
     private int _boxesQueued;
     private int _lastBatchBoxes;
@@ -253,6 +254,18 @@ internal sealed partial class OutgoingWriter
         if (drain)
         {
             _ = DrainAsync();
+        }
+    }
+
+    /// <summary>A write to the transport failed: nothing more can be written, the connection is ending.</summary>
+    public bool HasFailed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _writeFailed;
+            }
         }
     }
 

@@ -13,7 +13,8 @@ public sealed class FaultFindingsTests
 {
     /// <summary>
     /// Found cutting a switch after its command's last byte (EOF, caller->peer, offset 106): the responder
-    /// accepts, its answer cannot be written, and the connection ends <see cref="AmpDisconnectReason.TransportError"/>;
+    /// accepts, its answer cannot be written, and the connection ends (the peer closed what it reads:
+    /// <see cref="AmpDisconnectReason.RemoteClosed"/>, found by the write);
     /// it must not then hand over a stream anyway (<see cref="AmpConnection.SwitchedTo"/> set, the chosen
     /// protocol never run, the switched connection never closed, so its <c>Completion</c> never completed).
     /// </summary>
@@ -27,7 +28,8 @@ public sealed class FaultFindingsTests
         await peer.WriteBoxAsync(new AmpBox().SetString("_ask", "1").SetString("_command", "SwitchProtocol").SetString("protocol", "raw-echo"), cancellationToken);
 
         AmpConnectionLostException end = await Race.WaitOrFailAsync(peer.Connection.Completion, "the connection ended", cancellationToken);
-        Assert.That(end.Reason, Is.EqualTo(AmpDisconnectReason.TransportError), end.Message);
+        Assert.That(end.Reason, Is.EqualTo(AmpDisconnectReason.RemoteClosed), end.Message);
+        Assert.That(end.InnerException, Is.InstanceOf<AmpLayerException>(), "the refused write is the close's cause");
         Assert.That(peer.Connection.SwitchedTo, Is.Null, "a stream was handed over by a connection that ended otherwise");
     }
 

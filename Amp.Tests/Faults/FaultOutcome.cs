@@ -23,7 +23,8 @@ internal static class FaultOutcome
     /// The reasons a connection cut with a clean end of stream may end with: the end (inside a box, or inside a
     /// compression frame: the layer's <see cref="AmpLayerException"/>, spec §12b), TLS's reading of it during a
     /// handshake or a pop, a switch made before it, or, for a side that writes before it has read the end, its
-    /// writes refused (<c>TransportError</c>, "The transport stopped accepting writes"). A handshake whose write
+    /// writes refused: a close for the box layer (<c>RemoteClosed</c> with an <see cref="AmpLayerException"/>),
+    /// <c>TransportError</c> ("stopped accepting writes") for a compression layer's end frame. A handshake whose write
     /// is refused reports <see cref="TlsFailure.TransportFailed"/> ("the layer below failed"), as does an inner
     /// handshake whose outer layer ended (docs/tls.md); a handshake that reads the end reports <see cref="TlsFailure.PeerClosed"/>.
     /// </summary>
