@@ -143,6 +143,10 @@ public sealed class AmpOnKestrelTests
         Assert.That(negotiated.PeerId, Is.EqualTo("own-node"));
         Assert.That(negotiated.Tls.PeerCertificate?.Subject, Is.EqualTo("CN=target-b"));
         Assert.That((int)(await negotiated.Connection.CallRemoteAsync(new Sum { A = 1, B = 2 }, cancellationToken)).Total, Is.EqualTo(3));
+
+        // Its own responders resolve nothing from the host: it is listed when the entry point adopts it, after the
+        // negotiation, which may be after this call was answered (docs/aspnetcore.md).
+        await web.Signals.Logged(AmpEventId.ConnectionAccepted).WaitAsync(cancellationToken);
         Assert.That(web.Get<IAmpConnections>().Single().ListenerName, Is.EqualTo("web:interop"));
     }
 
