@@ -40,7 +40,8 @@ fi
 results=$(mktemp -d)
 # One TRX file per test project (Amp.Tests, Amp.Generators.Tests): a fixed LogFileName would make the second
 # overwrite the first; the prefix adds the framework and the finishing time.
-dotnet test Amp.sln -c Release --logger "trx;LogFilePrefix=results" --results-directory "$results" "$@"
+# --blame names the test that was running if a test host crashes (a native crash prints nothing else).
+dotnet test Amp.sln -c Release --blame --logger "trx;LogFilePrefix=results" --results-directory "$results" "$@"
 status=$?
 projects=$(grep -l '<IsTestProject>true</IsTestProject>' */*.csproj | wc -l)
 reports=$(find "$results" -maxdepth 1 -name '*.trx' | wc -l)
@@ -60,6 +61,12 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0}))
 done
 rm -rf "$results"
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # A crashed test host aborts the run: the tests it never ran are in no report. The run counts as one failure.
+  echo "dotnet test failed (exit $status) with no failing test in the reports: a test run was aborted (see above)." >&2
+  failed=1
+fi
 
 if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
   echo "No test ran." >&2
