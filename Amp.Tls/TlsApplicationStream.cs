@@ -16,8 +16,6 @@ internal sealed class TlsApplicationStream : AsyncDuplexStream
     private readonly TlsRecordStream _records;
     private readonly ITlsEngine _engine;
     private AmpTlsException? _failure;
-    private int _reads;
-    private TaskCompletionSource? _readsEnded;
 
     public TlsApplicationStream(ITlsSession tls, TlsRecordStream records, ITlsEngine engine)
     {
@@ -32,7 +30,6 @@ internal sealed class TlsApplicationStream : AsyncDuplexStream
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {
         ThrowIfFailed();
-        Interlocked.Increment(ref _reads);
         try
         {
             return await _tls.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
@@ -41,34 +38,6 @@ internal sealed class TlsApplicationStream : AsyncDuplexStream
         {
             throw Translate(e, "Reading from the TLS layer");
         }
-        finally
-        {
-            if (Interlocked.Decrement(ref _reads) == 0)
-            {
-                Volatile.Read(ref _readsEnded)?.TrySetResult();
-            }
-        }
-    }
-
-    /// <summary>
-    /// Completes when no read is running: the engine writes into the buffer it was given until its read
-    /// returns, so that buffer may go back to its pool only then. Cancel the pending read first.
-    /// </summary>
-    public Task WhenNoReadRunsAsync()
-    {
-        if (Volatile.Read(ref _reads) == 0)
-        {
-            return Task.CompletedTask;
-        }
-
-        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _readsEnded, ended);
-        if (Volatile.Read(ref _reads) == 0)
-        {
-            ended.TrySetResult();
-        }
-
-        return ended.Task;
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)

@@ -41,7 +41,7 @@ public sealed class TlsLayer : AmpLayer
     private readonly ITlsSession _tls;
     private readonly TlsRecordStream _records;
     private readonly TlsApplicationStream _plaintext;
-    private readonly PipeReader _input;
+    private readonly ReadTrackingPipeReader _input;
     private readonly PipeWriter _output;
     private int _writingClosed;
     private int _disposed;
@@ -56,8 +56,8 @@ public sealed class TlsLayer : AmpLayer
         // Reads take whole records (up to 16 KiB of plaintext each), several into one buffer; a zero-byte
         // read first waits for data, so an idle layer holds no buffer. Writes go to the engine as they
         // come, up to a record each (TLS's largest): a batch of boxes leaves as full records in one flush.
-        _input = PipeReader.Create(_plaintext, new StreamPipeReaderOptions(
-            bufferSize: InputBufferSize, minimumReadSize: MaxRecordPlaintext, leaveOpen: true, useZeroByteReads: true));
+        _input = new ReadTrackingPipeReader(PipeReader.Create(_plaintext, new StreamPipeReaderOptions(
+            bufferSize: InputBufferSize, minimumReadSize: MaxRecordPlaintext, leaveOpen: true, useZeroByteReads: true)));
         _output = PipeWriter.Create(_plaintext, new StreamPipeWriterOptions(minimumBufferSize: MaxRecordPlaintext, leaveOpen: true));
     }
 
@@ -263,7 +263,7 @@ public sealed class TlsLayer : AmpLayer
         // A read pending on the input has lent its pooled buffer to the TLS engine: end that read (the
         // cancellation reaches the pipe below) and wait for it before the input gives the buffer back.
         _input.CancelPendingRead();
-        await _plaintext.WhenNoReadRunsAsync().ConfigureAwait(false);
+        await _input.WhenNoReadRunsAsync().ConfigureAwait(false);
         await _input.CompleteAsync().ConfigureAwait(false);
         await _tls.DisposeAsync().ConfigureAwait(false);
     }

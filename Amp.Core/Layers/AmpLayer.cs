@@ -31,7 +31,7 @@ public abstract class AmpLayer : IDuplexPipe, IAsyncDisposable
     /// A connection torn down disposes its layers while its read loop may still be inside a read of
     /// <see cref="Input"/> on another thread. A layer whose reads use buffers or native state (a decoder, an
     /// engine) must end that read (<see cref="PipeReader.CancelPendingRead"/>) and wait for it to return before
-    /// releasing them; the TLS and compression layers do.
+    /// releasing them; <see cref="ReadTrackingPipeReader"/> tells when it has. The TLS and compression layers do.
     /// </remarks>
     /// <returns>A task that completes when the layer has stopped.</returns>
     public abstract ValueTask DisposeAsync();
