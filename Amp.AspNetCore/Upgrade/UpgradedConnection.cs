@@ -4,6 +4,8 @@ using Amp.Transports;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Amp.AspNetCore.Upgrade;
@@ -16,6 +18,9 @@ namespace Amp.AspNetCore.Upgrade;
 internal sealed class UpgradedConnection(HttpContext context, IHttpUpgradeFeature upgrade, ServedTarget served, ILogger logger)
 {
     private string HttpConnection => context.Connection.Id;
+
+    private bool ServerStopping =>
+        context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping.IsCancellationRequested == true;
 
     public static string Remote(HttpContext context) => $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
 
@@ -43,7 +48,14 @@ internal sealed class UpgradedConnection(HttpContext context, IHttpUpgradeFeatur
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            // The client went away, or the server aborted the request.
+            // Kestrel aborted the request: the client went away (which can beat the negotiation's own reading of the
+            // end, so it is a failed negotiation as well), or the server is stopping (nothing failed).
+            if (!ServerStopping)
+            {
+                Log.AspNetCore.WebNegotiationFailed(logger, HttpConnection, Remote(context), target.Id, NegotiationFailure.PeerClosed,
+                    "the client went away before the negotiation finished (Kestrel aborted the request)");
+            }
+
             return;
         }
 
