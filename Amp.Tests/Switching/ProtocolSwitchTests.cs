@@ -55,12 +55,20 @@ public sealed class ProtocolSwitchTests
     [Test]
     public async Task SendsWhileASwitchIsPendingAreRefusedAndPendingCallsEnd(CancellationToken cancellationToken)
     {
-        await using var pair = Create(new InMemoryTransportOptions());
+        // The peer holds its answer to the switch until the refused call is checked: unheld, the switch could
+        // finish first, and the call would then fail as after a switch, not as during one.
+        using var answerTheSwitch = new ManualResetEventSlim();
+        await using var pair = ConnectedPair.Create(new InMemoryTransportOptions(), configure: responders => responders.AddProtocolSwitch<SwitchProtocol>((_, _) =>
+        {
+            answerTheSwitch.Wait(cancellationToken);
+            return RawEcho.RunAsync;
+        }));
         Task<DelayResult> pending = pair.Client.CallRemoteAsync(new Delay { Ms = 2000, Value = 1 }, cancellationToken);
         await pair.Client.CallRemoteAsync(new Sum(), cancellationToken);
         Task<AmpSwitchedConnection> switching = pair.Client.SwitchProtocolAsync(new SwitchProtocol { Protocol = "raw-echo" }, cancellationToken);
         var refused = Assert.ThrowsAsync<AmpProtocolSwitchedException>(() => pair.Client.CallRemoteAsync(new Sum { A = 1, B = 1 }, cancellationToken));
         Assert.That(refused!.Message, Does.Contain("protocol switch is pending"));
+        answerTheSwitch.Set();
         await using AmpSwitchedConnection raw = await switching;
         var lost = Assert.ThrowsAsync<AmpConnectionLostException>(() => pending);
         Assert.That(lost!.Reason, Is.EqualTo(AmpDisconnectReason.ProtocolSwitched));
