@@ -11,10 +11,16 @@ namespace Amp.Layers;
 /// reads use, cancel the pending read (<see cref="CancelPendingRead"/>) and await <see cref="WhenNoReadRunsAsync"/>.
 /// The TLS and compression layers do.
 /// </summary>
-/// <remarks>Every member but <see cref="WhenNoReadRunsAsync"/> forwards to the reader it wraps.</remarks>
+/// <remarks>
+/// Every member forwards to the reader it wraps. Completing it is serialized with the reading thread's
+/// <c>AdvanceTo</c>, which a teardown may otherwise race (the reader's state would be corrupted); an
+/// <c>AdvanceTo</c> after the completion throws <see cref="InvalidOperationException"/>, as the wrapped reader's does.
+/// Wrap a reader that completes synchronously (a stream reader with <c>leaveOpen</c>): <see cref="CompleteAsync"/> completes synchronously.
+/// </remarks>
 public sealed class ReadTrackingPipeReader : PipeReader
 {
     private readonly PipeReader _inner;
+    private readonly Lock _gate = new();
     private int _reads;
     private TaskCompletionSource? _readsEnded;
 
@@ -66,19 +72,44 @@ public sealed class ReadTrackingPipeReader : PipeReader
     }
 
     /// <inheritdoc/>
-    public override void AdvanceTo(SequencePosition consumed) => _inner.AdvanceTo(consumed);
+    public override void AdvanceTo(SequencePosition consumed)
+    {
+        lock (_gate)
+        {
+            _inner.AdvanceTo(consumed);
+        }
+    }
 
     /// <inheritdoc/>
-    public override void AdvanceTo(SequencePosition consumed, SequencePosition examined) => _inner.AdvanceTo(consumed, examined);
+    public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
+    {
+        lock (_gate)
+        {
+            _inner.AdvanceTo(consumed, examined);
+        }
+    }
 
     /// <inheritdoc/>
     public override void CancelPendingRead() => _inner.CancelPendingRead();
 
-    /// <inheritdoc/>
-    public override void Complete(Exception? exception = null) => _inner.Complete(exception);
+    /// <summary>Completes the reader it wraps; never at the same time as an <see cref="AdvanceTo(SequencePosition)"/> of the reading thread.</summary>
+    /// <param name="exception">The reason, if any.</param>
+    public override void Complete(Exception? exception = null)
+    {
+        lock (_gate)
+        {
+            _inner.Complete(exception);
+        }
+    }
 
-    /// <inheritdoc/>
-    public override ValueTask CompleteAsync(Exception? exception = null) => _inner.CompleteAsync(exception);
+    /// <summary>Completes the reader it wraps (synchronously, as <see cref="Complete"/>).</summary>
+    /// <param name="exception">The reason, if any.</param>
+    /// <returns>A completed task.</returns>
+    public override ValueTask CompleteAsync(Exception? exception = null)
+    {
+        Complete(exception);
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>Completes when no read is running. Cancel the pending read first, or this waits for its data.</summary>
     /// <returns>A task that completes once every read started so far has returned.</returns>
@@ -89,8 +120,10 @@ public sealed class ReadTrackingPipeReader : PipeReader
             return Task.CompletedTask;
         }
 
+        // A full fence between publishing the waiter and reading the count (a volatile write then read may be
+        // reordered): otherwise the last read's end could miss the waiter while this misses its end, and wait forever.
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _readsEnded, ended);
+        Interlocked.Exchange(ref _readsEnded, ended);
         if (Volatile.Read(ref _reads) == 0)
         {
             ended.TrySetResult();
