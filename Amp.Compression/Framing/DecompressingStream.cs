@@ -19,9 +19,6 @@ internal sealed class DecompressingStream : AsyncReadStream
 {
     private readonly FrameSource _frames;
     private readonly DeflateStream _inflater;
-    private readonly Lock _gate = new();
-    private bool _reading;
-    private bool _disposed;
     private long _bytesOut;
     private bool _inflaterDone;
     private bool _finished;
@@ -39,39 +36,6 @@ internal sealed class DecompressingStream : AsyncReadStream
     public long BytesOut => Interlocked.Read(ref _bytesOut);
 
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
-    {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_reading)
-            {
-                throw new InvalidOperationException("The compression layer's input is already being read: one read at a time.");
-            }
-
-            _reading = true;
-        }
-
-        try
-        {
-            return await ReadDecompressedAsync(destination, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            bool release;
-            lock (_gate)
-            {
-                _reading = false;
-                release = _disposed;
-            }
-
-            if (release)
-            {
-                ReleaseDecompressor();
-            }
-        }
-    }
-
-    private async ValueTask<int> ReadDecompressedAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
         if (_finished || destination.IsEmpty)
         {
@@ -146,32 +110,19 @@ internal sealed class DecompressingStream : AsyncReadStream
         return 0;
     }
 
+    /// <remarks>
+    /// Never while a read runs on another thread: freeing zlib's state under a running inflate crashes the process
+    /// (SIGSEGV). <see cref="CompressionLayer.DisposeAsync"/> waits for the read first.
+    /// </remarks>
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            bool release;
-            lock (_gate)
-            {
-                release = !_disposed && !_reading;
-                _disposed = true;
-            }
-
-            // zlib's state must not be freed under a read that is inflating on another thread (that crashes the
-            // process, SIGSEGV): a read in flight releases it as it returns.
-            if (release)
-            {
-                ReleaseDecompressor();
-            }
+            _inflater.Dispose();
+            _frames.Dispose();
         }
 
         base.Dispose(disposing);
-    }
-
-    private void ReleaseDecompressor()
-    {
-        _inflater.Dispose();
-        _frames.Dispose();
     }
 
     // A cut frame is a cut connection, reported as a close as for a box cut short (AmpDisconnectReason.RemoteClosed).
