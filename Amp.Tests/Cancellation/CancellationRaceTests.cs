@@ -20,7 +20,7 @@ public sealed class CancellationRaceTests
     public async Task Every_call_ends_and_nothing_leaks_whatever_the_timing(CancellationToken cancellationToken)
     {
         int seed = int.TryParse(Environment.GetEnvironmentVariable("AMP_CANCEL_SEED"), out int fixedSeed) ? fixedSeed : Environment.TickCount;
-        TestContext.Progress.WriteLine($"cancellation race seed {seed} (AMP_CANCEL_SEED={seed} replays it)");
+        TestContext.Out.WriteLine($"cancellation race seed {seed} (AMP_CANCEL_SEED={seed} replays it)");
         var random = new Random(seed);
         for (int round = 0; round < Rounds; round++)
         {
@@ -73,8 +73,10 @@ public sealed class CancellationRaceTests
             Assert.That(failure, Is.Null.Or.InstanceOf<OperationCanceledException>().Or.InstanceOf<TimeoutException>(), $"round {round}");
         }
 
-        // Should it never settle, the test's CancelAfter ends it: say what was left, to tell a leak from a lost cancel.
-        using (cancellationToken.UnsafeRegister(_ => TestContext.Progress.WriteLine(
+        // Should it never settle, the test's CancelAfter ends it: say what was left, to tell a leak from a lost cancel
+        // (to the test's output, which a failed test's report shows; progress lines do not reach CI's log).
+        TextWriter output = TestContext.Out;
+        using (cancellationToken.UnsafeRegister(_ => output.WriteLine(
             $"round {round} left: {server.RunningResponders} responders running, {client.PendingCallCount} calls pending, "
             + $"holds started and never cancelled: [{string.Join(", ", holds.StillHeld())}]"), null))
         {
